@@ -1,0 +1,49 @@
+"""Gather the readers' findings, run the cross-file checks, stop the build on errors.
+
+Runs at ``all_generators_finalized``: every file has been read, nothing written yet.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pelican import signals
+
+from toasoan.findings import ContentRejected, Finding, format_text, has_errors
+from toasoan.model import Document, check_site
+
+logger = logging.getLogger(__name__)
+
+
+def _newsroom_readers(generators: list) -> list:
+    seen: dict[int, object] = {}
+    for generator in generators:
+        readers = getattr(generator, "readers", None)
+        for reader in getattr(readers, "readers", {}).values():
+            if hasattr(reader, "documents") and hasattr(reader, "findings"):
+                seen.setdefault(id(reader), reader)
+    return list(seen.values())
+
+
+def collect(generators: list) -> tuple[list[Document], list[Finding]]:
+    """Documents and findings from every newsroom reader, each once."""
+    documents: dict[str, Document] = {}
+    findings: dict[Finding, None] = {}
+    for reader in _newsroom_readers(generators):
+        for document in reader.documents:
+            documents.setdefault(document.source, document)
+        findings.update(dict.fromkeys(reader.findings))
+    return list(documents.values()), list(findings)
+
+
+def check_build(generators: list) -> None:
+    documents, findings = collect(generators)
+    findings += check_site(documents)
+    if has_errors(findings):
+        raise ContentRejected(findings)
+    if findings:
+        logger.warning("Cảnh báo nội dung:\n%s", format_text(findings))
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(check_build)

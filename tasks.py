@@ -1,0 +1,82 @@
+"""Tòa soạn tasks: ``invoke --list``. Each task calls a function in ``toasoan``."""
+
+from invoke import Exit, task
+
+from toasoan import commands
+
+
+def _done(code: int) -> None:
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"verbose": "In chi tiết nhật ký của Pelican"})
+def build(c, verbose=False):
+    """Dựng trang (pelicanconf.py) vào output/; lỗi thì giữ nguyên output/ cũ."""
+    commands.setup_logging(verbose)
+    _done(commands.build())
+
+
+@task(help={"format": "text hoặc json"})
+def check(c, format="text"):
+    """Kiểm tra mọi bài viết; thoát 0 nếu không có lỗi, 1 nếu có."""
+    _done(commands.check(fmt=format))
+
+
+@task(help={"port": "Cổng (mặc định 8000)", "bind": "Địa chỉ (mặc định 127.0.0.1)"})
+def serve(c, port=8000, bind="127.0.0.1"):
+    """Dựng trang rồi phục vụ tại http://localhost:8000/."""
+    from pathlib import Path
+
+    from toasoan.serve import serve as run_server
+
+    commands.setup_logging()
+    _done(commands.build())
+    run_server(Path("output"), bind, int(port))
+
+
+@task(help={"port": "Cổng (mặc định 8000)"})
+def livereload(c, port=8000):
+    """Dựng lại và tải lại trình duyệt mỗi khi nội dung hoặc giao diện thay đổi."""
+    from toasoan.live import livereload as run_livereload
+
+    commands.setup_logging()
+    _done(run_livereload(int(port)))
+
+
+@task(help={"author": "Tên tác giả"})
+def new(c, kind, title, author="Ban biên tập"):
+    """Tạo bài mới: invoke new article "Tiêu đề" | invoke new meeting "Tiêu đề"."""
+    _done(commands.new(kind, title, author=author))
+
+
+@task
+def clean(c):
+    """Xoá output/ và các thư mục tạm của lần dựng trước."""
+    _done(commands.clean())
+
+
+@task
+def preview(c):
+    """Dựng trang với cấu hình xuất bản (publishconf.py)."""
+    commands.setup_logging()
+    _done(commands.build(commands.PUBLISH_SETTINGS))
+
+
+@task(help={"push": "Đẩy nhánh gh-pages lên remote origin (không bao giờ force-push)"})
+def publish(c, push=False):
+    """Kiểm tra, dựng với publishconf.py rồi ghi vào nhánh gh-pages bằng ghp-import."""
+    commands.setup_logging()
+    _done(commands.publish(push=push))
+
+
+@task
+def lint(c):
+    """ruff cho toàn bộ mã Python."""
+    c.run("ruff check .", pty=False)
+
+
+@task(pre=[lint], help={"args": "Tham số thêm cho pytest"})
+def test(c, args=""):
+    """Chạy ruff và toàn bộ bộ kiểm thử."""
+    c.run(f"pytest {args}", pty=False)

@@ -1,0 +1,95 @@
+"""What the ``invoke`` tasks do, as functions that print for people and return exit codes."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import findings as f
+from .build import build_site, load_settings
+from .content import read_content
+from .scaffold import ScaffoldError, new_content
+from .settings import site_rules
+
+DEV_SETTINGS = "pelicanconf.py"
+PUBLISH_SETTINGS = "publishconf.py"
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Plain log lines, quiet unless something is wrong."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
+    """Check every content file; 0 when there is no error, 1 otherwise."""
+    rules, problems = site_rules(load_settings(settings_file))
+    _, findings = read_content(rules)
+    findings = problems + findings
+    if fmt == "json":
+        print(f.format_json(findings))
+    else:
+        if findings:
+            print(f.format_text(findings))
+        print(f.format_summary(findings))
+    return 1 if f.has_errors(findings) else 0
+
+
+def build(settings_file: str = DEV_SETTINGS, **overrides: object) -> int:
+    """Build the site atomically; print findings in Vietnamese when it fails."""
+    result = build_site(settings_file, **overrides)
+    if result.ok:
+        print(f"Đã dựng trang vào {result.output}/.")
+        return 0
+    if result.findings:
+        print(f.format_text(result.findings), file=sys.stderr)
+        print(f.format_summary(result.findings), file=sys.stderr)
+    if result.error:
+        print(f"Lỗi khi dựng trang: {result.error}", file=sys.stderr)
+    print(f"Dựng trang thất bại; thư mục {result.output}/ được giữ nguyên.", file=sys.stderr)
+    return 1
+
+
+def new(kind: str, title: str, settings_file: str = DEV_SETTINGS, author: str = "Ban biên tập") -> int:
+    rules, _ = site_rules(load_settings(settings_file))
+    try:
+        path = new_content(kind, title, rules, author=author)
+    except ScaffoldError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Đã tạo {Path(path).relative_to(Path.cwd()) if Path(path).is_absolute() else path}")
+    print("Mở tệp, điền nội dung, đổi 'status: draft' thành 'status: published' khi sẵn sàng.")
+    return 0
+
+
+def clean(settings_file: str = DEV_SETTINGS) -> int:
+    output = Path(load_settings(settings_file)["OUTPUT_PATH"])
+    for leftover in [output, *output.parent.glob(".output-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return 0
+
+
+def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", push: bool = False) -> int:
+    """Check, build with publish settings, then commit the output to ``branch``.
+
+    Refuses a dirty work tree and failing checks; never force-pushes.
+    """
+    dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True,
+                           check=False).stdout.strip()
+    if dirty:
+        print("Có thay đổi chưa commit; hãy commit hoặc bỏ chúng trước khi xuất bản.", file=sys.stderr)
+        return 1
+    if check(settings_file) != 0:
+        print("Nội dung còn lỗi; không xuất bản.", file=sys.stderr)
+        return 1
+    if build(settings_file) != 0:
+        return 1
+    output = load_settings(settings_file)["OUTPUT_PATH"]
+    command = ["ghp-import", "--no-jekyll", "--branch", branch,
+               "--message", "Xuất bản trang", output]
+    if push:
+        command.insert(1, "--push")
+    return subprocess.run(command, check=False).returncode

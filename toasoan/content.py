@@ -1,0 +1,35 @@
+"""Read a whole content folder through the model: what ``invoke check`` runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from .findings import Finding
+from .model import Document, SiteRules, check_site, parse_document
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def content_files(rules: SiteRules) -> Iterator[str]:
+    """Markdown files under the article, meeting and page folders, relative to content/."""
+    root = rules.content_root
+    for folder in (*rules.article_dirs, *rules.meeting_dirs, *rules.page_dirs):
+        base = root / folder
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.suffix in MARKDOWN_SUFFIXES and path.is_file():
+                    yield path.relative_to(root).as_posix()
+
+
+def read_content(rules: SiteRules) -> tuple[list[Document], list[Finding]]:
+    """Parse every content file and run the cross-file checks."""
+    documents: list[Document] = []
+    findings: list[Finding] = []
+    for relpath in content_files(rules):
+        document, problems = parse_document(relpath, (rules.content_root / relpath).read_bytes(), rules)
+        findings += problems
+        if document is not None:
+            documents.append(document)
+    findings += check_site(documents)
+    return documents, findings

@@ -1,0 +1,114 @@
+"""Split a Markdown file into its YAML front matter and body, keeping line numbers.
+
+YAML is parsed once with libyaml (``CSafeLoader``) when present. The node tree gives each
+field's line so a finding can point at ``action_items[2].owner`` on line 23.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .findings import Finding, finding
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml is a wheel on every platform we use
+    _Loader = yaml.SafeLoader
+
+FieldPath = tuple[str | int, ...]
+FENCE = "---"
+
+
+@dataclass
+class FrontMatter:
+    """Parsed front matter: ``data`` plus the 1-based line of every field path."""
+
+    data: dict
+    body: str
+    body_line: int
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+
+    def line(self, *path: str | int) -> int:
+        return line_of(self.lines, path)
+
+
+def line_of(lines: dict[FieldPath, int], path: FieldPath) -> int:
+    """Line of the deepest known prefix of ``path`` (the field, else its parent, else 1)."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return 1
+
+
+def field_name(path: FieldPath) -> str:
+    """``("action_items", 2, "owner")`` → ``action_items[2].owner``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def split(text: str) -> tuple[str, str, int] | None:
+    """Return (yaml_text, body, body_line) or None when the file has no front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None
+
+
+def _walk(node: yaml.Node, path: FieldPath, offset: int, lines: dict[FieldPath, int],
+          duplicates: list[tuple[FieldPath, int, int]]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + offset
+            if key in seen:
+                duplicates.append(((*path, key), line, seen[key]))
+            seen[key] = line
+            lines[(*path, key)] = line
+            _walk(value_node, (*path, key), offset, lines, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + offset
+            _walk(item, (*path, index), offset, lines, duplicates)
+
+
+def parse(source: str, text: str) -> tuple[FrontMatter | None, list[Finding]]:
+    """Parse ``text`` (already decoded, NFC) into front matter; findings say what failed."""
+    if not text.strip():
+        return None, [finding("E006", source, 1)]
+    parts = split(text)
+    if parts is None:
+        return None, [finding("E002", source, 1)]
+    yaml_text, body, body_line = parts
+    offset = 2  # the opening fence is line 1, YAML starts on line 2
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + offset if mark else 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return None, [finding("E003", source, line, detail=problem)]
+    except (ValueError, TypeError, OverflowError) as error:  # e.g. a timestamp out of range
+        return None, [finding("E003", source, 1, detail=str(error))]
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        return None, [finding("E004", source, offset)]
+    lines: dict[FieldPath, int] = {}
+    duplicates: list[tuple[FieldPath, int, int]] = []
+    _walk(node, (), offset, lines, duplicates)
+    findings = [
+        finding("E005", source, line, field_name(path), other=first)
+        for path, line, first in duplicates
+    ]
+    return FrontMatter(data=data, body=body, body_line=body_line, lines=lines), findings

@@ -1,0 +1,93 @@
+"""``invoke new``: write a valid, ready-to-fill article or meeting report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import text as vi
+from .model import SiteRules
+
+ARTICLE_TEMPLATE = """\
+---
+title: {title}
+date: {date}
+author: {author}
+category: {category}
+tags: []
+status: draft
+---
+
+Viết đoạn mở đầu ở đây: ai, làm gì, khi nào, ở đâu.
+
+Viết nội dung chi tiết ở đây.
+"""
+
+MEETING_TEMPLATE = """\
+---
+title: {title}
+date: {date}
+author: {author}
+status: draft
+meeting:
+  date: {date}
+  location: Hà Nội
+  chair: Họ tên, chức vụ người chủ trì
+  bodies: [Ban chỉ đạo ứng dụng CNTT]
+decisions:
+  - Kết luận thứ nhất của cuộc họp.
+action_items:
+  - id: {prefix}-01
+    title: Nội dung nhiệm vụ được giao
+    owner: {unit}
+    due: {due}
+    priority: normal
+    status: open
+    progress: 0
+updates: []
+---
+
+Viết tóm tắt diễn biến cuộc họp ở đây.
+"""
+
+
+class ScaffoldError(Exception):
+    """The new file cannot be written (it exists, or the kind is unknown)."""
+
+
+def new_content(kind: str, title: str, rules: SiteRules, *, author: str = "Ban biên tập",
+                now: dt.datetime | None = None) -> Path:
+    """Create ``content/articles/<year>/<slug>.md`` or ``content/meetings/<year>/<slug>.md``."""
+    now = now or dt.datetime.now(vi.VIETNAM)
+    title = vi.clean_line(title)
+    slug = vi.slugify(title)
+    if not slug:
+        raise ScaffoldError("Tiêu đề phải có ít nhất một chữ cái hoặc chữ số.")
+    values = {
+        "title": _yaml_text(title),
+        "date": now.strftime("%Y-%m-%d %H:%M"),
+        "author": _yaml_text(author),
+        "category": _yaml_text(rules.categories[0]),
+        "unit": _yaml_text(rules.unit_names[0] if rules.unit_names else "Văn phòng"),
+        "prefix": f"CNTT-{now:%Y%m%d}",
+        "due": (now + dt.timedelta(days=90)).strftime("%Y-%m-%d"),
+    }
+    if kind == "article":
+        folder, template = rules.article_dirs[0], ARTICLE_TEMPLATE
+    elif kind == "meeting":
+        folder, template = rules.meeting_dirs[0], MEETING_TEMPLATE
+    else:
+        raise ScaffoldError(f"Không biết loại bài '{kind}': dùng 'article' hoặc 'meeting'.")
+    path = rules.content_root / folder / f"{now:%Y}" / f"{slug}.md"
+    if path.exists():
+        raise ScaffoldError(f"Tệp {path} đã có; chọn tiêu đề khác.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(template.format(**values), encoding="utf-8")
+    return path
+
+
+def _yaml_text(value: str) -> str:
+    """Quote a value when YAML would misread it (a colon, a hash, a leading symbol)."""
+    if any(c in value for c in ":#[]{},&*!|>'\"%@`") or value[:1] in "-?":
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value

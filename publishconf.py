@@ -5,7 +5,7 @@ import sys
 
 sys.path.append(os.path.dirname(__file__))
 
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *
 
 SITEURL = os.environ.get("SITEURL", "https://hvdt.example.vn")
 RELATIVE_URLS = False

@@ -45,7 +45,7 @@ def build_site(settings_file: str | Path = "pelicanconf.py", **overrides: object
     except ContentRejected as rejected:
         shutil.rmtree(staging, ignore_errors=True)
         return BuildResult(False, output, findings=rejected.findings)
-    except Exception as error:  # noqa: BLE001 - any failure must leave output/ intact
+    except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         logger.debug("build failed", exc_info=True)
         return BuildResult(False, output, error=f"{type(error).__name__}: {error}")

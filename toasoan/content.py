@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
+from .checks import check_site
 from .findings import Finding
-from .model import Document, SiteRules, check_site, parse_document
+from .model import Document, SiteRules, parse_document
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 

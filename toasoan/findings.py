@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -74,9 +74,11 @@ CODES: dict[str, Code] = _codes(
          "Dùng chữ in hoa không dấu, chữ số và '-', ví dụ CNTT-2018-01."),
     Code("E203", E, "Mã nhiệm vụ \"{value}\" đã dùng ở {other}.",
          "Mỗi nhiệm vụ có một mã duy nhất trên toàn trang; đặt mã mới, ví dụ {suggestion}."),
-    Code("E204", E, "Cập nhật cho nhiệm vụ \"{value}\" nhưng không có cuộc họp nào trước đó giao nhiệm vụ này.",
+    Code("E204", E,
+         "Cập nhật cho nhiệm vụ \"{value}\" nhưng không có cuộc họp nào trước đó giao nhiệm vụ này.",
          "Kiểm tra lại mã nhiệm vụ; cập nhật chỉ dành cho nhiệm vụ đã giao ở cuộc họp trước."),
-    Code("E205", E, "Cập nhật nhiệm vụ \"{value}\" ở cuộc họp ngày {date}, trước cuộc họp giao nhiệm vụ ({other}).",
+    Code("E205", E,
+         "Cập nhật nhiệm vụ \"{value}\" ở cuộc họp ngày {date}, trước cuộc họp giao nhiệm vụ ({other}).",
          "Cập nhật phải thuộc một cuộc họp diễn ra sau cuộc họp giao nhiệm vụ."),
     Code("E206", E, "Hạn hoàn thành {value} sớm hơn ngày họp {date}.",
          "Đặt hạn ('due') vào sau ngày họp."),

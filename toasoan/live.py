@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .commands import DEV_SETTINGS, build
 from .build import load_settings
+from .commands import DEV_SETTINGS, build
 
 
 def livereload(port: int = 8000, settings_file: str = DEV_SETTINGS) -> int:

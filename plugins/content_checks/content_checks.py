@@ -9,8 +9,9 @@ import logging
 
 from pelican import signals
 
+from toasoan.checks import check_site
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
-from toasoan.model import Document, check_site
+from toasoan.model import Document
 
 logger = logging.getLogger(__name__)
 

@@ -6,14 +6,14 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
+from xml.etree import ElementTree
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 
 class _FigureProcessor(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: ElementTree.Element) -> None:
         for paragraph in list(root.iter("p")):
             children = list(paragraph)
             if len(children) != 1 or children[0].tag != "img":
@@ -26,7 +26,7 @@ class _FigureProcessor(Treeprocessor):
             image.tail = None
             paragraph.tag = "figure"
             paragraph.text = None
-            etree.SubElement(paragraph, "figcaption").text = caption
+            ElementTree.SubElement(paragraph, "figcaption").text = caption
 
 
 class FigureExtension(Extension):

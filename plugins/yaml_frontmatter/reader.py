@@ -31,7 +31,7 @@ class NewsroomReader(BaseReader):
     """Reads ``.md`` files through the content model and keeps what it found."""
 
     enabled = True
-    file_extensions = ["md", "markdown"]
+    file_extensions = ["md", "markdown"]  # noqa: RUF012 - Pelican reads this class attribute
 
     def __init__(self, settings: dict) -> None:
         super().__init__(settings)

@@ -1,0 +1,54 @@
+"""Checks that need every file at once: unique slugs and ids, updates that follow a decision.
+
+Shared by the build (``content_checks`` plugin), ``invoke check`` and the editorial review.
+"""
+
+from __future__ import annotations
+
+from . import text as vi
+from .findings import Finding, finding
+from .model import PAGE, Document, decided_items, meeting_reports
+
+
+def check_site(documents: list[Document]) -> list[Finding]:
+    """Checks that need every file: unique slugs and ids, updates that follow a decision."""
+    findings: list[Finding] = []
+    slugs: dict[tuple[str, str], Document] = {}
+    for doc in sorted(documents, key=lambda d: d.source):
+        space = "page" if doc.kind == PAGE else "article"
+        first = slugs.setdefault((space, doc.slug), doc)
+        if first is not doc:
+            line = doc.lines.get(("slug",)) or doc.line("title")
+            findings.append(finding("E109", doc.source, line, "slug", value=doc.slug,
+                                    other=first.source))
+    decided = decided_items(documents)
+    for report in meeting_reports(documents):
+        for item in report.action_items:
+            first_item, first_report = decided[item.id]
+            if first_item is not item:
+                findings.append(finding(
+                    "E203", report.source, item.line, "id", value=item.id,
+                    other=f"{first_report.source}:{first_item.line}",
+                    suggestion=_next_id(item.id, decided)))
+        for update in report.updates:
+            origin = decided.get(update.id)
+            if origin is None:
+                findings.append(finding("E204", report.source, update.line, "updates.id",
+                                        value=update.id))
+            elif origin[1].meeting.date >= report.meeting.date:
+                findings.append(finding(
+                    "E205", report.source, update.line, "updates.id", value=update.id,
+                    date=vi.short_date(report.meeting.date),
+                    other=f"{vi.short_date(origin[1].meeting.date)}, {origin[1].source}"))
+    return findings
+
+
+def _next_id(ident: str, taken: dict[str, object]) -> str:
+    """Suggest a free id in the same series: CNTT-2018-03 → CNTT-2018-09."""
+    head, _, tail = ident.rpartition("-")
+    if head and tail.isdigit():
+        for number in range(int(tail) + 1, int(tail) + 1000):
+            candidate = f"{head}-{number:0{len(tail)}d}"
+            if candidate not in taken:
+                return candidate
+    return f"{ident}-B"

@@ -99,3 +99,13 @@ JINJA_FILTERS = {
 
 # Writers write Markdown only; the reStructuredText reader stays off.
 READERS = {"rst": None}
+
+# Theme
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None,
+                       "period_archives": None}
+MENU_PAGES_FIRST = ("gioi-thieu",)  # page slugs in the main menu after "Trang chủ"
+MENU_PAGES_LAST = ("lien-he",)  # … and after the categories
+HOME_SIDE_CATEGORY = "Thông báo"  # the home page's side list (None: no side list)
+HOME_SIDE_COUNT = 5
+ARCHIVES_PER_YEAR = 10  # latest articles per year on /luu-tru/; the rest on /{year}/

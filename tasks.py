@@ -78,5 +78,15 @@ def lint(c):
 
 @task(pre=[lint], help={"args": "Tham số thêm cho pytest"})
 def test(c, args=""):
-    """Chạy ruff và toàn bộ bộ kiểm thử."""
-    c.run(f"pytest {args}", pty=False)
+    """Chạy ruff và toàn bộ bộ kiểm thử (song song trên mọi nhân CPU)."""
+    c.run(f"pytest -n auto {args}", pty=False)
+
+
+@task
+def codes(c):
+    """Sinh lại docs/ma-loi.md (bảng mã lỗi) từ toasoan/findings.py."""
+    from pathlib import Path
+
+    from toasoan.findings import codes_markdown
+
+    Path("docs/ma-loi.md").write_text(codes_markdown(), encoding="utf-8")

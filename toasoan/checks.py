@@ -5,13 +5,19 @@ Shared by the build (``content_checks`` plugin), ``invoke check`` and the editor
 
 from __future__ import annotations
 
+import datetime as dt
+
 from . import text as vi
 from .findings import Finding, finding
 from .model import PAGE, Document, decided_items, meeting_reports
+from .tracker import check_tracker
 
 
-def check_site(documents: list[Document]) -> list[Finding]:
-    """Checks that need every file: unique slugs and ids, updates that follow a decision."""
+def check_site(documents: list[Document], today: dt.date | None = None) -> list[Finding]:
+    """Checks that need every file: unique slugs and ids, updates that follow a decision.
+
+    ``today`` (default: today in Vietnam) dates the tracker's stale-item warning W202.
+    """
     findings: list[Finding] = []
     slugs: dict[tuple[str, str], Document] = {}
     for doc in sorted(documents, key=lambda d: d.source):
@@ -40,6 +46,7 @@ def check_site(documents: list[Document]) -> list[Finding]:
                     "E205", report.source, update.line, "updates.id", value=update.id,
                     date=vi.short_date(report.meeting.date),
                     other=f"{vi.short_date(origin[1].meeting.date)}, {origin[1].source}"))
+    findings += check_tracker(documents, today)
     return findings
 
 

@@ -89,6 +89,10 @@ CODES: dict[str, Code] = _codes(
          "Đặt 'progress: 100' hoặc đổi trạng thái."),
     Code("W202", W, "Nhiệm vụ \"{value}\" chưa xong mà hơn một năm chưa có cập nhật (lần cuối: {date}).",
          "Cập nhật tiến độ ở cuộc họp tới hoặc đổi trạng thái."),
+    Code("W203", W,
+         "Cập nhật nhiệm vụ \"{value}\" trong khi nhiệm vụ chỉ được giao ở bản nháp ({other}); "
+         "trang theo dõi bỏ qua cập nhật này.",
+         "Đăng biên bản giao nhiệm vụ ('status: published') hoặc để biên bản này ở dạng nháp."),
     # E9xx: site configuration
     Code("E901", E, "Không đọc được danh sách đơn vị: {detail}.",
          "Sửa content/data/units.yml: một khoá 'units' chứa danh sách các mục 'name: …'."),
@@ -178,3 +182,14 @@ class ContentRejected(Exception):
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__(format_summary(findings))
         self.findings = findings
+
+
+def codes_markdown() -> str:
+    """The reference table of finding codes (``docs/ma-loi.md`` is generated from it)."""
+    rows = ["# Mã lỗi và cảnh báo", "",
+            "Tệp này được sinh từ `toasoan/findings.py` bằng `invoke codes`; đừng sửa tay.", "",
+            "| Mã | Mức | Thông báo | Gợi ý sửa |", "|---|---|---|---|"]
+    for spec in CODES.values():
+        level = "lỗi" if spec.severity == Severity.ERROR else "cảnh báo"
+        rows.append(f"| {spec.code} | {level} | {spec.message} | {spec.hint} |".replace("\n", " "))
+    return "\n".join(rows) + "\n"

@@ -12,12 +12,49 @@ import yaml
 
 from .findings import Finding, finding
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml is a wheel on every platform we use
-    _Loader = yaml.SafeLoader
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML (libyaml when present) that leaves dates as text for the model to check.
+
+    YAML would turn ``2019-02-30`` into a parse error for the whole file; as text, the
+    model reports it on its own field (E103).
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
 
 FieldPath = tuple[str | int, ...]
+
+# libyaml's problems, said in Vietnamese (the rest are shown as libyaml says them).
+YAML_PROBLEMS = {
+    "mapping values are not allowed":
+        "dấu ':' đặt sai chỗ (giá trị có dấu ':' phải đặt trong ngoặc kép)",
+    "found character '\\t' that cannot start any token": "có ký tự Tab; hãy thụt lề bằng dấu cách",
+    "found a tab character": "có ký tự Tab; hãy thụt lề bằng dấu cách",
+    "could not find expected ':'": "thiếu dấu ':' sau tên trường",
+    "found unexpected end of stream": "thiếu ngoặc hoặc dấu nháy đóng",
+    "did not find expected ',' or ']'": "danh sách [...] chưa đóng hoặc thiếu dấu ','",
+    "did not find expected ',' or '}'": "khối {...} chưa đóng hoặc thiếu dấu ','",
+    "did not find expected key": "thụt lề không đều hoặc thiếu dấu '-' đầu mục",
+    "did not find expected '-' indicator": "mục danh sách phải bắt đầu bằng '- '",
+    "found undefined alias": "dùng ký tự '*' ở đầu giá trị (hãy đặt giá trị trong ngoặc kép)",
+    "found unknown escape character": "dấu '\\' không hợp lệ trong ngoặc kép",
+    "expected a single document in the stream": "có nhiều hơn một khối '---'",
+    "did not find expected <document start>": "thụt lề không đều giữa các dòng",
+}
+
+
+def yaml_problem(problem: str) -> str:
+    """libyaml's problem in Vietnamese when we know it, else as it is."""
+    for english, vietnamese in YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return vietnamese
+    return f"{problem} (thông báo của bộ đọc YAML)"
 FENCE = "---"
 
 
@@ -97,7 +134,7 @@ def parse(source: str, text: str) -> tuple[FrontMatter | None, list[Finding]]:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + offset if mark else 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return None, [finding("E003", source, line, detail=problem)]
+        return None, [finding("E003", source, line, detail=yaml_problem(problem))]
     except (ValueError, TypeError, OverflowError) as error:  # e.g. a timestamp out of range
         return None, [finding("E003", source, 1, detail=str(error))]
     finally:

@@ -21,6 +21,7 @@ from toasoan.model import Article, Document, MeetingReport, Page, parse_document
 from toasoan.settings import site_rules
 
 from .figures import FigureExtension
+from .links import LinkExtension
 from .sanitize import sanitize
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -39,8 +40,9 @@ class NewsroomReader(BaseReader):
         self.documents: list[Document] = []
         config = dict(settings.get("MARKDOWN") or {})
         config.setdefault("extensions", [])
+        self._links = LinkExtension(self.rules.content_root)
         config["extensions"] = [*config["extensions"], *config.get("extension_configs", {}),
-                                FigureExtension()]
+                                FigureExtension(), self._links]
         self._markdown = Markdown(**config)
 
     def read(self, source_path: str) -> tuple[str, dict]:
@@ -52,11 +54,13 @@ class NewsroomReader(BaseReader):
         if document is None:
             return "", {"status": "skip", "title": relpath}
         self.documents.append(document)
-        body = self.render(document.body)
+        body = self.render(document.body, relpath)
         return body, self.metadata(document, body)
 
-    def render(self, markdown_text: str) -> str:
+    def render(self, markdown_text: str, relpath: str = "") -> str:
+        """Markdown → sanitised HTML; relative links resolved from ``relpath``."""
         self._markdown.reset()
+        self._links.relpath = relpath
         return sanitize(self._markdown.convert(markdown_text))
 
     def metadata(self, document: Document, body: str) -> dict:

@@ -10,7 +10,7 @@ from conftest import ARTICLE, MEETING, Project
 from toasoan.checks import check_site
 from toasoan.content import read_content
 from toasoan.findings import CODES
-from toasoan.model import MeetingReport, parse_document
+from toasoan.model import INCOMPLETE, MeetingReport, parse_document
 
 HEAD = "title: Tin\ndate: 2019-01-02\nauthor: A\ncategory: Thông báo\n"
 MEETING_HEAD = (
@@ -52,6 +52,9 @@ CASES = [
     ("E108", "articles/a.md", article(HEAD + "slug: Tin Mới!\n"), "slug", 6),
     ("E110", "articles/a.md", article(HEAD + "image_caption: '   '\n"), "image_caption", 6),
     ("W101", "articles/a.md", article(HEAD + "titel: Sai chính tả\n"), "titel", 6),
+    ("W103", "articles/a.md", article(HEAD.replace("title: Tin", "title: " + "Tin dài " * 30)), "title", 2),
+    ("W104", "articles/a.md", article(HEAD + "slug: " + "-".join(["tin"] * 30) + "\n"), "slug", 6),
+    ("W301", "articles/a.md", article(HEAD + "image: images/big.jpg\nimage_alt: Ảnh\n"), "image", 6),
     ("W102", "articles/a.md", article(HEAD, body=""), None, 7),
     ("E201", "meetings/a.md", article("title: Họp\ndate: 2019-01-02\nauthor: A\n"), "meeting", 1),
     ("E202", "meetings/a.md", article(MEETING_HEAD + item(id="cntt 1")), "action_items[0].id", 11),
@@ -74,6 +77,7 @@ def test_each_code_names_file_field_and_line(project: Project, code, relpath, te
     raw = text if isinstance(text, bytes) else text.encode("utf-8")
     (project.content / "images").mkdir(parents=True, exist_ok=True)
     (project.content / "images" / "a.jpg").write_bytes(b"\xff\xd8")
+    (project.content / "images" / "big.jpg").write_bytes(b"\xff\xd8" * 300_000)
     document, findings = parse_document(relpath, raw, project.rules())
     matching = [f for f in findings if f.code == code]
     assert matching, f"expected {code}, got {[(f.code, f.field) for f in findings]}"
@@ -83,15 +87,14 @@ def test_each_code_names_file_field_and_line(project: Project, code, relpath, te
     if line is not None:
         assert found.line == line
     assert found.message == found.message.strip() and found.hint
-    if CODES[code].severity == "error":
-        assert document is None
-    else:
-        assert document is not None
+    assert (document is None) == (code in INCOMPLETE)
 
 
-def test_every_error_code_is_exercised():
-    exercised = {case[0] for case in CASES} | {"E109", "E203", "E204", "E205", "E901"}
-    tracker_codes = {"W202"}  # needs the tracker's current state: tests/…tracker…
+def test_every_code_is_exercised():
+    from test_broken_input import CASES as BROKEN
+
+    exercised = {case[0] for case in CASES} | {code for _, code, _ in BROKEN.values()} | {"E901"}
+    tracker_codes = {"W202", "W203"}  # need the tracker's current state: see the tracker's tests
     assert set(CODES) - exercised - tracker_codes == set()
 
 
@@ -154,8 +157,9 @@ def test_update_after_the_decision_is_clean(project: Project):
     project.add("meetings/2019/b.md", meeting_file(
         "2019-02-02 08:00", "updates:\n  - id: CNTT-2019-01\n    status: in_progress\n    progress: 10\n"))
     documents, findings = read_content(project.rules())
-    assert findings == [] and len(documents) == 2
-    assert check_site(documents) == []
+    stale = {"W202"}  # the item is open and years old: the tracker's warning, not this test's
+    assert [f for f in findings if f.code not in stale] == [] and len(documents) == 2
+    assert [f for f in check_site(documents) if f.code not in stale] == []
 
 
 def test_broken_units_roster_is_a_finding(project: Project):

@@ -6,19 +6,25 @@ Shared by the build (``content_checks`` plugin), ``invoke check`` and the editor
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import unquote, urlsplit
 
 from . import text as vi
 from .findings import Finding, finding
-from .model import PAGE, Document, decided_items, meeting_reports
+from .model import PAGE, Article, Document, SiteRules, decided_items, meeting_reports
 from .tracker import check_tracker
 
+_ARTICLE_PATH = re.compile(r"^/\d{4}/[^/]+/$")
 
-def check_site(documents: list[Document], today: dt.date | None = None) -> list[Finding]:
-    """Checks that need every file: unique slugs and ids, updates that follow a decision.
+
+def check_site(documents: list[Document], rules: SiteRules | None = None, *,
+               today: dt.date | None = None) -> list[Finding]:
+    """Checks that need every file: unique slugs and ids, updates that follow a decision,
+    links to the site's own pages (when ``rules`` are given).
 
     ``today`` (default: today in Vietnam) dates the tracker's stale-item warning W202.
     """
-    findings: list[Finding] = []
+    findings: list[Finding] = _site_links(documents, rules) if rules else []
     slugs: dict[tuple[str, str], Document] = {}
     for doc in sorted(documents, key=lambda d: d.source):
         space = "page" if doc.kind == PAGE else "article"
@@ -47,6 +53,28 @@ def check_site(documents: list[Document], today: dt.date | None = None) -> list[
                     date=vi.short_date(report.meeting.date),
                     other=f"{vi.short_date(origin[1].meeting.date)}, {origin[1].source}"))
     findings += check_tracker(documents, today)
+    return findings
+
+
+def _site_links(documents: list[Document], rules: SiteRules) -> list[Finding]:
+    """Site-absolute links (``/2019/ten-bai/``, ``/images/…``) must reach a page or file."""
+    known = {"/" + rules.article_url.format(date=d.date, slug=d.slug) for d in documents
+             if isinstance(d, Article)}
+    known |= {"/" + rules.page_url.format(slug=d.slug) for d in documents if d.kind == PAGE}
+    findings = []
+    for document in documents:
+        for link in document.site_links:
+            path = unquote(urlsplit(link.url).path)
+            path = path.removesuffix("index.html")
+            top = path.strip("/").split("/", 1)[0]
+            if top in rules.static_dirs:
+                missing = not (rules.content_root / path.lstrip("/")).is_file()
+            else:
+                path = path if path.endswith("/") else path + "/"
+                missing = bool(_ARTICLE_PATH.match(path)) and path not in known
+            if missing:
+                code = "E304" if link.image else "E303"
+                findings.append(finding(code, document.source, link.line, "body", value=link.url))
     return findings
 
 

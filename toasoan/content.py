@@ -31,5 +31,5 @@ def read_content(rules: SiteRules) -> tuple[list[Document], list[Finding]]:
         findings += problems
         if document is not None:
             documents.append(document)
-    findings += check_site(documents)
+    findings += check_site(documents, rules)
     return documents, findings

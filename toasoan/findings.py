@@ -67,6 +67,12 @@ CODES: dict[str, Code] = _codes(
     Code("E110", E, "Trường '{field}' không được để trống.", "Điền nội dung cho trường này."),
     Code("W101", W, "Trường '{field}' không được hệ thống sử dụng.", "{suggestion}"),
     Code("W102", W, "Bài viết chưa có nội dung.", "Viết nội dung bên dưới dòng '---' thứ hai."),
+    Code("W103", W, "Tiêu đề dài {length} ký tự (nên dưới {limit}).",
+         "Rút gọn tiêu đề; chi tiết đưa vào đoạn mở đầu."),
+    Code("W104", W, "Đường dẫn (slug) dài {length} ký tự (nên dưới {limit}).",
+         "Đặt 'slug: …' ngắn gọn, ví dụ 'tong-ket-cntt-2018'."),
+    Code("E111", E, "Trường '{field}' có mã HTML hoặc liên kết javascript:; trường này chỉ nhận chữ.",
+         "Bỏ các thẻ <…> và javascript:; muốn nhấn mạnh thì viết trong nội dung bài bằng Markdown."),
     # E2xx: meetings and action items
     Code("E201", E, "Biên bản cuộc họp thiếu thông tin cuộc họp 'meeting'.",
          "Thêm khối 'meeting:' với 'date', 'location', 'chair', 'bodies'."),
@@ -93,6 +99,22 @@ CODES: dict[str, Code] = _codes(
          "Cập nhật nhiệm vụ \"{value}\" trong khi nhiệm vụ chỉ được giao ở bản nháp ({other}); "
          "trang theo dõi bỏ qua cập nhật này.",
          "Đăng biên bản giao nhiệm vụ ('status: published') hoặc để biên bản này ở dạng nháp."),
+    # E3xx: the body: untrusted HTML, links and images
+    Code("E301", E, "Mã HTML không được phép: {value}.",
+         "Xoá phần này và chỉ dùng Markdown; mã này sẽ bị gỡ khỏi trang công khai."),
+    Code("E302", E, "Liên kết không an toàn: \"{value}\".",
+         "Chỉ dùng liên kết http(s)://, mailto: hoặc tel:."),
+    Code("E303", E, "Liên kết nội bộ \"{value}\" không trỏ tới bài hay tệp nào.",
+         "Ghi đường dẫn tính từ content/ (ví dụ articles/2019/ten-bai.md) hoặc địa chỉ trên trang "
+         "(ví dụ /2019/ten-bai/)."),
+    Code("E304", E, "Không tìm thấy ảnh \"{value}\" trong thư mục content/.",
+         "Đặt ảnh vào content/images/<năm>/ và ghi đường dẫn dạng images/<năm>/<tên-tệp>."),
+    Code("E305", E, "Ảnh \"{value}\" thiếu mô tả (alt) cho người khiếm thị.",
+         "Viết mô tả trong ngoặc vuông: ![Mô tả nội dung ảnh](images/2019/anh.jpg)."),
+    Code("E306", E, "Liên kết ngoài \"{value}\" sai cú pháp: {detail}.",
+         "Viết đầy đủ địa chỉ, ví dụ https://example.vn/trang."),
+    Code("W301", W, "Ảnh \"{value}\" nặng {size} KB, vượt giới hạn {limit} KB.",
+         "Thu nhỏ ảnh (rộng tối đa 1600 px, JPEG chất lượng khoảng 75) trước khi đưa lên."),
     # E9xx: site configuration
     Code("E901", E, "Không đọc được danh sách đơn vị: {detail}.",
          "Sửa content/data/units.yml: một khoá 'units' chứa danh sách các mục 'name: …'."),

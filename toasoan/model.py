@@ -20,6 +20,8 @@ import yaml
 from . import text as vi
 from .findings import Finding, finding
 from .frontmatter import FieldPath, FrontMatter, field_name, line_of, parse
+from .links import Link, body_links, content_target, external_url_problem, is_external, is_relative
+from .safety import DEFAULT_IFRAME_HOSTS, scan_body, unsafe_url
 
 ARTICLE = "article"
 MEETING_REPORT = "meeting_report"
@@ -36,6 +38,10 @@ ACTION_ITEM_STATUSES = {
     "cancelled": "Đã huỷ",
 }
 PRIORITIES = {"high": "Cao", "normal": "Bình thường", "low": "Thấp"}
+# Findings after which no document can be built; with other errors the document is built
+# (so the sanitiser and escaping stay testable) and the checks still stop the build.
+INCOMPLETE = frozenset({"E001", "E002", "E003", "E004", "E005", "E006", "E101", "E102", "E103",
+                        "E110", "E201"})
 ACTION_ITEM_ID = re.compile(r"^[A-Z0-9]+(?:[-.][A-Z0-9]+)*$")
 
 DEFAULT_CATEGORIES = (
@@ -108,6 +114,7 @@ class Document:
     body_line: int
     summary: str | None = None
     lines: dict[FieldPath, int] = field(default_factory=dict, repr=False)
+    site_links: tuple[Link, ...] = field(default=(), repr=False)  # "/2019/x/": checked site-wide
 
     @property
     def is_published(self) -> bool:
@@ -155,6 +162,13 @@ class SiteRules:
     meeting_dirs: tuple[str, ...] = ("meetings",)
     page_dirs: tuple[str, ...] = ("pages",)
     units_file: str = "data/units.yml"
+    iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
+    max_image_kb: int = 500
+    max_title_length: int = 150
+    max_slug_length: int = 80
+    article_url: str = "{date:%Y}/{slug}/"
+    page_url: str = "{slug}/"
+    static_dirs: tuple[str, ...] = ("images", "files")
 
     def display_path(self, relpath: str) -> str:
         """How findings name a file: ``content/meetings/2018/x.md``."""
@@ -368,9 +382,29 @@ ITEM_FIELDS = ("id", "title", "owner", "support", "due", "priority", "status", "
 UPDATE_FIELDS = ("id", "status", "progress", "note", "due")
 
 
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript\s*:", re.I)
+
+
+def _markup_in_text(r: _Reader, value: object, path: FieldPath) -> None:
+    """E111 for every front-matter text that looks like HTML (it would be shown as text)."""
+    if isinstance(value, str) and _MARKUP.search(value):
+        r.report("E111", path)
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            _markup_in_text(r, inner, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _markup_in_text(r, inner, (*path, index))
+
+
 def _document_fields(r: _Reader, data: dict) -> dict:
     title = r.get(data, ("title",), _text, required=True)
     slug = r.get(data, ("slug",), _slug) or (vi.slugify(title) if title else "")
+    if title and len(title) > r.rules.max_title_length:
+        r.report("W103", ("title",), length=len(title), limit=r.rules.max_title_length)
+    if len(slug) > r.rules.max_slug_length:
+        r.report("W104", ("slug",) if "slug" in data else ("title",), length=len(slug),
+                 limit=r.rules.max_slug_length)
     return {
         "title": title or "",
         "slug": slug,
@@ -383,8 +417,8 @@ def _article_fields(r: _Reader, data: dict, kind: str) -> dict:
     authors_key = "authors" if "authors" in data and "author" not in data else "author"
     category_default = r.rules.meeting_category if kind == MEETING_REPORT else None
     image = r.get(data, ("image",), _text)
-    if image and not (r.rules.content_root / image).is_file():
-        r.report("E107", ("image",), value=image)
+    if image:
+        _check_image_file(r, image, image, ("image",), "E107")
     image_alt = r.get(data, ("image_alt",), _text)
     if image and not image_alt:
         r.report("E106", ("image_alt",) if "image_alt" in data else ("image",))
@@ -481,6 +515,53 @@ def _check_done(r: _Reader, path: FieldPath, ident: str, status: str | None,
         r.report("W201", (*path, "progress"), value=ident, progress=progress)
 
 
+def _check_image_file(r: _Reader, written: str, target: str | None, path: FieldPath, missing: str,
+                      line: int | None = None) -> None:
+    """A missing image is an error; one over ``max_image_kb`` a warning."""
+    file = r.rules.content_root / target if target else None
+    where = line or r.front.line(*path)
+    if file is None or not file.is_file():
+        r.findings.append(finding(missing, r.source, where, field_name(path), value=written))
+        return
+    size_kb = file.stat().st_size // 1024
+    if size_kb > r.rules.max_image_kb:
+        r.findings.append(finding("W301", r.source, where, field_name(path), value=written,
+                                  size=size_kb, limit=r.rules.max_image_kb))
+
+
+def _body(r: _Reader, relpath: str) -> tuple[Link, ...]:
+    """Check the body's HTML, links and images; return its site-absolute links."""
+    front, body_field = r.front, ("body",)
+
+    def at(line: int) -> int:
+        return front.body_line + line - 1
+
+    def report(code: str, line: int, **details: object) -> None:
+        r.findings.append(finding(code, r.source, at(line), "body", **details))
+
+    for problem in scan_body(front.body, r.rules.iframe_hosts):
+        report("E302" if problem.kind == "url" else "E301", problem.line, value=problem.what)
+    site_links = []
+    for link in body_links(front.body):
+        if link.image and not (link.alt or "").strip():
+            report("E305", link.line, value=link.url)
+        if not link.url or unsafe_url(link.url):
+            continue
+        if is_relative(link.url):
+            target = content_target(link.url, relpath, r.rules.content_root)
+            if link.image:
+                _check_image_file(r, link.url, target, body_field, "E304", at(link.line))
+            elif target is None:
+                report("E303", link.line, value=link.url)
+        elif is_external(link.url):
+            problem = external_url_problem(link.url)
+            if problem:
+                report("E306", link.line, value=link.url, detail=problem)
+        elif link.url.startswith("/"):
+            site_links.append(Link(at(link.line), link.url, link.image, link.alt))
+    return tuple(site_links)
+
+
 def _decode(raw: bytes, source: str) -> tuple[str | None, list[Finding]]:
     """Bytes → NFC text with LF line ends; a BOM and CRLF are accepted."""
     try:
@@ -508,8 +589,9 @@ def parse_document(relpath: str, raw: bytes | str, rules: SiteRules) -> tuple[Do
         return None, findings
     r = _Reader(source, front, rules)
     data = front.data
+    _markup_in_text(r, data, ())
     base = {"source": source, "body": front.body, "body_line": front.body_line,
-            "lines": front.lines}
+            "lines": front.lines, "site_links": _body(r, relpath)}
     document: Document | None
     if kind == PAGE:
         r.unknown_fields(data, (), PAGE_FIELDS)
@@ -533,7 +615,7 @@ def parse_document(relpath: str, raw: bytes | str, rules: SiteRules) -> tuple[Do
     if not front.body.strip() and kind != PAGE:
         r.findings.append(finding("W102", source, front.body_line))
     findings += r.findings
-    if any(f.is_error for f in findings):
+    if any(f.code in INCOMPLETE for f in findings):
         return None, findings
     return document, findings
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .findings import Finding
 from .model import DEFAULT_CATEGORIES, SiteRules, load_units
+from .safety import DEFAULT_IFRAME_HOSTS
 
 DEFAULTS: dict[str, object] = {
     # Categories a writer may choose from (front matter ``category``).
@@ -14,6 +15,13 @@ DEFAULTS: dict[str, object] = {
     "meeting_category": "Hội nghị - Hội thảo",
     # The unit roster, relative to the content folder.
     "units_file": "data/units.yml",
+    # Hosts whose video players may be embedded with <iframe src="https://HOST/...">.
+    "iframe_hosts": DEFAULT_IFRAME_HOSTS,
+    # Images larger than this (KB) get a warning.
+    "max_image_kb": 500,
+    # Titles and slugs longer than this get a warning.
+    "max_title_length": 150,
+    "max_slug_length": 80,
 }
 
 
@@ -38,5 +46,12 @@ def site_rules(settings: dict) -> tuple[SiteRules, list[Finding]]:
         meeting_dirs=meeting_dirs,
         page_dirs=tuple(settings.get("PAGE_PATHS") or ("pages",)),
         units_file=str(options["units_file"]),
+        iframe_hosts=tuple(options["iframe_hosts"]),
+        max_image_kb=int(options["max_image_kb"]),
+        max_title_length=int(options["max_title_length"]),
+        max_slug_length=int(options["max_slug_length"]),
+        article_url=str(settings.get("ARTICLE_URL") or SiteRules.article_url),
+        page_url=str(settings.get("PAGE_URL") or SiteRules.page_url),
+        static_dirs=tuple(settings.get("STATIC_PATHS") or SiteRules.static_dirs),
     )
     return rules, findings

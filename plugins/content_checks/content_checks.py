@@ -39,7 +39,8 @@ def collect(generators: list) -> tuple[list[Document], list[Finding]]:
 
 def check_build(generators: list) -> None:
     documents, findings = collect(generators)
-    findings += check_site(documents)
+    readers = _newsroom_readers(generators)
+    findings += check_site(documents, readers[0].rules if readers else None)
     if has_errors(findings):
         raise ContentRejected(findings)
     if findings:

@@ -2,35 +2,31 @@
 
 A writer links an image as ``images/2018/anh.jpg`` (relative to ``content/``, like the
 ``image`` field) or relative to the article file; when the target exists, the link is
-rewritten so Pelican resolves it to the published URL.
+rewritten so Pelican resolves it to the published URL (see :mod:`toasoan.links`).
 """
 
 from __future__ import annotations
 
-import posixpath
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-CONTENT_SUFFIXES = (".md", ".markdown")
+from toasoan.links import CONTENT_SUFFIXES, content_target, is_relative
 
 
 def resolve(url: str, relpath: str, content_root: Path) -> str:
     """``url`` as written in ``relpath`` → a Pelican link placeholder, or unchanged."""
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path or url.startswith(("/", "#", "{")):
+    if url.startswith("{") or not is_relative(url):
         return url
-    path = unquote(parts.path)
-    for candidate in (posixpath.join(posixpath.dirname(relpath), path), path):
-        target = posixpath.normpath(candidate)
-        if not target.startswith("..") and (content_root / target).is_file():
-            kind = "filename" if target.endswith(CONTENT_SUFFIXES) else "static"
-            suffix = f"#{parts.fragment}" if parts.fragment else ""
-            return f"{{{kind}}}/{target}{suffix}"
-    return url
+    target = content_target(url, relpath, content_root)
+    if target is None:
+        return url
+    kind = "filename" if target.endswith(CONTENT_SUFFIXES) else "static"
+    fragment = urlsplit(url).fragment
+    return f"{{{kind}}}/{target}" + (f"#{fragment}" if fragment else "")
 
 
 class _LinkProcessor(Treeprocessor):
@@ -39,19 +35,17 @@ class _LinkProcessor(Treeprocessor):
         self.extension = extension
 
     def run(self, root: ElementTree.Element) -> None:
-        relpath, content_root = self.extension.relpath, self.extension.content_root
-        if content_root is None:
-            return
         for element in root.iter():
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             if attribute and element.get(attribute):
-                element.set(attribute, resolve(element.get(attribute), relpath, content_root))
+                element.set(attribute, resolve(element.get(attribute), self.extension.relpath,
+                                               self.extension.content_root))
 
 
 class LinkExtension(Extension):
     """Set ``relpath`` (the file being converted) before each conversion."""
 
-    def __init__(self, content_root: Path | None = None) -> None:
+    def __init__(self, content_root: Path) -> None:
         super().__init__()
         self.content_root = content_root
         self.relpath = ""

@@ -18,11 +18,11 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from toasoan.model import Article, Document, MeetingReport, Page, parse_document
+from toasoan.safety import sanitize
 from toasoan.settings import site_rules
 
 from .figures import FigureExtension
 from .links import LinkExtension
-from .sanitize import sanitize
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -61,12 +61,12 @@ class NewsroomReader(BaseReader):
         """Markdown → sanitised HTML; relative links resolved from ``relpath``."""
         self._markdown.reset()
         self._links.relpath = relpath
-        return sanitize(self._markdown.convert(markdown_text))
+        return sanitize(self._markdown.convert(markdown_text), self.rules.iframe_hosts)
 
     def metadata(self, document: Document, body: str) -> dict:
         s = self.settings
         meta: dict = {
-            "title": html.escape(document.title, quote=False),
+            "title": document.title,  # text: templates autoescape it
             "slug": document.slug,
             "status": document.status,
             "kind": document.kind,

@@ -36,6 +36,10 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster",
 DEFAULT_IFRAME_HOSTS = ("www.youtube.com", "www.youtube-nocookie.com", "player.vimeo.com")
 
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
+
+
 @dataclass(frozen=True)
 class UnsafeHtml:
     """One piece of markup the sanitiser would drop, with its line in the body."""
@@ -61,15 +65,15 @@ def sanitize(html: str, iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS) ->
         return value
 
     tags = ALLOWED_TAGS | ({"iframe"} if iframe_hosts else set())
-    return nh3.clean(html, tags=set(tags), attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=set(URL_SCHEMES), link_rel=None, attribute_filter=keep)
+    clean = nh3.clean(html, tags=set(tags), attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes=set(URL_SCHEMES), link_rel=None, attribute_filter=keep)
+    return _EMPTY_IFRAME.sub("", clean)
 
 
 def unsafe_url(url: str) -> bool:
     """A URL whose scheme is not on the allow-list (``javascript:``, ``data:``…)."""
-    cleaned = re.sub(r"[\x00-\x20]+", "", url).lower()
-    scheme = cleaned.split(":", 1)[0] if ":" in cleaned.split("/", 1)[0] else ""
-    return bool(scheme) and scheme not in URL_SCHEMES
+    scheme = _SCHEME.match(re.sub(r"[\x00-\x20]+", "", url).lower())
+    return bool(scheme) and scheme.group(1) not in URL_SCHEMES
 
 
 class _Scanner(HTMLParser):

@@ -39,7 +39,16 @@ NEWSROOM = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["yaml_frontmatter", "content_checks"]
+PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker"]
+
+# Action-item tracker (plugins/action_tracker); defaults in toasoan.tracker.TRACKER_DEFAULTS.
+TRACKER = {
+    "path": "tracker",             # /tracker/, /tracker/<id>/ and the exports
+    "unit_path": "don-vi",         # /tracker/don-vi/<unit-slug>/
+    "title": "Theo dõi nhiệm vụ CNTT",
+    "due_soon_days": 30,           # "sắp đến hạn" window (page and invoke tracker)
+    "today": None,                 # "YYYY-MM-DD" fixes the day "quá hạn" is counted from
+}
 
 MARKDOWN = {
     "extension_configs": {

@@ -90,3 +90,13 @@ def codes(c):
     from toasoan.findings import codes_markdown
 
     Path("docs/ma-loi.md").write_text(codes_markdown(), encoding="utf-8")
+
+
+@task(help={"format": "text, json hoặc csv",
+            "today": "Ngày tính quá hạn, dạng YYYY-MM-DD (mặc định: hôm nay)",
+            "days": "Số ngày tới được coi là sắp đến hạn (mặc định: TRACKER['due_soon_days'])"})
+def tracker(c, format="text", today=None, days=None):
+    """Nhiệm vụ CNTT quá hạn và sắp đến hạn, theo đơn vị (cho cuộc họp tới)."""
+    from toasoan.tracker_report import tracker_command
+
+    _done(tracker_command(fmt=format, today=today, days=int(days) if days else None))

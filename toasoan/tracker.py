@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import text as vi
 from .findings import Finding, finding
@@ -90,6 +90,7 @@ def effective_progress(status: str, progress: int | None, previous: int = 0) -> 
 class HistoryEntry:
     """One step of an item's timeline: the deciding meeting or a later update."""
 
+    item_id: str
     report: MeetingReport
     status: str
     progress: int
@@ -112,12 +113,13 @@ class HistoryEntry:
         return f"{'giao' if self.is_decision else 'cap-nhat'}-{self.report.slug}"
 
     @property
-    def status_label(self) -> str:
-        return ACTION_ITEM_STATUSES[self.status]
+    def fragment(self) -> str:
+        """Where the meeting report page shows this entry (row ids of its tables)."""
+        return self.item_id if self.is_decision else f"cap-nhat-{self.item_id}"
 
     @property
-    def line(self) -> int | None:
-        return self.update.line if self.update else None
+    def status_label(self) -> str:
+        return ACTION_ITEM_STATUSES[self.status]
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,11 @@ class TrackedItem:
         return PRIORITIES[self.priority]
 
     @property
+    def status_order(self) -> int:
+        """Rank of the status in :data:`ACTION_ITEM_STATUSES` (for sorting)."""
+        return list(ACTION_ITEM_STATUSES).index(self.status)
+
+    @property
     def is_open(self) -> bool:
         return self.status not in CLOSED
 
@@ -206,20 +213,24 @@ def published(documents: Iterable[Document]) -> list[Document]:
 
 
 def track(documents: Iterable[Document], *, path: str = "tracker",
-          report_url: Callable[[MeetingReport], str] | None = None) -> list[TrackedItem]:
+          report_url: Callable[[MeetingReport], str] | None = None,
+          until: dt.date | None = None) -> list[TrackedItem]:
     """Every action item of the *published* meeting reports, with updates applied.
 
     Items come in decision order (meeting date, then order in the report). Updates of
     unknown items or from meetings not after the decision are skipped here; the checks
-    report them (E204, E205).
+    report them (E204, E205). With ``until``, meetings after that day do not count
+    (the state as it stood then).
     """
-    docs = published(documents)
+    docs = [d for d in published(documents)
+            if until is None or not isinstance(d, MeetingReport) or d.meeting is None
+            or d.meeting.date.date() <= until]
     url_of = report_url or (lambda _report: "")
     decided = decided_items(docs)
     steps: dict[str, list[HistoryEntry]] = {}
     for ident, (item, report) in decided.items():
         status = item.status
-        steps[ident] = [HistoryEntry(report=report, status=status, due=item.due,
+        steps[ident] = [HistoryEntry(item_id=ident, report=report, status=status, due=item.due,
                                      progress=effective_progress(status, item.progress),
                                      report_url=url_of(report))]
     for report in meeting_reports(docs):
@@ -230,7 +241,7 @@ def track(documents: Iterable[Document], *, path: str = "tracker",
             last = history[-1]
             status = update.status or last.status
             history.append(HistoryEntry(
-                report=report, status=status, update=update, note=update.note,
+                item_id=update.id, report=report, status=status, update=update, note=update.note,
                 progress=effective_progress(status, update.progress, last.progress),
                 due=update.due or last.due, report_url=url_of(report)))
     return [TrackedItem(item=item, report=report, history=tuple(steps[ident]),
@@ -323,6 +334,15 @@ class TrackerSummary:
     @property
     def by_status(self) -> dict[str, int]:
         return {g.status: len(g.items) for g in self.statuses}
+
+    @property
+    def active_units(self) -> tuple[UnitSummary, ...]:
+        """Units that own or support at least one item."""
+        return tuple(u for u in self.units if u.owned or u.supported)
+
+    @property
+    def idle_units(self) -> tuple[UnitSummary, ...]:
+        return tuple(u for u in self.units if not (u.owned or u.supported))
 
     def unit(self, name: str) -> UnitSummary | None:
         return next((u for u in self.units if u.unit == name), None)
@@ -467,85 +487,3 @@ def to_csv(rows: Iterable[dict[str, object]], columns: Iterable[str] = CSV_COLUM
     for row in rows:
         writer.writerow([safe_cell(row.get(c)) for c in columns])
     return out.getvalue()
-
-
-# --------------------------------------------------------------------------- board report
-@dataclass(frozen=True)
-class BoardGroup:
-    unit: str
-    overdue: tuple[TrackedItem, ...]
-    due_soon: tuple[TrackedItem, ...]
-
-
-@dataclass
-class BoardReport:
-    """What the next board meeting should look at: overdue and due-soon items by unit."""
-
-    summary: TrackerSummary
-    groups: list[BoardGroup] = field(default_factory=list)
-
-
-def board_report(summary: TrackerSummary) -> BoardReport:
-    groups = [BoardGroup(u.unit, u.overdue, u.due_soon) for u in summary.units
-              if u.overdue or u.due_soon]
-    return BoardReport(summary, groups)
-
-
-def _board_line(tracked: TrackedItem, today: dt.date) -> str:
-    if tracked.is_overdue(today):
-        when = f"hạn {vi.short_date(tracked.due)}, quá {tracked.days_overdue(today)} ngày"
-    else:
-        left = (tracked.due - today).days
-        when = f"hạn {vi.short_date(tracked.due)}, còn {left} ngày"
-    moved = " (đã lùi hạn)" if tracked.rescheduled else ""
-    return (f"    {tracked.id}  {tracked.title}\n"
-            f"      {when}{moved} · {tracked.status_label} {tracked.progress}% · "
-            f"cập nhật lần cuối {vi.short_date(tracked.last_update)}")
-
-
-def board_text(report: BoardReport) -> str:
-    s = report.summary
-    totals = " · ".join(f"{g.label}: {len(g.items)}" for g in s.statuses)
-    progress = f"{s.progress}%" if s.progress is not None else "chưa có"
-    lines = [
-        f"Nhiệm vụ CNTT — tình hình đến {vi.vi_date(s.today)}",
-        f"Tổng số {s.total} nhiệm vụ ({totals}); tiến độ chung {progress}.",
-        f"Quá hạn: {len(s.overdue)} · Sắp đến hạn (trong {s.due_soon_days} ngày): {len(s.due_soon)}",
-    ]
-    if not report.groups:
-        lines += ["", "Không có nhiệm vụ quá hạn hay sắp đến hạn."]
-    for group in report.groups:
-        lines += ["", group.unit]
-        for heading, items in (("Quá hạn", group.overdue), ("Sắp đến hạn", group.due_soon)):
-            if items:
-                lines.append(f"  {heading} ({len(items)})")
-                lines += [_board_line(t, s.today) for t in items]
-    return "\n".join(lines)
-
-
-def board_json(report: BoardReport, site_url: str = "") -> str:
-    s = report.summary
-    data = {
-        "version": JSON_VERSION,
-        "today": _iso(s.today),
-        "due_soon_days": s.due_soon_days,
-        "totals": {"items": s.total, "progress": s.progress, "by_status": s.by_status,
-                   "overdue": len(s.overdue), "due_soon": len(s.due_soon)},
-        "units": [{"unit": g.unit,
-                   "overdue": [item_record(t, site_url) for t in g.overdue],
-                   "due_soon": [item_record(t, site_url) for t in g.due_soon]}
-                  for g in report.groups],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-BOARD_CSV_COLUMNS = ("group", "unit", *CSV_COLUMNS)
-
-
-def board_csv(report: BoardReport, site_url: str = "") -> str:
-    today = report.summary.today
-    rows = [{"group": group_name, "unit": g.unit, **csv_row(t, today, site_url)}
-            for g in report.groups
-            for group_name, items in (("overdue", g.overdue), ("due_soon", g.due_soon))
-            for t in items]
-    return to_csv(rows, BOARD_CSV_COLUMNS)

@@ -1,0 +1,137 @@
+"""Pelican wiring for the action-item tracker: settings, context, pages and exports.
+
+* ``initialized``: reads the ``TRACKER`` settings dict once (defaults in
+  :data:`toasoan.tracker.TRACKER_DEFAULTS`).
+* ``get_generators``: adds :class:`TrackerGenerator`, which runs after the articles
+  generator. Its ``generate_context`` tracks the items of the published meeting reports
+  and gives every meeting report ``article.tracked_items`` (id → :class:`TrackedItem`,
+  for the items it decided or updated) before any page is written; the context gets
+  ``tracked_items`` (all of them) and ``tracker_url``. Its ``generate_output`` writes
+  ``/tracker/``, one page per item and per unit, and the four exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from toasoan import text as vi
+from toasoan import tracker as tr
+from toasoan.settings import site_rules
+
+from .exports import absolute, to_atom, to_ics
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = {"index": "tracker/index", "item": "tracker/item", "unit": "tracker/unit"}
+
+
+@dataclass(frozen=True)
+class Export:
+    """One downloadable file under the tracker folder."""
+
+    name: str
+    label: str
+    mime: str
+
+    def url(self, path: str) -> str:
+        return f"{path}/{self.name}"
+
+
+EXPORTS = {
+    "json": Export("action-items.json", "JSON (dữ liệu đầy đủ, có lịch sử)", "application/json"),
+    "csv": Export("action-items.csv", "CSV (mở bằng Excel)", "text/csv"),
+    "ics": Export("action-items.ics", "Lịch iCalendar (hạn hoàn thành)", "text/calendar"),
+    "atom": Export("action-items.atom", "Atom (theo dõi thay đổi)", "application/atom+xml"),
+}
+
+
+def read_settings(pelican) -> None:
+    """Normalise ``TRACKER`` once; the generator reads the result."""
+    pelican.settings["TRACKER"] = tr.tracker_settings(pelican.settings)
+
+
+class TrackerGenerator(Generator):
+    """Tracks action items and writes the tracker pages and exports."""
+
+    def generate_context(self) -> None:
+        options = self.settings.get("TRACKER") or tr.tracker_settings(self.settings)
+        self.options = options
+        self.tracker_path = options["path"]
+        articles = [a for a in self.context.get("articles", []) if hasattr(a, "document")]
+        drafts = [a for a in self.context.get("drafts", []) if hasattr(a, "document")]
+        by_source = {a.document.source: a for a in articles}
+        self.items = tr.track([a.document for a in articles], path=self.tracker_path,
+                              report_url=lambda report: by_source[report.source].url)
+        self.generated = dt.datetime.now(vi.VIETNAM).replace(microsecond=0)
+        self.today = options["today"] or self.generated.date()
+        rules, _ = site_rules(self.settings)
+        self.summary = tr.summarise(self.items, self.today, options["due_soon_days"],
+                                    rules.unit_names, self.tracker_path, options["unit_path"])
+        tracked = tr.by_id(self.items)
+        for article in articles:
+            ids = [*(i.id for i in getattr(article, "action_items", ())),
+                   *(u.id for u in getattr(article, "updates", ()))]
+            article.tracked_items = {i: tracked[i] for i in ids if i in tracked}
+        for draft in drafts:  # a draft decides and updates nothing on the public tracker
+            draft.tracked_items = {}
+        self.context["tracked_items"] = tracked
+        self.context["tracker_url"] = f"{self.tracker_path}/"
+
+    def _page_context(self) -> dict:
+        return {
+            "tracker": self.summary,
+            "tracker_title": self.options["title"],
+            "tracker_url": f"{self.tracker_path}/",
+            "generated": self.generated,
+            "unit_urls": {u.unit: u.url for u in self.summary.units},
+            "exports": [(e.url(self.tracker_path), e.label, e.mime) for e in EXPORTS.values()],
+            "feed_url": EXPORTS["atom"].url(self.tracker_path),
+            "page_name": "tracker",
+        }
+
+    def _write(self, writer, name: str, template: str, **values: object) -> None:
+        writer.write_file(name, self.get_template(TEMPLATES[template]), self.context,
+                          relative_urls=self.settings["RELATIVE_URLS"], url=name.removesuffix("index.html"),
+                          **self._page_context(), **values)
+
+    def generate_output(self, writer) -> None:
+        self._write(writer, f"{self.tracker_path}/index.html", "index")
+        for tracked in self.items:
+            self._write(writer, f"{tracked.url}index.html", "item", tracked=tracked)
+        for unit in self.summary.units:
+            self._write(writer, f"{unit.url}index.html", "unit", unit_summary=unit)
+        self.write_exports()
+
+    def write_exports(self) -> None:
+        site_url = self.settings.get("SITEURL") or ""
+        title = str(self.options["title"])
+        files = {
+            "json": tr.to_json(self.items, self.generated, site_url),
+            "csv": tr.to_csv(tr.csv_row(t, self.today, site_url) for t in self.items),
+            "ics": to_ics(self.items, self.generated, title, site_url),
+            "atom": to_atom(self.items, title, absolute(site_url, f"{self.tracker_path}/"),
+                            absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url),
+        }
+        for key, data in files.items():
+            target = Path(self.output_path) / EXPORTS[key].url(self.tracker_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                target.write_bytes(data)
+            else:
+                target.write_text(data, encoding="utf-8", newline="")
+            logger.info("Writing %s", target)
+
+
+def get_generators(_pelican) -> type[Generator]:
+    return TrackerGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(read_settings)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,129 @@
+"""Calendar (iCalendar) and Atom exports of the tracked action items.
+
+JSON and CSV come from :mod:`toasoan.tracker` (``invoke tracker`` shares them); the
+calendar is built with ``icalendar`` and the feed with ``feedgenerator`` — never by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from urllib.parse import urlsplit
+
+from feedgenerator import Atom1Feed
+from icalendar import Calendar, Event, Todo
+
+from toasoan import text as vi
+from toasoan.tracker import HistoryEntry, TrackedItem
+
+#: RFC 5545 VTODO status for each action-item status (``blocked`` is work in progress
+#: that is stuck: IN-PROCESS, with "Vướng mắc" in CATEGORIES).
+VTODO_STATUS = {
+    "open": "NEEDS-ACTION",
+    "in_progress": "IN-PROCESS",
+    "blocked": "IN-PROCESS",
+    "done": "COMPLETED",
+    "cancelled": "CANCELLED",
+}
+ICAL_PRIORITY = {"high": 1, "normal": 5, "low": 9}
+
+
+def absolute(site_url: str, url: str) -> str:
+    return f"{site_url.rstrip('/')}/{url}"
+
+
+def site_domain(site_url: str) -> str:
+    """Host of ``SITEURL`` for UIDs and tag URIs; a fixed name when SITEURL is relative."""
+    return urlsplit(site_url).hostname or "toasoan.local"
+
+
+def _description(tracked: TrackedItem) -> str:
+    first = tracked.history[0]
+    lines = [
+        f"Trạng thái: {tracked.status_label}, tiến độ {tracked.progress}%",
+        f"Đơn vị chủ trì: {tracked.owner}",
+    ]
+    if tracked.support:
+        lines.append(f"Phối hợp: {', '.join(tracked.support)}")
+    lines.append(f"Giao tại: {first.report.title} ({vi.short_date(first.date)})")
+    if tracked.rescheduled:
+        lines.append(f"Hạn ban đầu: {vi.short_date(tracked.item.due)}")
+    return "\n".join(lines)
+
+
+def to_ics(items: list[TrackedItem], generated: dt.datetime, title: str, site_url: str = "") -> bytes:
+    """One VTODO per item (DUE, STATUS, PERCENT-COMPLETE) and an all-day VEVENT on its due date."""
+    domain = site_domain(site_url)
+    stamp = generated.astimezone(dt.UTC)
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{domain}//Toa soan - {title}//VI")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", title)
+    for tracked in items:
+        summary = f"{tracked.id}: {tracked.title}"
+        description = _description(tracked)
+        url = absolute(site_url, tracked.url) if site_url else None
+        todo = Todo()
+        todo.add("uid", f"{tracked.id}@{domain}")
+        todo.add("dtstamp", stamp)
+        todo.add("summary", summary)
+        todo.add("description", description)
+        todo.add("due", tracked.due)
+        todo.add("status", VTODO_STATUS[tracked.status])
+        todo.add("percent-complete", tracked.progress)
+        todo.add("priority", ICAL_PRIORITY[tracked.priority])
+        todo.add("categories", [tracked.owner, tracked.status_label])
+        event = Event()
+        event.add("uid", f"{tracked.id}-han@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"Hạn: {summary}")
+        event.add("description", description)
+        event.add("dtstart", tracked.due)
+        event.add("dtend", tracked.due + dt.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        if tracked.status == "cancelled":
+            event.add("status", "CANCELLED")
+        for component in (todo, event):
+            if url:
+                component.add("url", url)
+            calendar.add_component(component)
+    return calendar.to_ical()
+
+
+def _entry_title(tracked: TrackedItem, entry: HistoryEntry) -> str:
+    what = "Giao nhiệm vụ" if entry.is_decision else "Cập nhật"
+    return f"{tracked.id} — {what}: {entry.status_label}, {entry.progress}% — {tracked.title}"
+
+
+def _entry_text(tracked: TrackedItem, entry: HistoryEntry) -> str:
+    parts = [f"Cuộc họp {vi.short_date(entry.date)}: {entry.report.title}.",
+             f"Trạng thái: {entry.status_label}; tiến độ {entry.progress}%; "
+             f"hạn {vi.short_date(entry.due)}; đơn vị chủ trì: {tracked.owner}."]
+    if entry.note:
+        parts.append(entry.note)
+    return " ".join(parts)
+
+
+def to_atom(items: list[TrackedItem], title: str, page_url: str, feed_url: str,
+            site_url: str = "") -> str:
+    """An Atom feed with one entry per decision or update, newest first."""
+    domain = site_domain(site_url)
+    feed = Atom1Feed(title=title, link=page_url, feed_url=feed_url, language="vi",
+                     description="Các thay đổi về trạng thái, tiến độ và hạn của nhiệm vụ CNTT.")
+    entries = sorted(((entry, tracked) for tracked in items for entry in tracked.history),
+                     key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
+    for entry, tracked in entries:
+        link = f"{absolute(site_url, tracked.url)}#{entry.anchor}"
+        feed.add_item(
+            title=_entry_title(tracked, entry),
+            link=link,
+            description=_entry_text(tracked, entry),
+            unique_id=f"tag:{domain},{entry.date.date().isoformat()}:{tracked.url}{entry.anchor}",
+            pubdate=entry.date,
+            updateddate=entry.date,
+            categories=[tracked.owner, entry.status_label],
+        )
+    out = io.StringIO()
+    feed.write(out, "utf-8")
+    return out.getvalue()

@@ -41,7 +41,7 @@ def check_site(documents: list[Document], rules: SiteRules | None = None, *,
                 findings.append(finding(
                     "E203", report.source, item.line, "id", value=item.id,
                     other=f"{first_report.source}:{first_item.line}",
-                    suggestion=_next_id(item.id, decided)))
+                    suggestion=next_free_id(item.id, decided)))
         for update in report.updates:
             origin = decided.get(update.id)
             if origin is None:
@@ -78,7 +78,7 @@ def _site_links(documents: list[Document], rules: SiteRules) -> list[Finding]:
     return findings
 
 
-def _next_id(ident: str, taken: dict[str, object]) -> str:
+def next_free_id(ident: str, taken: dict[str, object]) -> str:
     """Suggest a free id in the same series: CNTT-2018-03 → CNTT-2018-09."""
     head, _, tail = ident.rpartition("-")
     if head and tail.isdigit():

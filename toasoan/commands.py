@@ -72,14 +72,17 @@ def clean(settings_file: str = DEV_SETTINGS) -> int:
     return 0
 
 
-def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", push: bool = False) -> int:
-    """Check, build with publish settings, then commit the output to ``branch``.
+def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", push: bool = False,
+            remote: str = "origin") -> int:
+    """Check, build with publish settings, then add one commit to ``branch`` with ghp-import.
 
-    Refuses a dirty work tree and failing checks; never force-pushes.
+    Refuses a dirty work tree and failing checks; never force-pushes: the new commit goes
+    on top of the remote's ``branch``, so its history stays. On failure ``branch`` is left
+    where it was.
     """
-    dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True,
-                           check=False).stdout.strip()
-    if dirty:
+    from ghp_import import GhpError, ghp_import
+
+    if _git("status", "--porcelain").stdout.strip():
         print("Có thay đổi chưa commit; hãy commit hoặc bỏ chúng trước khi xuất bản.", file=sys.stderr)
         return 1
     if check(settings_file) != 0:
@@ -87,9 +90,21 @@ def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", pus
         return 1
     if build(settings_file) != 0:
         return 1
-    output = load_settings(settings_file)["OUTPUT_PATH"]
-    command = ["ghp-import", "--no-jekyll", "--branch", branch,
-               "--message", "Xuất bản trang", output]
     if push:
-        command.insert(1, "--push")
-    return subprocess.run(command, check=False).returncode
+        _git("fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
+    before = _git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}").stdout.strip()
+    commit = _git("rev-parse", "--short", "HEAD").stdout.strip()
+    try:
+        ghp_import(load_settings(settings_file)["OUTPUT_PATH"], mesg=f"Xuất bản trang từ {commit}",
+                   branch=branch, remote=remote, push=push, nojekyll=True, force=False)
+    except (GhpError, subprocess.CalledProcessError) as error:
+        if before:
+            _git("update-ref", f"refs/heads/{branch}", before)
+        print(f"Xuất bản thất bại, nhánh {branch} giữ nguyên: {error}", file=sys.stderr)
+        return 1
+    print(f"Đã xuất bản vào nhánh {branch}" + (f" và đẩy lên {remote}." if push else "."))
+    return 0
+
+
+def _git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=False)

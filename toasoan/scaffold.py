@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from . import text as vi
-from .model import SiteRules
+from .checks import next_free_id
+from .content import read_content
+from .model import SiteRules, decided_items
 
 ARTICLE_TEMPLATE = """\
 ---
@@ -37,7 +39,7 @@ meeting:
 decisions:
   - Kết luận thứ nhất của cuộc họp.
 action_items:
-  - id: {prefix}-01
+  - id: {item_id}
     title: Nội dung nhiệm vụ được giao
     owner: {unit}
     due: {due}
@@ -69,7 +71,7 @@ def new_content(kind: str, title: str, rules: SiteRules, *, author: str = "Ban b
         "author": _yaml_text(author),
         "category": _yaml_text(rules.categories[0]),
         "unit": _yaml_text(rules.unit_names[0] if rules.unit_names else "Văn phòng"),
-        "prefix": f"CNTT-{now:%Y%m%d}",
+        "item_id": _free_item_id(f"CNTT-{now:%Y}-01", rules) if kind == "meeting" else "",
         "due": (now + dt.timedelta(days=90)).strftime("%Y-%m-%d"),
     }
     if kind == "article":
@@ -84,6 +86,12 @@ def new_content(kind: str, title: str, rules: SiteRules, *, author: str = "Ban b
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(template.format(**values), encoding="utf-8")
     return path
+
+
+def _free_item_id(first: str, rules: SiteRules) -> str:
+    """``first`` unless an action item already has it; then the next free one in its series."""
+    taken = decided_items(read_content(rules)[0])
+    return first if first not in taken else next_free_id(first, taken)
 
 
 def _yaml_text(value: str) -> str:

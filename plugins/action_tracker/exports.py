@@ -111,8 +111,9 @@ def to_atom(items: list[TrackedItem], title: str, page_url: str, feed_url: str,
     domain = site_domain(site_url)
     feed = Atom1Feed(title=title, link=page_url, feed_url=feed_url, language="vi",
                      description="Các thay đổi về trạng thái, tiến độ và hạn của nhiệm vụ CNTT.")
-    entries = sorted(((entry, tracked) for tracked in items for entry in tracked.history),
-                     key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
+    by_item = [(entry, tracked) for tracked in sorted(items, key=lambda t: t.id)
+               for entry in tracked.history]
+    entries = sorted(by_item, key=lambda pair: pair[0].date, reverse=True)  # stable: ids ascend
     for entry, tracked in entries:
         link = f"{absolute(site_url, tracked.url)}#{entry.anchor}"
         feed.add_item(

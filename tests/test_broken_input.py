@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ARTICLE, MEETING, Project
+from sitekit import ARTICLE, MEETING, Project
 from toasoan.build import build_site
 from toasoan.content import read_content
 from toasoan.model import SiteRules, parse_document

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import ARTICLE, MEETING, Project
+from sitekit import ARTICLE, MEETING, Project
 from toasoan.checks import check_site
 from toasoan.content import read_content
 from toasoan.findings import CODES
@@ -171,7 +171,7 @@ def test_broken_units_roster_is_a_finding(project: Project):
 
 
 def test_error_code_reference_is_up_to_date():
-    from conftest import REPO
+    from sitekit import REPO
     from toasoan.findings import codes_markdown
 
     written = (REPO / "docs" / "ma-loi.md").read_text(encoding="utf-8")

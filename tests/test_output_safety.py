@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_broken_input import CASES
 
-from conftest import Project
+from sitekit import Project
 from toasoan.build import build_site
 from toasoan.safety import unsafe_url
 
@@ -88,7 +88,7 @@ def in_content(element) -> bool:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Project:
-    from conftest import make_project
+    from sitekit import make_project
 
     project = make_project(tmp_path_factory.mktemp("hostile") / "site", sample_content=False)
     (project.content / "images").mkdir(parents=True)

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import ARTICLE, Project
+from sitekit import ARTICLE, Project
 
 
 def git(project: Project, *args: str) -> str:

@@ -8,7 +8,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ARTICLE, MEETING, Project, make_project
+from sitekit import ARTICLE, MEETING, Project, make_project
 from toasoan.content import read_content
 from toasoan.model import Article, MeetingReport
 from toasoan.settings import site_rules

@@ -1,0 +1,1 @@
+"""Benchmarks: a generated Vietnamese newsroom corpus and a harness against stock Pelican."""

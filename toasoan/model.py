@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -451,15 +451,22 @@ def _meeting(r: _Reader, data: dict) -> Meeting | None:
     return Meeting(date=date, location=location, chair=chair, bodies=bodies, attendees=attendees)
 
 
+def _entries(r: _Reader, data: dict, key: str, known: tuple[str, ...],
+             example: str) -> Iterator[tuple[FieldPath, dict]]:
+    """The mappings of list field ``key``, each with its path; anything else is E102."""
+    for index, raw in enumerate(r.sequence(data, (key,))):
+        path: FieldPath = (key, index)
+        if not isinstance(raw, dict):
+            r.report("E102", path, expected="khối trường con", actual=_type_name(raw), example=example)
+            continue
+        r.unknown_fields(raw, path, known)
+        yield path, raw
+
+
 def _action_items(r: _Reader, data: dict, meeting: Meeting | None) -> tuple[ActionItem, ...]:
     items = []
-    for index, raw in enumerate(r.sequence(data, ("action_items",))):
-        path: FieldPath = ("action_items", index)
-        if not isinstance(raw, dict):
-            r.report("E102", path, expected="khối trường con", actual=_type_name(raw),
-                     example="Mỗi nhiệm vụ gồm các dòng 'id:', 'title:', 'owner:', 'due:'.")
-            continue
-        r.unknown_fields(raw, path, ITEM_FIELDS)
+    for path, raw in _entries(r, data, "action_items", ITEM_FIELDS,
+                              "Mỗi nhiệm vụ gồm các dòng 'id:', 'title:', 'owner:', 'due:'."):
         values = {
             "id": r.get(raw, (*path, "id"), _item_id, required=True),
             "title": r.get(raw, (*path, "title"), _text, required=True),
@@ -483,13 +490,8 @@ def _action_items(r: _Reader, data: dict, meeting: Meeting | None) -> tuple[Acti
 
 def _updates(r: _Reader, data: dict, meeting: Meeting | None) -> tuple[ActionItemUpdate, ...]:
     updates = []
-    for index, raw in enumerate(r.sequence(data, ("updates",))):
-        path: FieldPath = ("updates", index)
-        if not isinstance(raw, dict):
-            r.report("E102", path, expected="khối trường con", actual=_type_name(raw),
-                     example="Mỗi cập nhật gồm 'id:', 'status:', 'progress:', 'note:'.")
-            continue
-        r.unknown_fields(raw, path, UPDATE_FIELDS)
+    for path, raw in _entries(r, data, "updates", UPDATE_FIELDS,
+                              "Mỗi cập nhật gồm 'id:', 'status:', 'progress:', 'note:'."):
         ident = r.get(raw, (*path, "id"), _item_id, required=True)
         update = ActionItemUpdate(
             id=ident or "",

@@ -92,6 +92,15 @@ def codes(c):
     Path("docs/ma-loi.md").write_text(codes_markdown(), encoding="utf-8")
 
 
+@task(help={"sizes": "Số bài của từng kho, cách nhau bằng dấu phẩy (mặc định 1000,5000,20000)",
+            "runs": "Số lần chạy xen kẽ cho mỗi cỡ (mặc định 3)"})
+def bench(c, sizes="1000,5000,20000", runs=3):
+    """Đo Tòa soạn so với Pelican gốc trên kho bài sinh tự động; ghi bench/RESULTS.md."""
+    from bench.harness import main as bench_main
+
+    _done(bench_main(["--sizes", str(sizes), "--runs", str(runs)]))
+
+
 @task(help={"format": "text, json hoặc csv",
             "today": "Ngày tính quá hạn, dạng YYYY-MM-DD (mặc định: hôm nay)",
             "days": "Số ngày tới được coi là sắp đến hạn (mặc định: TRACKER['due_soon_days'])"})

@@ -1,0 +1,417 @@
+"""Benchmark Tòa soạn against stock Pelican on generated corpora: ``invoke bench``.
+
+For each size the harness writes a corpus (:mod:`bench.corpus`) into a throwaway newsroom
+repository (``site/``: the project's real ``pelicanconf.py``, ``content/``, ``editorial/``,
+the theme and plugins linked in, one git commit on ``main`` and a branch that edits one
+article) and a stock site (``stock/``: Pelican 4.12 + ``pelican-yaml-metadata`` + Pelican's
+default theme, with a minimal settings file written here). Every build runs in a fresh
+subprocess, measured with ``os.wait4`` (wall time, CPU time, peak RSS). Stock and Tòa soạn
+alternate within each run, so both see the same machine load; medians go to RESULTS.md.
+
+Measures: cold build (no output, no cache), no-change rebuild, one-article-edit rebuild
+(stock with ``CACHE_CONTENT``/``LOAD_CONTENT_CACHE`` on and its cache primed),
+``invoke check`` of the whole corpus and ``invoke review`` of the one-article branch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench.corpus import DEFAULT_SEED, Corpus, generate
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+DEFAULT_WORKDIR = REPO / "bench" / "corpus"
+DEFAULT_RESULTS = REPO / "bench" / "RESULTS.md"
+HISTORY_MARK = "<!-- history: kept by the harness, written by people -->"
+REVIEW_BRANCH = "gui-duyet/bench-sua-mot-bai"
+STOCK, TOASOAN = "stock", "toasoan"
+TOOLS = {STOCK: "Pelican 4.12 gốc + pelican-yaml-metadata", TOASOAN: "Tòa soạn"}
+
+# What each measure is called in RESULTS.md, and its target (ratio to stock, or seconds).
+MEASURES = {
+    "cold": ("Dựng lần đầu (cold build)", "≤ 0.5×"),
+    "primed": ("Dựng lần đầu, bật cache của Pelican", ""),
+    "nochange": ("Dựng lại, không đổi gì", ""),
+    "edit": ("Dựng lại sau khi sửa một bài", "≤ 0.10× và < 1 s"),
+    "check": ("`invoke check` toàn bộ kho", ""),
+    "review": ("`invoke review` nhánh sửa một bài", "≤ 2 s"),
+}
+
+STOCK_SETTINGS = '''"""Stock Pelican + pelican-yaml-metadata, default theme (written by bench/harness.py)."""
+AUTHOR = "Ban biên tập"
+SITENAME = "Trang thông tin điện tử Học viện Dân tộc"
+SITEURL = ""
+PATH = {path!r}
+OUTPUT_PATH = "output"
+CACHE_PATH = "cache"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+ARTICLE_PATHS = ["articles", "meetings"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+PLUGINS = ["yaml_metadata"]
+RELATIVE_URLS = True
+CACHE_CONTENT = {cache}
+LOAD_CONTENT_CACHE = {cache}
+# The same pages as Tòa soạn writes: its URLs, pagination and feed choices.
+{shared}
+'''
+# Settings copied from the project's pelicanconf.py into the stock settings.
+SHARED_SETTINGS = ("ARTICLE_URL", "ARTICLE_SAVE_AS", "PAGE_URL", "PAGE_SAVE_AS", "CATEGORY_URL",
+                   "CATEGORY_SAVE_AS", "TAG_URL", "TAG_SAVE_AS", "AUTHOR_URL", "AUTHOR_SAVE_AS",
+                   "DEFAULT_PAGINATION", "FEED_ALL_ATOM", "CATEGORY_FEED_ATOM",
+                   "TRANSLATION_FEED_ATOM", "AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS", "FEED_ALL_RSS",
+                   "CATEGORY_FEED_RSS", "TAG_FEED_ATOM", "TAG_FEED_RSS", "FEED_MAX_ITEMS")
+
+
+class BenchError(Exception):
+    """A measured command failed; the message names its log file."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One measured subprocess."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds
+    rss: float  # peak resident set size, MiB
+
+
+def measure(command: Sequence[str], cwd: Path, log: Path, ok_codes: tuple[int, ...] = (0,)) -> Sample:
+    """Run ``command`` to completion in a fresh process; its output goes to ``log``."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1"}
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = code = os.waitstatus_to_exitcode(status)
+    if code not in ok_codes:
+        raise BenchError(f"{' '.join(command)} → mã thoát {code}; xem {log}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.invalid",
+                    "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def review_available() -> bool:
+    """``invoke review`` exists in tasks.py and its package is importable."""
+    return "def review(" in (REPO / "tasks.py").read_text(encoding="utf-8") and \
+        importlib.util.find_spec("toasoan.editorial.cli") is not None
+
+
+def shared_settings() -> str:
+    from toasoan.build import load_settings
+
+    ours = load_settings(REPO / "pelicanconf.py")
+    return "\n".join(f"{name} = {ours[name]!r}" for name in SHARED_SETTINGS if name in ours)
+
+
+class Bench:
+    """One corpus size: the newsroom repository, the stock site and their measured commands."""
+
+    def __init__(self, workdir: Path, size: int, seed: int = DEFAULT_SEED) -> None:
+        self.size = size
+        self.root = workdir / f"n{size}"
+        self.site = self.root / "site"
+        self.stock = self.root / "stock"
+        self.logs = self.root / "logs"
+        self.seed = seed
+        self.corpus: Corpus | None = None
+        self.pristine = b""
+
+    # ---------------------------------------------------------------- setup
+    def prepare(self, with_review: bool) -> None:
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self.site.mkdir(parents=True)
+        self.corpus = generate(self.site / "content", self.size, self.seed)
+        shutil.copy2(REPO / "pelicanconf.py", self.site / "pelicanconf.py")
+        for name in ("theme", "plugins"):
+            (self.site / name).symlink_to(REPO / name, target_is_directory=True)
+        (self.site / ".gitignore").write_text("output/\n.output-*/\n.cache/\ntheme\nplugins\n", encoding="utf-8")
+        if (REPO / "editorial").is_dir():
+            shutil.copytree(REPO / "editorial", self.site / "editorial")
+        self.pristine = self.target.read_bytes()
+        if with_review:
+            _git(self.site, "init", "-q", "-b", "main")
+            _git(self.site, "add", "-A")
+            _git(self.site, "commit", "-q", "-m", "Kho bài viết để đo hiệu năng")
+            _git(self.site, "checkout", "-q", "-b", REVIEW_BRANCH)
+            self.edit(0)
+            _git(self.site, "commit", "-q", "-am", "Sửa một câu trong một bài")
+            _git(self.site, "checkout", "-q", "main")
+        self.stock.mkdir(parents=True)
+        for name, cache in (("stockconf.py", True), ("stockconf_nocache.py", False)):
+            (self.stock / name).write_text(STOCK_SETTINGS.format(
+                path=str(self.site / "content"), cache=cache, shared=shared_settings()), encoding="utf-8")
+
+    @property
+    def target(self) -> Path:
+        assert self.corpus is not None
+        return self.site / "content" / self.corpus.edit_target
+
+    def edit(self, number: int) -> None:
+        """A writer's edit: one more sentence at the end of one article's body."""
+        self.target.write_bytes(self.pristine + f"\nBài viết được bổ sung thông tin lần {number + 1}.\n"
+                                .encode())
+
+    def restore(self) -> None:
+        self.target.write_bytes(self.pristine)
+
+    # ---------------------------------------------------------------- commands
+    def stock_build(self, cache: bool, name: str) -> Sample:
+        conf = "stockconf.py" if cache else "stockconf_nocache.py"
+        sample = measure([str(VENV_BIN / "pelican"), "-s", conf], self.stock, self.logs / f"stock-{name}.log")
+        _expect_site(self.stock / "output")
+        return sample
+
+    def clean_stock(self) -> None:
+        for name in ("output", "cache"):
+            shutil.rmtree(self.stock / name, ignore_errors=True)
+
+    def invoke(self, name: str, *args: str, ok_codes: tuple[int, ...] = (0,)) -> Sample:
+        return measure([str(VENV_BIN / "invoke"), "-r", str(REPO), *args], self.site,
+                       self.logs / f"toasoan-{name}.log", ok_codes)
+
+    def toasoan_build(self, name: str) -> Sample:
+        sample = self.invoke(name, "build")
+        _expect_site(self.site / "output")
+        return sample
+
+    def clean_toasoan(self) -> None:
+        for name in ("output", ".cache"):
+            shutil.rmtree(self.site / name, ignore_errors=True)
+
+    def check(self) -> Sample:
+        sample = self.invoke("check", "check")
+        text = (self.logs / "toasoan-check.log").read_text(encoding="utf-8")
+        if "0 lỗi" not in text:
+            raise BenchError(f"invoke check báo lỗi trên kho sinh ra; xem {self.logs / 'toasoan-check.log'}")
+        return sample
+
+    def review(self) -> Sample:
+        # Exit 1 is expected: nobody approved the branch; a crash would print a traceback.
+        sample = self.invoke("review", "review", REVIEW_BRANCH, ok_codes=(0, 1))
+        text = (self.logs / "toasoan-review.log").read_text(encoding="utf-8")
+        if "Traceback" in text or self.corpus.edit_target not in text:  # type: ignore[union-attr]
+            raise BenchError(f"invoke review không nêu bài đã sửa; xem {self.logs / 'toasoan-review.log'}")
+        return sample
+
+
+def _expect_site(output: Path) -> None:
+    if not (output / "index.html").is_file():
+        raise BenchError(f"{output}/index.html không được ghi")
+
+
+@dataclass
+class SizeResult:
+    size: int
+    samples: dict[str, dict[str, list[Sample]]] = field(default_factory=dict)  # measure → tool → runs
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, measure_name: str, tool: str, sample: Sample) -> None:
+        self.samples.setdefault(measure_name, {}).setdefault(tool, []).append(sample)
+
+    def median(self, measure_name: str, tool: str, attr: str = "wall") -> float | None:
+        runs = self.samples.get(measure_name, {}).get(tool)
+        return statistics.median(getattr(s, attr) for s in runs) if runs else None
+
+
+def run_size(bench: Bench, runs: int, with_review: bool, progress: Callable[[str], None]) -> SizeResult:
+    """Alternate stock and Tòa soạn on every measure, ``runs`` times."""
+    result = SizeResult(bench.size)
+    if not with_review:
+        result.notes.append("`invoke review` chưa có trong tasks.py lúc đo: không đo.")
+
+    def both(name: str, stock: Callable[[], Sample], ours: Callable[[], Sample], flip: bool) -> None:
+        order = [(TOASOAN, ours), (STOCK, stock)] if flip else [(STOCK, stock), (TOASOAN, ours)]
+        for tool, action in order:
+            sample = action()
+            result.add(name, tool, sample)
+            progress(f"  n={bench.size} {name:<8} {tool:<8} {sample.wall:7.2f} s  cpu {sample.cpu:7.2f} s  "
+                     f"rss {sample.rss:6.0f} MiB")
+
+    for run in range(runs):
+        flip = run % 2 == 1
+        bench.restore()
+        bench.clean_stock()
+        bench.clean_toasoan()
+        both("cold", lambda: bench.stock_build(False, "cold"), lambda: bench.toasoan_build("cold"), flip)
+        sample = bench.stock_build(True, "primed")
+        result.add("primed", STOCK, sample)
+        both("nochange", lambda: bench.stock_build(True, "nochange"), lambda: bench.toasoan_build("nochange"), flip)
+        bench.edit(run)
+        both("edit", lambda: bench.stock_build(True, "edit"), lambda: bench.toasoan_build("edit"), flip)
+        result.add("check", TOASOAN, bench.check())
+        if with_review:
+            result.add("review", TOASOAN, bench.review())
+    bench.restore()
+    return result
+
+
+# --------------------------------------------------------------------------- report
+def machine() -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?")
+    memory_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")), 0)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                            text=True, check=False).stdout.strip()
+    return {
+        "Ngày đo": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "CPU": f"{cpu} × {os.cpu_count()} (nproc)",
+        "RAM": f"{memory_kb / 1024 / 1024:.1f} GiB",
+        "Hệ điều hành": platform.platform(),
+        "Python": platform.python_version(),
+        "Pelican": importlib.metadata.version("pelican"),
+        "pelican-yaml-metadata": importlib.metadata.version("pelican-yaml-metadata"),
+        "PyYAML (libyaml)": f"{importlib.metadata.version('pyyaml')} "
+                            f"({'có' if _has_libyaml() else 'không'} libyaml)",
+        "Commit của Tòa soạn": commit or "?",
+        "Tải máy (load average 1/5/15 phút) lúc bắt đầu": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def _has_libyaml() -> bool:
+    import yaml
+
+    return hasattr(yaml, "CSafeLoader")
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _cell(wall: float | None, cpu: float | None) -> str:
+    return "—" if wall is None else f"{wall:.2f} ({_seconds(cpu)})"
+
+
+def _ratio(ours: float | None, stock: float | None) -> str:
+    return "—" if ours is None or stock is None or stock == 0 else f"{ours / stock:.3f}×"
+
+
+def size_table(result: SizeResult, runs: int) -> list[str]:
+    lines = [f"### {result.size:,} bài".replace(",", " "), "",
+             f"Trung vị của {runs} lần chạy xen kẽ; thời gian thực (wall), trong ngoặc là thời gian CPU.", "",
+             "| Phép đo | Pelican gốc (s) | Tòa soạn (s) | Tỉ lệ wall (CPU) | Mục tiêu |",
+             "|---|---:|---:|---:|---|"]
+    for key, (label, target) in MEASURES.items():
+        if key not in result.samples:
+            continue
+        stock_w, ours_w = result.median(key, STOCK), result.median(key, TOASOAN)
+        stock_c, ours_c = result.median(key, STOCK, "cpu"), result.median(key, TOASOAN, "cpu")
+        ratio = _ratio(ours_w, stock_w)
+        if ratio != "—":
+            ratio += f" ({_ratio(ours_c, stock_c)})"
+        lines.append(f"| {label} | {_cell(stock_w, stock_c)} | {_cell(ours_w, ours_c)} | {ratio} | {target} |")
+    stock_rss = max(s.rss for s in result.samples["cold"][STOCK])
+    ours_rss = max(s.rss for m in ("cold", "nochange", "edit") for s in result.samples[m][TOASOAN])
+    lines.append(f"| RSS đỉnh khi dựng (MiB, lớn nhất) | {stock_rss:.0f} | {ours_rss:.0f} | "
+                 f"{_ratio(ours_rss, stock_rss)} | ≤ 1× |")
+    lines += [f"- {note}" for note in result.notes]
+    return [*lines, ""]
+
+
+def scaling_table(results: list[SizeResult]) -> list[str]:
+    lines = ["### Tăng theo số bài (ms mỗi bài, dựng lần đầu, wall)", "",
+             "| Số bài | Pelican gốc | Tòa soạn |", "|---:|---:|---:|"]
+    for result in results:
+        cells = [f"{(result.median('cold', tool) or 0) * 1000 / result.size:.2f}" for tool in (STOCK, TOASOAN)]
+        lines.append(f"| {result.size} | {cells[0]} | {cells[1]} |")
+    return [*lines, ""]
+
+
+def report(results: list[SizeResult], runs: int, info: dict[str, str], elapsed: float) -> str:
+    lines = ["# Kết quả đo hiệu năng (bench/RESULTS.md)", "",
+             "Sinh bởi `invoke bench` (bench/harness.py); phần dưới dấu lịch sử do người viết.", "",
+             "## Máy đo", "", *(f"- **{k}**: {v}" for k, v in info.items()),
+             f"- **Thời gian chạy bench**: {elapsed / 60:.1f} phút", "",
+             "## Cách đo", "",
+             f"- (a) {TOOLS[STOCK]} với giao diện mặc định, tệp cấu hình tối thiểu do harness viết "
+             "(cùng URL, phân trang và lựa chọn feed như pelicanconf.py); (b) Tòa soạn: `invoke build` "
+             "với pelicanconf.py thật của dự án.",
+             "- Mỗi lần dựng là một tiến trình mới; đo bằng `os.wait4` (thời gian thực, CPU, RSS đỉnh).",
+             "- Lần đầu: xoá output/ và cache. Pelican gốc dựng lần đầu khi tắt cache; sau đó một lần "
+             "\"bật cache\" để nạp cache (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`), rồi mới đo dựng lại.",
+             "- Sửa một bài: thêm một câu vào cuối thân một bài viết ở giữa kho.",
+             "- Trong mỗi lần chạy, hai công cụ chạy xen kẽ (đảo thứ tự ở lần chạy chẵn).", "",
+             "## Số liệu", "", *(line for r in results for line in size_table(r, runs)),
+             *scaling_table(results)]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(path: Path, text: str) -> None:
+    """Replace the generated part of RESULTS.md, keep the history below the mark."""
+    history = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if HISTORY_MARK in old:
+            history = old[old.index(HISTORY_MARK):]
+    path.write_text(text + "\n" + (history or HISTORY_MARK + "\n"), encoding="utf-8")
+
+
+def run_bench(sizes: Sequence[int], runs: int, workdir: Path = DEFAULT_WORKDIR,
+              results_file: Path | None = DEFAULT_RESULTS, progress: Callable[[str], None] = print,
+              seed: int = DEFAULT_SEED) -> list[SizeResult]:
+    """Measure every size; write RESULTS.md (when ``results_file``) and a JSON dump in ``workdir``."""
+    started = time.perf_counter()
+    info = machine()
+    with_review = review_available()
+    results = []
+    for size in sizes:
+        progress(f"n={size}: sinh kho bài viết…")
+        bench = Bench(workdir, size, seed)
+        bench.prepare(with_review)
+        results.append(run_size(bench, runs, with_review, progress))
+    text = report(results, runs, info, time.perf_counter() - started)
+    (workdir / "results.json").write_text(json.dumps(
+        {"machine": info, "runs": runs, "results": [
+            {"size": r.size, "notes": r.notes, "samples": {m: {t: [asdict(s) for s in ss] for t, ss in tools.items()}
+                                                           for m, tools in r.samples.items()}}
+            for r in results]}, ensure_ascii=False, indent=1), encoding="utf-8")
+    if results_file:
+        write_results(results_file, text)
+    return results
+
+
+def parse_sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in str(text).split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Đo Tòa soạn so với Pelican gốc.")
+    parser.add_argument("--sizes", default="1000,5000,20000", help="số bài, cách nhau bằng dấu phẩy")
+    parser.add_argument("--runs", type=int, default=3, help="số lần chạy mỗi cỡ")
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
+    parser.add_argument("--out", type=Path, default=DEFAULT_RESULTS, help="tệp kết quả (RESULTS.md)")
+    args = parser.parse_args(argv)
+    try:
+        run_bench(parse_sizes(args.sizes), args.runs, args.workdir, args.out)
+    except BenchError as error:
+        print(f"Đo thất bại: {error}", file=sys.stderr)
+        return 1
+    print(f"Đã ghi {args.out}.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

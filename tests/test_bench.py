@@ -1,0 +1,72 @@
+"""The benchmark's corpus generator and harness (correctness only: no timing assertions)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from bench.corpus import MAX_WORDS, MIN_WORDS, generate
+from bench.harness import MEASURES, STOCK, TOASOAN, run_bench
+from toasoan.build import load_settings
+from toasoan.content import read_content
+from toasoan.findings import has_errors
+from toasoan.model import MeetingReport
+from toasoan.settings import site_rules
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_corpus_is_deterministic(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a", 40, seed=7)
+    second = generate(tmp_path / "b", 40, seed=7)
+    other = generate(tmp_path / "c", 40, seed=8)
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+    assert first.files == second.files and first.edit_target == second.edit_target
+    assert files_of(tmp_path / "a") != files_of(tmp_path / "c")
+    assert other.count == 40
+
+
+def test_corpus_is_valid_vietnamese_newsroom_content(tmp_path: Path) -> None:
+    corpus = generate(tmp_path / "content", 100, seed=3)
+    rules, problems = site_rules(load_settings(REPO / "pelicanconf.py", PATH=str(tmp_path / "content")))
+    documents, findings = read_content(rules)
+    assert not problems and not has_errors(findings), findings[:3]
+    assert len([d for d in documents if d.kind != "page"]) == 100
+    reports = [d for d in documents if isinstance(d, MeetingReport)]
+    assert len(reports) == len(corpus.meetings) == 20
+    assert sum(len(r.updates) for r in reports) > 10 and sum(len(r.action_items) for r in reports) > 20
+    assert {d.category for d in documents if d.kind == "article"} <= set(rules.categories)
+    assert {i.owner for r in reports for i in r.action_items} <= set(rules.unit_names)
+    assert Counter(d.kind for d in documents)["article"] == 80
+    for document in documents:
+        if document.kind != "page":
+            words = len(re.findall(r"\S+", document.body))
+            assert MIN_WORDS <= words <= MAX_WORDS, (document.source, words)
+        assert unicodedata.is_normalized("NFC", document.body + document.title)
+    assert any("ư" in d.title or "ộ" in d.title for d in documents)
+    assert corpus.edit_target in corpus.files
+
+
+def test_harness_runs_end_to_end_and_writes_a_results_table(tmp_path: Path) -> None:
+    results_file = tmp_path / "RESULTS.md"
+    results_file.write_text("cũ\n<!-- history: kept by the harness, written by people -->\nGhi chú tay\n",
+                            encoding="utf-8")
+    lines: list[str] = []
+    [result] = run_bench([20], 1, tmp_path / "work", results_file, progress=lines.append)
+    for measure in ("cold", "nochange", "edit"):
+        assert len(result.samples[measure][STOCK]) == len(result.samples[measure][TOASOAN]) == 1
+    assert result.samples["check"][TOASOAN][0].wall > 0
+    assert all(s.rss > 0 for s in result.samples["cold"][STOCK])
+    text = results_file.read_text(encoding="utf-8")
+    assert MEASURES["cold"][0] in text and MEASURES["edit"][0] in text
+    assert re.search(r"\| Dựng lần đầu \(cold build\) \| \d+\.\d\d \(\d+\.\d\d\) \| \d+\.\d\d", text)
+    assert "Python" in text and "Pelican" in text and "nproc" in text
+    assert text.startswith("# Kết quả") and text.rstrip().endswith("Ghi chú tay")
+    assert (tmp_path / "work" / "n20" / "stock" / "output" / "index.html").is_file()
+    assert (tmp_path / "work" / "results.json").is_file()

@@ -8,7 +8,7 @@ import json
 import pytest
 from tracker_story import FORMULA_TITLE, PUBLIC_IDS, TODAY, add_story, item, meeting
 
-from conftest import Project
+from sitekit import Project
 from toasoan.checks import check_site
 from toasoan.content import read_content
 from toasoan.model import MeetingReport

@@ -14,7 +14,7 @@ import datetime as dt
 
 import yaml
 
-from conftest import Project
+from sitekit import Project
 
 BODY = "Nội dung cuộc họp."
 TODAY = dt.date(2019, 10, 15)  # CNTT-2018-03 overdue, CNTT-2018-04 due within 30 days

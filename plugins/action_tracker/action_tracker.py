@@ -51,9 +51,22 @@ EXPORTS = {
 }
 
 
+PLUGIN_NAME = "action_tracker"
+
+
+def enabled(settings: dict) -> bool:
+    """Whether this Pelican run lists the plugin.
+
+    Pelican's signals are process-wide: once registered, a receiver also fires for later
+    runs in the same process (tests, livereload) that do not list the plugin.
+    """
+    return any(str(name).split(".")[-1] == PLUGIN_NAME for name in settings.get("PLUGINS") or ())
+
+
 def read_settings(pelican) -> None:
     """Normalise ``TRACKER`` once; the generator reads the result."""
-    pelican.settings["TRACKER"] = tr.tracker_settings(pelican.settings)
+    if enabled(pelican.settings):
+        pelican.settings["TRACKER"] = tr.tracker_settings(pelican.settings)
 
 
 class TrackerGenerator(Generator):
@@ -128,8 +141,8 @@ class TrackerGenerator(Generator):
             logger.info("Writing %s", target)
 
 
-def get_generators(_pelican) -> type[Generator]:
-    return TrackerGenerator
+def get_generators(pelican) -> type[Generator] | None:
+    return TrackerGenerator if enabled(pelican.settings) else None
 
 
 def register() -> None:

@@ -55,3 +55,12 @@ def site_rules(settings: dict) -> tuple[SiteRules, list[Finding]]:
         static_dirs=tuple(settings.get("STATIC_PATHS") or SiteRules.static_dirs),
     )
     return rules, findings
+
+
+def plugin_enabled(settings: dict, name: str) -> bool:
+    """Whether this Pelican run lists plugin ``name``.
+
+    Pelican's signals are process-wide: a receiver registered by one run also fires for
+    later runs in the same process (tests, livereload, benchmarks) that do not list it.
+    """
+    return any(str(plugin).split(".")[-1] == name for plugin in settings.get("PLUGINS") or ())

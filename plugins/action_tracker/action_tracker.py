@@ -22,7 +22,7 @@ from pelican.generators import Generator
 
 from toasoan import text as vi
 from toasoan import tracker as tr
-from toasoan.settings import site_rules
+from toasoan.settings import plugin_enabled, site_rules
 
 from .exports import absolute, to_atom, to_ics
 
@@ -55,12 +55,8 @@ PLUGIN_NAME = "action_tracker"
 
 
 def enabled(settings: dict) -> bool:
-    """Whether this Pelican run lists the plugin.
-
-    Pelican's signals are process-wide: once registered, a receiver also fires for later
-    runs in the same process (tests, livereload) that do not list the plugin.
-    """
-    return any(str(name).split(".")[-1] == PLUGIN_NAME for name in settings.get("PLUGINS") or ())
+    """Whether this Pelican run lists the plugin (see :func:`toasoan.settings.plugin_enabled`)."""
+    return plugin_enabled(settings, PLUGIN_NAME)
 
 
 def read_settings(pelican) -> None:

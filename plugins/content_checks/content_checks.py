@@ -12,6 +12,8 @@ from pelican import signals
 from toasoan.checks import check_site
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
 from toasoan.model import Document
+from toasoan.settings import plugin_enabled
+from toasoan.tracker import tracker_settings
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +40,13 @@ def collect(generators: list) -> tuple[list[Document], list[Finding]]:
 
 
 def check_build(generators: list) -> None:
+    settings = generators[0].settings if generators else {}
+    if not plugin_enabled(settings, "content_checks"):
+        return
     documents, findings = collect(generators)
     readers = _newsroom_readers(generators)
-    findings += check_site(documents, readers[0].rules if readers else None)
+    findings += check_site(documents, readers[0].rules if readers else None,
+                           today=tracker_settings(settings)["today"])
     if has_errors(findings):
         raise ContentRejected(findings)
     if findings:

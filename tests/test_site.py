@@ -138,3 +138,12 @@ def test_second_meeting_of_a_year_gets_the_next_free_item_id(project: Project):
     second = (project.content / "meetings" / str(year) / "hop-lan-hai.md").read_text(encoding="utf-8")
     assert f"id: CNTT-{year}-02" in second
     assert project.invoke("check").returncode == 0
+
+
+def test_main_menu_reaches_every_section(built_sample: Project):
+    home = BeautifulSoup((built_sample.output / "index.html").read_text(encoding="utf-8"), "html.parser")
+    menu = {a.get_text(strip=True): a["href"] for a in home.select("nav.site-nav a")}
+    for label in ("Trang chủ", "Giới thiệu", "Tin tức - Sự kiện", "Thông báo", "Nhiệm vụ CNTT", "Liên hệ"):
+        assert label in menu, label
+        target = (built_sample.output / menu[label]).resolve()
+        assert (target / "index.html").is_file() or target.is_file(), label

@@ -13,7 +13,10 @@ CONTACT = {
     "phone": "024 0000 0000",
     "email": "bbt@hvdt.example.vn",
 }
-SITEURL = ""
+# Pages use relative URLs (RELATIVE_URLS below); feeds, sitemap.xml, canonical links and
+# JSON-LD need an absolute address: in development the one `invoke serve` listens on.
+# publishconf.py sets the public one.
+SITEURL = "http://localhost:8000"
 PATH = "content"
 OUTPUT_PATH = "output"
 THEME = "theme"
@@ -39,7 +42,8 @@ NEWSROOM = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker"]
+PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker",
+           "site_metadata", "json_feed", "neighbours", "related_articles", "sitemap"]
 
 # Action-item tracker (plugins/action_tracker); defaults in toasoan.tracker.TRACKER_DEFAULTS.
 TRACKER = {
@@ -81,18 +85,38 @@ ARCHIVES_URL = "luu-tru/"
 ARCHIVES_SAVE_AS = "luu-tru/index.html"
 YEAR_ARCHIVE_URL = "{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/index.html"
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
 )
 DEFAULT_PAGINATION = 10
 
+# --- Feeds, sitemap and page metadata (plugins json_feed, sitemap, site_metadata) ----------
+# Atom and RSS of all articles and of each category; JSON Feed 1.1 at feeds/all.json.
+# Links in feeds are absolute: SITEURL for articles, FEED_DOMAIN for the feeds themselves.
 FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = None
-CATEGORY_FEED_ATOM = None
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+FEED_MAX_ITEMS = 50
+JSON_FEED = {"save_as": "feeds/all.json"}
+# sitemap.xml lists every public page written (not drafts, not pages 2, 3… of listings);
+# robots.txt names it. "exclude": output paths to leave out.
+SITEMAP = {"save_as": "sitemap.xml", "robots_txt": True, "exclude": ()}
+# Publisher logo (JSON-LD) and the link-preview image of pages without their own.
+SITE_METADATA = {"logo": "theme/images/logo.png", "image": "theme/images/chia-se.png"}
+# Related articles under each article (plugins/related_articles).
+RELATED_ARTICLES = {"count": 3, "window": 20}
+# The human site map ("Sơ đồ trang"), a direct template.
+SITEMAP_PAGE_URL = "so-do-trang/"
+SITEMAP_PAGE_SAVE_AS = "so-do-trang/index.html"
+# --- end feeds, sitemap and page metadata ------------------------------------------------
 
 DELETE_OUTPUT_DIRECTORY = True
 RELATIVE_URLS = True
@@ -110,7 +134,7 @@ JINJA_FILTERS = {
 READERS = {"rst": None}
 
 # Theme
-DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404", "sitemap_page"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None,
                        "period_archives": None}
 MENU_PAGES_FIRST = ("gioi-thieu",)  # page slugs in the main menu after "Trang chủ"

@@ -9,7 +9,5 @@ from pelicanconf import *
 
 SITEURL = os.environ.get("SITEURL", "https://hvdt.example.vn")
 RELATIVE_URLS = False
-FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+FEED_DOMAIN = SITEURL  # feeds, sitemap.xml and metadata: the public address (pelicanconf.py)
 DELETE_OUTPUT_DIRECTORY = True

@@ -1,0 +1,190 @@
+"""``sitemap.xml`` and ``robots.txt`` from the pages Pelican actually wrote.
+
+Every HTML page written through Pelican's writer (articles, pages, listings, archives,
+the tracker, the documents…) is seen once at ``content_written``; at ``finalized`` the
+public ones are listed in ``sitemap.xml`` with their last modification date, and
+``robots.txt`` points at it. Not listed: drafts and hidden pages, ``404.html``, pages 2,
+3… of a listing (their first page is listed) and pages marked ``noindex`` by a setting.
+
+``lastmod`` is the newest date of what the page shows: an article's ``modified`` or
+``date``; a page's ``modified`` or its file's modification time; an action item's last
+update; a document's ``modified``/``issued``; for a listing, the newest of its articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+from pelican import signals
+
+from toasoan.text import VIETNAM
+from toasoan.urls import absolute, site_url
+
+logger = logging.getLogger(__name__)
+
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+DEFAULTS: dict[str, object] = {
+    # Where the sitemap is written, relative to the output folder.
+    "save_as": "sitemap.xml",
+    # Write robots.txt (allow everything but drafts; name the sitemap).
+    "robots_txt": True,
+    # Output paths (relative, e.g. "tim-kiem/index.html") left out of the sitemap.
+    "exclude": (),
+}
+# The object a page is about, in the order looked for in its template context.
+SUBJECTS = ("article", "page", "document", "tracked")
+HIDDEN_STATUSES = ("draft", "hidden")
+Moment = dt.datetime | dt.date
+
+
+def options(settings: dict) -> dict:
+    return {**DEFAULTS, **(settings.get("SITEMAP") or {})}
+
+
+def _aware(moment: Moment) -> dt.datetime:
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime(moment.year, moment.month, moment.day)
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+
+
+def newest(moments: Iterable[Moment | None]) -> dt.datetime | None:
+    aware = [_aware(m) for m in moments if m]
+    return max(aware) if aware else None
+
+
+def changed(item: object) -> dt.datetime | None:
+    """When one article, page, document or action item last changed."""
+    moments = [getattr(item, name, None) for name in ("modified", "date", "issued", "last_update")]
+    found = newest(moments)
+    if found is None and getattr(item, "source_path", None):
+        found = dt.datetime.fromtimestamp(int(os.stat(item.source_path).st_mtime), VIETNAM)
+    return found
+
+
+def is_public(item: object) -> bool:
+    """Not a draft or hidden article/page (other objects' ``status`` means something else)."""
+    return getattr(item, "status", None) not in HIDDEN_STATUSES
+
+
+def lastmod(context: dict) -> dt.datetime | None:
+    """The newest date of what a page shows, from its template context."""
+    for key in SUBJECTS:
+        if context.get(key) is not None:
+            return changed(context[key])
+    tracker, unit = context.get("tracker"), context.get("unit_summary")
+    if unit is not None:  # a unit with no items changes with the tracker as a whole
+        found = newest(changed(t) for t in (*unit.owned, *unit.supported))
+        if found is not None:
+            return found
+    if tracker is not None and hasattr(tracker, "items"):
+        return newest(changed(t) for t in tracker.items)
+    return newest(changed(a) for a in context.get("articles") or ())
+
+
+def listed(name: str, context: dict, exclude: Iterable[str]) -> bool:
+    """Whether a written file belongs in the sitemap."""
+    if not (name == "index.html" or name.endswith("/index.html")) or name in exclude:
+        return False
+    if any(context.get(key) is not None and not is_public(context[key]) for key in SUBJECTS):
+        return False
+    page = context.get("articles_page")
+    return not (page is not None and page.has_previous())
+
+
+@dataclass
+class Sitemap:
+    """The pages of one build and when each last changed."""
+
+    output_path: Path
+    exclude: tuple[str, ...] = ()
+    entries: dict[str, dt.datetime | None] = field(default_factory=dict)
+
+    def add(self, path: str, context: dict) -> None:
+        name = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.output_path))).as_posix()
+        if listed(name, context, self.exclude):
+            self.entries[name] = lastmod(context)
+
+    def xml(self, base: str) -> bytes:
+        ElementTree.register_namespace("", NAMESPACE)
+        root = ElementTree.Element(f"{{{NAMESPACE}}}urlset")
+        for name in sorted(self.entries, key=lambda n: (n.count("/"), n)):
+            url = ElementTree.SubElement(root, f"{{{NAMESPACE}}}url")
+            ElementTree.SubElement(url, f"{{{NAMESPACE}}}loc").text = absolute(base, name)
+            moment = self.entries[name]
+            if moment:
+                ElementTree.SubElement(url, f"{{{NAMESPACE}}}lastmod").text = moment.isoformat()
+        ElementTree.indent(root)
+        return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots_txt(base: str, sitemap_url: str, disallow: Iterable[str]) -> str:
+    """Allow every crawler everywhere but ``disallow`` (paths from the site root)."""
+    prefix = site_path(base)
+    lines = ["User-agent: *", *(f"Disallow: {prefix}/{p}" for p in disallow), "Allow: /", "",
+             f"Sitemap: {sitemap_url}", ""]
+    return "\n".join(lines)
+
+
+def site_path(base: str) -> str:
+    """The path part of the site's address ("" at a domain's root)."""
+    return urlsplit(base).path.rstrip("/")
+
+
+def draft_prefixes(settings: dict) -> list[str]:
+    """Folders drafts are written to (``ban-nhap/``), from the draft URL settings."""
+    prefixes = [str(settings.get(key) or "").split("{", 1)[0] for key in ("DRAFT_URL", "DRAFT_PAGE_URL")]
+    return sorted({p for p in prefixes if p.endswith("/")})
+
+
+class _Build:
+    """The sitemap of the build that is running (one Pelican run at a time per process)."""
+
+    current: Sitemap | None = None
+    settings: dict | None = None
+
+
+def start(pelican) -> None:
+    settings = pelican.settings
+    opts = options(settings)
+    if site_url(settings):
+        settings["SITEMAP_XML_URL"] = str(opts["save_as"])  # templates link it
+    _Build.settings = settings
+    _Build.current = Sitemap(Path(settings["OUTPUT_PATH"]), tuple(opts["exclude"]))
+
+
+def collect(path: str, context: dict) -> None:
+    if _Build.current is not None:
+        _Build.current.add(path, context)
+
+
+def write(pelican) -> None:
+    sitemap, settings = _Build.current, _Build.settings
+    _Build.current = _Build.settings = None
+    if sitemap is None or settings is None:
+        return
+    base = site_url(settings)
+    if not base:
+        logger.warning("sitemap.xml không được ghi: SITEURL (%r) không phải địa chỉ tuyệt đối.",
+                       settings.get("SITEURL"))
+        return
+    opts = options(settings)
+    output = Path(settings["OUTPUT_PATH"])
+    save_as = str(opts["save_as"])
+    (output / save_as).write_bytes(sitemap.xml(base))
+    logger.info("Writing %s (%d trang)", output / save_as, len(sitemap.entries))
+    if opts["robots_txt"]:
+        text = robots_txt(base, absolute(base, save_as), draft_prefixes(settings))
+        (output / "robots.txt").write_text(text, encoding="utf-8")
+
+
+def register() -> None:
+    signals.initialized.connect(start)
+    signals.content_written.connect(collect)
+    signals.finalized.connect(write)

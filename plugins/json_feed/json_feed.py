@@ -17,10 +17,12 @@ from pathlib import Path
 
 from pelican import signals
 
+from toasoan.settings import plugin_enabled
 from toasoan.urls import absolute, site_url
 
 logger = logging.getLogger(__name__)
 
+PLUGIN_NAME = "json_feed"
 VERSION = "https://jsonfeed.org/version/1.1"
 DEFAULTS: dict[str, object] = {
     # Where the feed is written, relative to the output folder; None writes no feed.
@@ -85,7 +87,7 @@ def write_feed(generator, writer=None) -> None:
     """``article_writer_finalized``: write the feed of the newest published articles."""
     settings = generator.settings
     save_as = options(settings)["save_as"]
-    if not save_as:
+    if not save_as or not plugin_enabled(settings, PLUGIN_NAME):
         return
     if not site_url(settings):
         logger.warning("JSON Feed không được ghi: SITEURL (%r) không phải địa chỉ tuyệt đối.",
@@ -103,7 +105,7 @@ def write_feed(generator, writer=None) -> None:
 def announce(pelican) -> None:
     """``initialized``: templates link the feed (``JSON_FEED_URL``) only when it is written."""
     save_as = options(pelican.settings)["save_as"]
-    if save_as and site_url(pelican.settings):
+    if save_as and site_url(pelican.settings) and plugin_enabled(pelican.settings, PLUGIN_NAME):
         pelican.settings["JSON_FEED_URL"] = str(save_as)
 
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from pelican import signals
 
+from toasoan.settings import plugin_enabled
+
 
 def link_neighbours(articles: Sequence) -> None:
     """Set ``prev_article``/``next_article`` on ``articles`` by date (then source path)."""
@@ -21,7 +23,8 @@ def link_neighbours(articles: Sequence) -> None:
 
 
 def on_articles(generator) -> None:
-    link_neighbours(generator.articles)
+    if plugin_enabled(generator.settings, "neighbours"):
+        link_neighbours(generator.articles)
 
 
 def register() -> None:

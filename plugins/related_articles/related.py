@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 from pelican import signals
 
+from toasoan.settings import plugin_enabled
+
 DEFAULTS: dict[str, int] = {
     "count": 3,  # related articles per article (0: none)
     "window": 20,  # neighbours looked at on each side in each tag/category list
@@ -77,6 +79,8 @@ def find_related(articles: Sequence, count: int = 3, window: int = 20) -> dict[i
 
 
 def attach_related(generator) -> None:
+    if not plugin_enabled(generator.settings, "related_articles"):
+        return
     opts = options(generator.settings)
     found = find_related(generator.articles, int(opts["count"]), int(opts["window"]))
     for article in generator.articles:

@@ -19,12 +19,14 @@ from pathlib import Path
 
 from pelican import signals
 
-from toasoan.settings import site_rules
+from toasoan.settings import plugin_enabled, site_rules
 from toasoan.urls import absolute, site_url
 
 from .metadata import ImageFacts, breadcrumb_list, description, image_facts, json_ld, news_article, organisation
 
 logger = logging.getLogger(__name__)
+
+PLUGIN_NAME = "site_metadata"
 
 DEFAULTS: dict[str, object] = {
     # Publisher logo in JSON-LD (a raster image of at least 112×112 px), URL from the site root.
@@ -48,6 +50,8 @@ def source_of(url: str, settings: dict) -> Path:
 
 def read_settings(pelican) -> None:
     settings = pelican.settings
+    if not plugin_enabled(settings, PLUGIN_NAME):
+        return
     base = site_url(settings)
     settings["SITE_URL"] = base
     if not base:
@@ -61,7 +65,7 @@ def read_settings(pelican) -> None:
 
 def add_template_functions(generator) -> None:
     base = generator.settings.get("SITE_URL")
-    if base:
+    if base and plugin_enabled(generator.settings, PLUGIN_NAME):
         generator.env.globals["absolute_url"] = partial(absolute, base)
         generator.env.globals["breadcrumb_json_ld"] = lambda trail: json_ld(breadcrumb_list(trail, base))
 
@@ -78,6 +82,8 @@ def _organisations(settings: dict) -> tuple[str, ...]:
 
 def annotate_articles(generator) -> None:
     settings = generator.settings
+    if not plugin_enabled(settings, PLUGIN_NAME):
+        return
     articles = [*generator.articles, *generator.drafts]
     describe(articles)
     base = settings.get("SITE_URL")
@@ -110,6 +116,8 @@ def annotate_articles(generator) -> None:
 
 
 def annotate_pages(generator) -> None:
+    if not plugin_enabled(generator.settings, PLUGIN_NAME):
+        return
     describe([*generator.pages, *generator.hidden_pages, *generator.draft_pages])
 
 

@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 
 from pelican import signals
 
+from toasoan.settings import plugin_enabled
 from toasoan.text import VIETNAM
 from toasoan.urls import absolute, site_url
 
@@ -152,6 +153,9 @@ class _Build:
 
 def start(pelican) -> None:
     settings = pelican.settings
+    _Build.current = _Build.settings = None
+    if not plugin_enabled(settings, "sitemap"):
+        return
     opts = options(settings)
     if site_url(settings):
         settings["SITEMAP_XML_URL"] = str(opts["save_as"])  # templates link it

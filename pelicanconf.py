@@ -123,6 +123,10 @@ RELATIVE_URLS = True
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
+# Front-matter values are writers' text: escape everything; templates mark only the
+# sanitised body and summary with |safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
 JINJA_FILTERS = {
     "vi_date": vi_date,
     "short_date": short_date,

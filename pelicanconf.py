@@ -8,6 +8,7 @@ SITENAME = "Trang thông tin điện tử Học viện Dân tộc"
 INSTITUTION = "Học viện Dân tộc"
 INSTITUTION_PARENT = "Ủy ban Dân tộc"
 RESPONSIBLE_UNIT = "Trung tâm Thông tin - Thư viện, Học viện Dân tộc"
+RESPONSIBLE_PERSON = None  # "Họ tên, chức vụ" of who answers for the content (footer); None: not shown
 CONTACT = {
     "address": "Km 13, Đại lộ Thăng Long, Hà Nội",
     "phone": "024 0000 0000",

@@ -43,8 +43,13 @@ NEWSROOM = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker",
+PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker", "provenance",
            "site_metadata", "json_feed", "neighbours", "related_articles", "sitemap"]
+
+# Public provenance (plugins/provenance): who approved each article and when, from git.
+# "history_url": link to a file's history, "{path}" = its path in the repository, e.g.
+# "https://github.com/<tổ-chức>/<kho>/commits/main/{path}"; None shows no link.
+PROVENANCE = {"history_url": None}
 
 # Action-item tracker (plugins/action_tracker); defaults in toasoan.tracker.TRACKER_DEFAULTS.
 TRACKER = {

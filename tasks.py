@@ -109,3 +109,56 @@ def tracker(c, format="text", today=None, days=None):
     from toasoan.tracker_report import tracker_command
 
     _done(tracker_command(fmt=format, today=today, days=int(days) if days else None))
+
+
+# --------------------------------------------------------------------------- editorial review
+@task(help={"base": "Nhánh gốc (mặc định main)", "branch": "Tên nhánh mới (mặc định gui-duyet/<slug>)",
+            "message": "Lời nhắn của commit"})
+def submit(c, base="main", branch=None, message=None):
+    """Gửi bài đang viết đi duyệt: tạo nhánh từ nhánh gốc và commit các thay đổi trong content/."""
+    from toasoan.editorial.cli import submit_command
+
+    _done(submit_command(base=base, branch=branch, message=message))
+
+
+@task(help={"branch": "Nhánh gửi duyệt", "base": "Nhánh gốc (mặc định main)",
+            "format": "text, markdown (bình luận PR) hoặc json"})
+def review(c, branch, base="main", format="text"):
+    """Duyệt một nhánh: thay đổi, kiểm tra nội dung, quy định, ai còn phải duyệt; thoát 0 nếu được hợp nhất."""
+    from toasoan.editorial.cli import review_command
+
+    _done(review_command(branch, base=base, fmt=format))
+
+
+@task(help={"branch": "Nhánh gửi duyệt", "request_changes": "Yêu cầu chỉnh sửa thay vì duyệt",
+            "message": "Nhận xét (bắt buộc khi yêu cầu chỉnh sửa)", "key": "Khoá SSH để ký",
+            "base": "Nhánh gốc (mặc định main)"})
+def approve(c, branch, request_changes=False, message="", key=None, base="main"):
+    """Ký phê duyệt (hoặc yêu cầu chỉnh sửa) cho đúng phiên bản hiện tại của nhánh."""
+    from toasoan.editorial.cli import approve_command
+
+    _done(approve_command(branch, base=base, request_changes=request_changes, message=message, key=key))
+
+
+@task(help={"branch": "Nhánh gửi duyệt", "base": "Nhánh gốc (mặc định main)"})
+def merge(c, branch, base="main"):
+    """Hợp nhất nhánh đã đủ phê duyệt (--no-ff, kèm Reviewed-by); từ chối nếu chưa đủ."""
+    from toasoan.editorial.cli import merge_command
+
+    _done(merge_command(branch, base=base))
+
+
+@task(help={"base": "Nhánh gốc (mặc định main)", "remote": "Xem nhánh của remote này (ví dụ origin)"})
+def queue(c, base="main", remote=None):
+    """Các bài gửi duyệt đang mở và tình trạng của chúng."""
+    from toasoan.editorial.cli import queue_command
+
+    _done(queue_command(base=base, remote=remote))
+
+
+@task
+def board(c):
+    """Sinh lại .github/CODEOWNERS từ danh sách Ban biên tập (editorial/board.yml)."""
+    from toasoan.editorial.cli import board_command
+
+    _done(board_command())

@@ -1,0 +1,252 @@
+"""Review a submission: what changed, is the content valid, who approved, may it merge.
+
+A :class:`Submission` is a branch compared with its base. The roster and policy come from
+the base branch's tip; the content is read from the branch's own tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..findings import Finding, has_errors
+from ..model import ARTICLE, MEETING_REPORT, PAGE, Document, MeetingReport
+from .approvals import (
+    MALFORMED,
+    STALE,
+    Approval,
+    Authorship,
+    ChangeRequest,
+    ReviewRecord,
+    judge,
+    read_commits,
+    records_from,
+)
+from .board import (
+    ACTION_ITEMS,
+    CODE,
+    CONTENT_FILE,
+    EDITED_ARTICLE,
+    EDITORIAL,
+    MEETING,
+    NEW_ARTICLE,
+    PAGE_CHANGE,
+    REMOVED_ARTICLE,
+    BoardMember,
+    EditorialBoard,
+    Rule,
+    load_board,
+)
+from .git import FileChange, Git
+from .tree import TreeContent, read_tree
+
+EDITORIAL_PREFIX = "editorial/"
+
+# States of a submission (``invoke queue``).
+DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, STALE_APPROVAL = (
+    "draft", "in_review", "changes_requested", "approved", "approval_stale")
+STATES = {
+    DRAFT: "Bản nháp",
+    IN_REVIEW: "Đang chờ duyệt",
+    CHANGES_REQUESTED: "Cần chỉnh sửa",
+    APPROVED: "Đã duyệt, sẵn sàng hợp nhất",
+    STALE_APPROVAL: "Phê duyệt đã cũ (nội dung đổi sau khi duyệt)",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed path with its kinds (a meeting report may also change action items)."""
+
+    path: str
+    status: str
+    kinds: tuple[str, ...]
+    title: str = ""
+    old_path: str | None = None
+
+
+@dataclass
+class Submission:
+    """A branch under review, compared with the base it will merge into."""
+
+    branch: str
+    base: str
+    head: str
+    base_head: str
+    merge_base: str
+    tree: str
+    changes: list[Change]
+    authors: Authorship
+    board: EditorialBoard
+    records: list[ReviewRecord]
+    findings: list[Finding]
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    @property
+    def kinds(self) -> set[str]:
+        return {k for c in self.changes for k in c.kinds}
+
+    @property
+    def changed_paths(self) -> set[str]:
+        return {c.path for c in self.changes}
+
+
+@dataclass
+class RuleResult:
+    """How far a submission is from satisfying one rule of the policy."""
+
+    rule: Rule
+    approvers: list[BoardMember]
+    missing: int
+    missing_roles: tuple[str, ...]
+    candidates: list[BoardMember]
+
+    @property
+    def satisfied(self) -> bool:
+        return self.missing == 0 and not self.missing_roles
+
+
+@dataclass
+class Review:
+    """The verdict on a submission."""
+
+    submission: Submission
+    results: list[RuleResult]
+    blocking: list[ChangeRequest]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def content_ok(self) -> bool:
+        return not has_errors(self.submission.findings)
+
+    @property
+    def counted(self) -> list[Approval]:
+        return [r for r in self.submission.records if isinstance(r, Approval) and r.counts]
+
+    @property
+    def mergeable(self) -> bool:
+        return (not self.problems and self.content_ok and not self.blocking
+                and bool(self.submission.changes) and all(r.satisfied for r in self.results))
+
+    @property
+    def state(self) -> str:
+        sub = self.submission
+        if self.mergeable:
+            return APPROVED
+        if self.blocking:
+            return CHANGES_REQUESTED
+        if self.problems or not self.content_ok or any(
+                d.status == "draft" for d in sub.documents.values()):
+            return DRAFT
+        if any(isinstance(r, Approval) and r.problem == STALE for r in sub.records):
+            return STALE_APPROVAL
+        return IN_REVIEW
+
+
+class ReviewError(Exception):
+    """The submission cannot be reviewed at all (no such branch, no roster…)."""
+
+
+# ---------------------------------------------------------------------- classification
+def _items(document: Document | None) -> tuple | None:
+    """Action items and updates of a meeting report, compared without line numbers."""
+    if not isinstance(document, MeetingReport):
+        return None
+    return tuple(tuple(sorted(repr(replace(entry, line=None)) for entry in entries))
+                 for entries in (document.action_items, document.updates))
+
+
+def classify(change: FileChange, content: TreeContent, old: Document | None,
+             new: Document | None) -> tuple[str, ...]:
+    """The kinds of one changed path."""
+    path = change.path
+    if path.startswith(EDITORIAL_PREFIX) or (change.old_path or "").startswith(EDITORIAL_PREFIX):
+        return (EDITORIAL,)
+    relpath = content.relpath(path)
+    if relpath is None:
+        return (CODE,)
+    if not content.is_document(path):
+        return (CONTENT_FILE,)
+    kind = content.rules.kind_of(relpath)
+    if kind == PAGE:
+        return (PAGE_CHANGE,)
+    if kind == MEETING_REPORT:
+        before, after = _items(old), _items(new)
+        unknown = (change.status != "A" and before is None) or (change.status != "D" and after is None)
+        changed = unknown or (before or ((), ())) != (after or ((), ()))
+        return (MEETING, ACTION_ITEMS) if changed else (MEETING,)
+    if kind == ARTICLE:
+        return {"A": (NEW_ARTICLE,), "D": (REMOVED_ARTICLE,)}.get(change.status, (EDITED_ARTICLE,))
+    return (CONTENT_FILE,)
+
+
+def _authors(git: Git, content_commits: list[str], documents: list[Document | None]) -> Authorship:
+    """Authors of the content commits (e-mail, name) and of the changed documents (names)."""
+    authorship = Authorship()
+    if content_commits:
+        out = git.text("show", "-s", "--format=%ae%x1f%an", *content_commits)
+        for line in out.splitlines():
+            email, _, name = line.partition("\x1f")
+            authorship.emails.add(email.lower())
+            authorship.names.add(name)
+    for document in documents:
+        authorship.names.update(getattr(document, "authors", ()) or ())
+    return authorship
+
+
+def load_submission(git: Git, branch: str, base: str = "main", full: bool = True) -> Submission:
+    """Everything the review needs about ``branch``; ``full`` runs the site-wide checks."""
+    head = git.resolve(branch)
+    base_head = git.resolve(base)
+    if head is None or base_head is None:
+        raise ReviewError(f"Không có nhánh '{branch if head is None else base}'.")
+    merge_base = git.merge_base(base_head, head)
+    if merge_base is None:
+        raise ReviewError(f"Nhánh '{branch}' không có gốc chung với '{base}'.")
+    board = load_board(git, base_head)
+    diffs = git.diff(merge_base, head)
+    earlier = [(c.old_path or c.path, c.old_sha) for c in diffs if c.old_sha]
+    changed = {c.path for c in diffs if c.status != "D"}
+    content = read_tree(git, head, None if full else changed, earlier)
+    changes, touched = [], []
+    for diff in diffs:
+        old = content.earlier.get(diff.old_path or diff.path)
+        new = content.document(diff.path) if diff.status != "D" else None
+        touched += [old, new]
+        title = (new or old).title if (new or old) else ""
+        changes.append(Change(diff.path, diff.status, classify(diff, content, old, new), title,
+                              diff.old_path))
+    commits = read_commits(git, merge_base, head, board.allowed_signers())
+    records = records_from(git, commits, board)
+    reviews = {r.commit for r in records if r.problem != MALFORMED}
+    authors = _authors(git, [c.sha for c in commits if c.sha not in reviews], touched)
+    judge(records, git.tree_of(head), merge_base, authors)
+    documents = {c.path: d for c in changes if (d := content.document(c.path)) is not None}
+    return Submission(branch, base, head, base_head, merge_base, git.tree_of(head), changes,
+                      authors, board, records, content.findings, documents)
+
+
+# ---------------------------------------------------------------------- policy
+def evaluate(submission: Submission) -> Review:
+    """Apply the base branch's policy to the submission's verified approvals."""
+    board = submission.board
+    approvers = [r.member for r in submission.records
+                 if isinstance(r, Approval) and r.counts and r.member]
+    results = []
+    for rule in board.policy.rules_for(submission.kinds):
+        qualified = [m for m in approvers if m.has_any(rule.roles)]
+        missing_roles = tuple(role for role in rule.must_include
+                              if not any(role in m.roles for m in qualified))
+        candidates = [m for m in board.active_members if m.has_any(rule.roles)
+                      and m not in qualified and not submission.authors.includes(m)]
+        results.append(RuleResult(rule, qualified, max(0, rule.approvals - len(qualified)),
+                                  missing_roles, candidates))
+    blocking = [r for r in submission.records if isinstance(r, ChangeRequest) and r.counts]
+    problems = []
+    if not submission.changes:
+        problems.append("Nhánh không có thay đổi nào so với nhánh gốc.")
+    return Review(submission, results, blocking, problems)
+
+
+def review(git: Git, branch: str, base: str = "main", full: bool = True) -> Review:
+    """Load and evaluate a submission in one call."""
+    return evaluate(load_submission(git, branch, base, full))

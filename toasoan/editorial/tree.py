@@ -1,0 +1,291 @@
+"""Read a revision's content straight from git objects, through the content model.
+
+The review never checks out the branch under review. It lists the tree once, reads the
+blobs in one ``git cat-file --batch`` call and hands the bytes to :func:`parse_document`.
+The model asks the file system whether images and linked files exist: here the content
+root is a :class:`TreePath`, a path that answers those questions from the git tree.
+
+Site settings come from the revision's ``pelicanconf.py`` by reading its literal
+assignments (never by running it), so a submission cannot run code on a reviewer's machine.
+
+Parsing is cached by blob id (:class:`ParseCache`): a file whose bytes, site rules, parser
+code and the files it looked at are unchanged is not parsed again.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import pickle
+import posixpath
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from ..checks import check_site
+from ..content import MARKDOWN_SUFFIXES
+from ..findings import Finding
+from ..model import Document, SiteRules, load_units, parse_document
+from ..settings import site_rules
+from .git import Git, TreeEntry
+
+SETTINGS_FILE = "pelicanconf.py"
+CACHE_VERSION = 1
+
+
+def literal_settings(source: bytes | str | None) -> dict:
+    """Every top-level ``NAME = <literal>`` of a ``pelicanconf.py``; nothing is executed."""
+    settings: dict = {}
+    if not source:
+        return settings
+    try:
+        module = ast.parse(source)
+    except SyntaxError:
+        return settings
+    for node in module.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                settings[node.targets[0].id] = ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+    return settings
+
+
+def content_prefix(settings: dict) -> str:
+    """The content folder as a tree path prefix: ``content/``."""
+    return PurePosixPath(str(settings.get("PATH") or "content")).as_posix().strip("/") + "/"
+
+
+def is_markdown(path: str) -> bool:
+    return path.endswith(MARKDOWN_SUFFIXES)
+
+
+# ---------------------------------------------------------------------- a tree as a path
+@dataclass(frozen=True)
+class _Stat:
+    st_size: int
+
+
+class TreePath(PurePosixPath):
+    """A path inside one git tree that can say ``is_file()``, ``stat()`` and read itself.
+
+    Each tree gets its own subclass (:func:`tree_root`) whose class attributes hold the
+    listing, so every path derived with ``/`` answers from the same tree. Every question
+    is recorded in ``probes`` so the parse cache knows what a document depended on.
+    """
+
+    files: dict[str, int] = {}  # noqa: RUF012 - set per tree by tree_root()
+    dirs: frozenset[str] = frozenset()
+    reader: Callable[[str], bytes | None] = staticmethod(lambda path: None)
+    probes: set[str] = set()  # noqa: RUF012
+
+    def _key(self) -> str:
+        key = posixpath.normpath(self.as_posix())
+        self.probes.add(key)
+        return key
+
+    def is_file(self) -> bool:
+        return self._key() in self.files
+
+    def is_dir(self) -> bool:
+        return self._key() in self.dirs
+
+    def exists(self) -> bool:
+        key = self._key()
+        return key in self.files or key in self.dirs
+
+    def stat(self) -> _Stat:
+        key = self._key()
+        if key not in self.files:
+            raise FileNotFoundError(key)
+        return _Stat(self.files[key])
+
+    def read_bytes(self) -> bytes:
+        data = self.reader(self._key()) if self.is_file() else None
+        if data is None:
+            raise FileNotFoundError(self.as_posix())
+        return data
+
+    def read_text(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        return self.read_bytes().decode(encoding, errors)
+
+    def state(self, key: str) -> int | None:
+        """What a probe saw: the file's size, -1 for a folder, None when absent."""
+        return self.files.get(key, -1 if key in self.dirs else None)
+
+
+def tree_root(prefix: str, entries: Iterable[TreeEntry], reader: Callable[[str], bytes | None]) -> TreePath:
+    """The content root (``content``) of a tree, as a :class:`TreePath`."""
+    files = {e.path: e.size for e in entries}
+    dirs = {posixpath.dirname(p) for p in files}
+    for folder in list(dirs):
+        while folder:
+            folder = posixpath.dirname(folder)
+            dirs.add(folder)
+    cls = type("TreePath", (TreePath,), {"files": files, "dirs": frozenset(dirs - {""}),
+                                         "reader": staticmethod(reader), "probes": set()})
+    return cls(prefix.rstrip("/"))
+
+
+# ---------------------------------------------------------------------- parse cache
+@dataclass
+class ParseCache:
+    """Parsed documents by (path, blob id), kept in the git directory between runs."""
+
+    path: Path | None
+    fingerprint: str
+    entries: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    used: set[tuple[str, str]] = field(default_factory=set)
+    dirty: bool = False
+
+    @classmethod
+    def open(cls, git: Git, rules: SiteRules) -> ParseCache:
+        common = git.run("rev-parse", "--git-common-dir", check=False).stdout.decode().strip()
+        path = (git.root / common / "toasoan" / "parse-cache.pickle") if common else None
+        cache = cls(path, _fingerprint(rules))
+        if path and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    version, entries = pickle.load(handle)
+                if version == CACHE_VERSION:
+                    cache.entries = entries
+            except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+                cache.entries = {}
+        return cache
+
+    def get(self, key: tuple[str, str], root: TreePath) -> tuple[Document | None, list[Finding]] | None:
+        self.used.add(key)
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != self.fingerprint:
+            return None
+        _, document, findings, probes = entry
+        if any(root.state(path) != seen for path, seen in probes):
+            return None
+        return document, list(findings)
+
+    def put(self, key: tuple[str, str], root: TreePath, document: Document | None,
+            findings: list[Finding]) -> None:
+        probes = tuple((p, root.state(p)) for p in sorted(root.probes))
+        self.entries[key] = (self.fingerprint, document, tuple(findings), probes)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically; a cache that cannot be written is simply skipped.
+
+        What this run used is kept, plus as many other entries (the most recent) again, so
+        the file stays about twice the size of one tree's content.
+        """
+        if not (self.dirty and self.path):
+            return
+        others = [k for k, v in self.entries.items() if v[0] == self.fingerprint and k not in self.used]
+        keep = [*others[max(0, len(others) - len(self.used)):], *(k for k in self.used if k in self.entries)]
+        current = {k: self.entries[k] for k in keep}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            data = pickle.dumps((CACHE_VERSION, current), protocol=pickle.HIGHEST_PROTOCOL)
+            with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False) as handle:
+                handle.write(data)
+            os.replace(handle.name, self.path)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            return
+
+
+def _fingerprint(rules: SiteRules) -> str:
+    """Site rules (minus the root) and the parser's own source: what else a parse depends on."""
+    digest = hashlib.sha256(repr(replace(rules, content_root=PurePosixPath(rules.content_root.name)))
+                            .encode())
+    package = Path(__file__).resolve().parent.parent
+    for source in sorted(package.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------- reading a tree
+@dataclass
+class TreeContent:
+    """The content of one revision: its rules, documents (by path under content/) and findings.
+
+    ``earlier`` holds other versions of some files (path → document) parsed with the same
+    rules, e.g. the base version of each changed file.
+    """
+
+    revision: str
+    prefix: str
+    rules: SiteRules
+    entries: dict[str, TreeEntry]
+    documents: dict[str, Document] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    earlier: dict[str, Document] = field(default_factory=dict)
+
+    def relpath(self, path: str) -> str | None:
+        """``content/articles/x.md`` → ``articles/x.md``; None outside the content folder."""
+        return path[len(self.prefix):] if path.startswith(self.prefix) else None
+
+    def document(self, path: str) -> Document | None:
+        """The parsed document at a repository path (``content/articles/…``)."""
+        relpath = self.relpath(path)
+        return self.documents.get(relpath) if relpath else None
+
+    def is_document(self, path: str) -> bool:
+        relpath = self.relpath(path)
+        return bool(relpath) and is_markdown(path) and self.rules.kind_of(relpath) is not None
+
+
+def tree_rules(git: Git, revision: str) -> tuple[SiteRules, list[Finding], str, dict[str, TreeEntry]]:
+    """Site rules of ``revision`` with its content root as a :class:`TreePath`."""
+    settings = literal_settings(git.show(revision, SETTINGS_FILE))
+    prefix = content_prefix(settings)
+    listing = git.ls_tree(revision, prefix)
+    entries = {e.path: e for e in listing}
+    root = tree_root(prefix, listing, lambda path: git.cat_files([entries[path].sha])[0] if path in entries else None)
+    base, _ = site_rules({**settings, "PATH": prefix.rstrip("/")})
+    units, findings = load_units(root, base.units_file)
+    return replace(base, content_root=root, units=units), findings, prefix, entries
+
+
+def read_tree(git: Git, revision: str, paths: set[str] | None = None,
+              earlier: Iterable[tuple[str, str]] = ()) -> TreeContent:
+    """Parse the content files of ``revision`` and, when ``paths`` is None, check the site.
+
+    With ``paths`` (repository paths), only those files are parsed and no cross-file check
+    runs: what ``invoke queue`` needs to classify many branches quickly. ``earlier`` names
+    other versions of files, ``(path, blob id)``, to parse with the same rules.
+    """
+    rules, findings, prefix, entries = tree_rules(git, revision)
+    root: TreePath = rules.content_root  # type: ignore[assignment]
+    content = TreeContent(revision, prefix, rules, entries, findings=list(findings))
+    current = [(p, e.sha) for p, e in entries.items()
+               if content.is_document(p) and (paths is None or p in paths)]
+    old = [(p, sha) for p, sha in earlier if content.is_document(p)]
+    parsed = _parse(git, rules, root, prefix, [*current, *old])
+    for key in current:
+        document, problems = parsed[key]
+        content.findings += problems
+        if document is not None:
+            content.documents[key[0][len(prefix):]] = document
+    content.earlier = {key[0]: document for key in old if (document := parsed[key][0]) is not None}
+    if paths is None:
+        content.findings += check_site(list(content.documents.values()), rules)
+    return content
+
+
+def _parse(git: Git, rules: SiteRules, root: TreePath, prefix: str,
+           keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Document | None, list[Finding]]]:
+    """(path, blob id) → what :func:`parse_document` says, from the cache when still valid."""
+    cache = ParseCache.open(git, rules)
+    parsed = {}
+    missing = []
+    for key in dict.fromkeys(keys):
+        hit = cache.get(key, root)
+        if hit is None:
+            missing.append(key)
+        else:
+            parsed[key] = hit
+    for key, raw in zip(missing, git.cat_files(sha for _, sha in missing), strict=True):
+        root.probes.clear()
+        parsed[key] = parse_document(key[0][len(prefix):], raw or b"", rules)
+        cache.put(key, root, *parsed[key])
+    cache.save()
+    return parsed

@@ -44,7 +44,8 @@ NEWSROOM = {
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker", "provenance",
-           "site_metadata", "json_feed", "neighbours", "related_articles", "sitemap"]
+           "site_metadata", "json_feed", "neighbours", "related_articles", "sitemap",
+           "search_index"]  # search_index last: it indexes what the others wrote
 
 # Public provenance (plugins/provenance): who approved each article and when, from git.
 # "history_url": link to a file's history, "{path}" = its path in the repository, e.g.
@@ -89,6 +90,8 @@ AUTHORS_URL = "tac-gia/"
 AUTHORS_SAVE_AS = "tac-gia/index.html"
 ARCHIVES_URL = "luu-tru/"
 ARCHIVES_SAVE_AS = "luu-tru/index.html"
+SEARCH_URL = "tim-kiem/"  # search page (plugins/search_index, Pagefind)
+SEARCH_SAVE_AS = "tim-kiem/index.html"
 YEAR_ARCHIVE_URL = "{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
 MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
@@ -144,7 +147,8 @@ JINJA_FILTERS = {
 READERS = {"rst": None}
 
 # Theme
-DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404", "sitemap_page"]
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404", "search",
+                    "sitemap_page"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None,
                        "period_archives": None}
 MENU_PAGES_FIRST = ("gioi-thieu",)  # page slugs in the main menu after "Trang chủ"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import textwrap
@@ -72,7 +73,8 @@ def test_collect_reads_merges_and_approval_dates(room: Newsroom) -> None:
     assert list(found) == [NEW]
     (endorsement,) = found[NEW]
     assert (endorsement.name, endorsement.role) == ("Trần Văn Đức", "Biên tập viên")
-    assert endorsement.date.isoformat() == signed_at
+    assert endorsement.date == dt.datetime.fromisoformat(signed_at)
+    assert endorsement.date.utcoffset() == dt.timedelta(hours=7)  # shown in Vietnam time
 
 
 def test_article_page_gets_provenance_from_git(room: Newsroom, tmp_path: Path) -> None:

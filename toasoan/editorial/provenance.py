@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..text import VIETNAM
 from .approvals import KIND_KEY, REVIEWER_KEY, TREE_KEY, email_of
 from .board import BOARD_FILE, ROLES, BoardError, BoardMember, parse_members
 from .git import Git, GitError
@@ -21,7 +22,8 @@ _FIELD, _RECORD = "\x1f", "\x1e"
 
 @dataclass(frozen=True)
 class Endorsement:
-    """One public line of provenance: a board member approved a version of the file."""
+    """One public line of provenance: a board member approved a version of the file
+    (``date`` in Vietnam time, like the articles' own dates)."""
 
     name: str
     email: str
@@ -90,7 +92,7 @@ def collect(git: Git, ref: str = "HEAD", paths: tuple[str, ...] = ("content/",))
             name, email = _split_name(value.strip())
             member = roster.get(email.lower())
             role = ", ".join(ROLES.get(r, r) for r in member.roles) if member else ""
-            when = dates.get((tree, email.lower()), merged_at)
+            when = dates.get((tree, email.lower()), merged_at).astimezone(VIETNAM)
             endorsement = Endorsement(member.name if member else name, email, role, when)
             for path in files:
                 found.setdefault(path, {})[(email.lower(), when)] = endorsement

@@ -36,8 +36,7 @@ class Project:
 
     def rules(self) -> SiteRules:
         units, _ = load_units(self.content, "data/units.yml")
-        return SiteRules(content_root=self.content, units=units,
-                         article_dirs=("articles",), meeting_dirs=("meetings",))
+        return SiteRules(content_root=self.content, units=units)
 
     def invoke(self, *args: str) -> subprocess.CompletedProcess:
         """Run ``invoke`` in the project as a person would, capturing what it prints."""

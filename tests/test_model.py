@@ -10,9 +10,13 @@ from sitekit import ARTICLE, MEETING, Project
 from toasoan.checks import check_site
 from toasoan.content import read_content
 from toasoan.findings import CODES
-from toasoan.model import INCOMPLETE, MeetingReport, parse_document
+from toasoan.model import INCOMPLETE, Document, MeetingReport, parse_content_file
 
 HEAD = "title: Tin\ndate: 2019-01-02\nauthor: A\ncategory: Thông báo\n"
+DOCUMENT_HEAD = (
+    "title: Quyết định ban hành quy chế\nnumber: 47/QĐ-HVDT\nissued: 2019-03-01\n"
+    "issuer: Học viện Dân tộc\ndoc_type: Quyết định\nfile: files/qd.pdf\nsummary: Ban hành quy chế\n"
+)
 MEETING_HEAD = (
     "title: Họp\ndate: 2019-01-02\nauthor: A\n"
     "meeting:\n  date: 2019-01-02 08:00\n  location: Hà Nội\n  chair: B\n  bodies: [Ban]\n"
@@ -54,6 +58,11 @@ CASES = [
     ("W101", "articles/a.md", article(HEAD + "titel: Sai chính tả\n"), "titel", 6),
     ("W103", "articles/a.md", article(HEAD.replace("title: Tin", "title: " + "Tin dài " * 30)), "title", 2),
     ("W104", "articles/a.md", article(HEAD + "slug: " + "-".join(["tin"] * 30) + "\n"), "slug", 6),
+    ("E112", "documents/a.md", article(DOCUMENT_HEAD.replace("files/qd.pdf", "files/khong-co.pdf")), "file", 7),
+    ("E101", "documents/a.md", article(DOCUMENT_HEAD.replace("number: 47/QĐ-HVDT\n", "")), "number", 1),
+    ("E101", "documents/a.md", article(DOCUMENT_HEAD.replace("summary: Ban hành quy chế\n", "")), "summary", 1),
+    ("E103", "documents/a.md", article(DOCUMENT_HEAD.replace("2019-03-01", "01/03/2019")), "issued", 4),
+    ("E105", "documents/a.md", article(DOCUMENT_HEAD.replace("Quyết định", "Tờ trình lạ")), "doc_type", 6),
     ("W301", "articles/a.md", article(HEAD + "image: images/big.jpg\nimage_alt: Ảnh\n"), "image", 6),
     ("W102", "articles/a.md", article(HEAD, body=""), None, 7),
     ("E201", "meetings/a.md", article("title: Họp\ndate: 2019-01-02\nauthor: A\n"), "meeting", 1),
@@ -78,7 +87,9 @@ def test_each_code_names_file_field_and_line(project: Project, code, relpath, te
     (project.content / "images").mkdir(parents=True, exist_ok=True)
     (project.content / "images" / "a.jpg").write_bytes(b"\xff\xd8")
     (project.content / "images" / "big.jpg").write_bytes(b"\xff\xd8" * 300_000)
-    document, findings = parse_document(relpath, raw, project.rules())
+    (project.content / "files").mkdir(exist_ok=True)
+    (project.content / "files" / "qd.pdf").write_bytes(b"%PDF-1.4\n")
+    document, findings = parse_content_file(relpath, raw, project.rules())
     matching = [f for f in findings if f.code == code]
     assert matching, f"expected {code}, got {[(f.code, f.field) for f in findings]}"
     found = matching[0]
@@ -99,7 +110,7 @@ def test_every_code_is_exercised():
 
 
 def test_meeting_report_model(project: Project):
-    document, findings = parse_document("meetings/2018/hop.md", MEETING.lstrip().encode(), project.rules())
+    document, findings = parse_content_file("meetings/2018/hop.md", MEETING.lstrip().encode(), project.rules())
     assert findings == []
     assert isinstance(document, MeetingReport)
     assert document.category == "Hội nghị - Hội thảo"
@@ -115,7 +126,7 @@ def test_nfd_bom_and_crlf_are_accepted(project: Project):
     import unicodedata
 
     text = "\ufeff" + unicodedata.normalize("NFD", ARTICLE.lstrip()).replace("\n", "\r\n")
-    document, findings = parse_document("articles/a.md", text.encode(), project.rules())
+    document, findings = parse_content_file("articles/a.md", text.encode(), project.rules())
     assert [f.code for f in findings] == []
     assert document.title == "Học viện khai giảng lớp bồi dưỡng"
     assert unicodedata.is_normalized("NFC", document.body)
@@ -123,7 +134,7 @@ def test_nfd_bom_and_crlf_are_accepted(project: Project):
 
 def test_author_list_and_comma_tags(project: Project):
     text = article(HEAD.replace("author: A", "author: [Thu Phương, Minh Anh]") + "tags: CNTT, Đào tạo\n")
-    document, findings = parse_document("articles/a.md", text, project.rules())
+    document, findings = parse_content_file("articles/a.md", text, project.rules())
     assert findings == []
     assert document.authors == ("Thu Phương", "Minh Anh")
     assert document.tags == ("CNTT", "Đào tạo")
@@ -176,3 +187,15 @@ def test_error_code_reference_is_up_to_date():
 
     written = (REPO / "docs" / "ma-loi.md").read_text(encoding="utf-8")
     assert written == codes_markdown(), "docs/ma-loi.md is stale: run `invoke codes`"
+
+
+def test_document_model(project: Project):
+    (project.content / "files").mkdir(parents=True)
+    (project.content / "files" / "qd.pdf").write_bytes(b"%PDF-1.4\n")
+    document, findings = parse_content_file("documents/2019/qd.md", article(DOCUMENT_HEAD, body=""),
+                                            project.rules())
+    assert findings == []
+    assert isinstance(document, Document)
+    assert (document.number, document.issued, document.issuer, document.doc_type, document.file) == (
+        "47/QĐ-HVDT", dt.date(2019, 3, 1), "Học viện Dân tộc", "Quyết định", "files/qd.pdf")
+    assert document.slug == "quyet-dinh-ban-hanh-quy-che"

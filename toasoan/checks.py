@@ -11,13 +11,13 @@ from urllib.parse import unquote, urlsplit
 
 from . import text as vi
 from .findings import Finding, finding
-from .model import PAGE, Article, Document, SiteRules, decided_items, meeting_reports
+from .model import DOCUMENT, PAGE, Article, ContentFile, SiteRules, decided_items, meeting_reports
 from .tracker import check_tracker
 
 _ARTICLE_PATH = re.compile(r"^/\d{4}/[^/]+/$")
 
 
-def check_site(documents: list[Document], rules: SiteRules | None = None, *,
+def check_site(documents: list[ContentFile], rules: SiteRules | None = None, *,
                today: dt.date | None = None) -> list[Finding]:
     """Checks that need every file: unique slugs and ids, updates that follow a decision,
     links to the site's own pages (when ``rules`` are given).
@@ -25,9 +25,9 @@ def check_site(documents: list[Document], rules: SiteRules | None = None, *,
     ``today`` (default: today in Vietnam) dates the tracker's stale-item warning W202.
     """
     findings: list[Finding] = _site_links(documents, rules) if rules else []
-    slugs: dict[tuple[str, str], Document] = {}
+    slugs: dict[tuple[str, str], ContentFile] = {}
     for doc in sorted(documents, key=lambda d: d.source):
-        space = "page" if doc.kind == PAGE else "article"
+        space = doc.kind if doc.kind in (PAGE, DOCUMENT) else "article"
         first = slugs.setdefault((space, doc.slug), doc)
         if first is not doc:
             line = doc.lines.get(("slug",)) or doc.line("title")
@@ -56,7 +56,7 @@ def check_site(documents: list[Document], rules: SiteRules | None = None, *,
     return findings
 
 
-def _site_links(documents: list[Document], rules: SiteRules) -> list[Finding]:
+def _site_links(documents: list[ContentFile], rules: SiteRules) -> list[Finding]:
     """Site-absolute links (``/2019/ten-bai/``, ``/images/…``) must reach a page or file."""
     known = {"/" + rules.article_url.format(date=d.date, slug=d.slug) for d in documents
              if isinstance(d, Article)}

@@ -65,6 +65,8 @@ CODES: dict[str, Code] = _codes(
     Code("E109", E, "Đường dẫn (slug) \"{value}\" trùng với {other}.",
          "Đổi tiêu đề hoặc đặt 'slug: …' khác cho một trong hai bài."),
     Code("E110", E, "Trường '{field}' không được để trống.", "Điền nội dung cho trường này."),
+    Code("E112", E, "Không tìm thấy tệp văn bản \"{value}\" trong thư mục content/.",
+         "Đặt tệp (PDF, DOCX…) vào content/files/<năm>/ và ghi đường dẫn dạng files/<năm>/<tên-tệp>."),
     Code("W101", W, "Trường '{field}' không được hệ thống sử dụng.", "{suggestion}"),
     Code("W102", W, "Bài viết chưa có nội dung.", "Viết nội dung bên dưới dòng '---' thứ hai."),
     Code("W103", W, "Tiêu đề dài {length} ký tự (nên dưới {limit}).",

@@ -3,7 +3,7 @@
 Writers' files become :class:`Article`, :class:`MeetingReport` or :class:`Page` objects
 here, with every problem reported as a :class:`~toasoan.findings.Finding`. The reader
 plugin, ``invoke check``, the action-item tracker and the editorial review all call
-:func:`parse_document`; nothing else reads front matter.
+:func:`parse_content_file`; nothing else reads front matter.
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from . import text as vi
 from .findings import Finding, finding
 from .frontmatter import FieldPath, FrontMatter, field_name, line_of, parse
 from .links import Link, body_links, content_target, external_url_problem, is_external, is_relative
+from .probes import file_size
 from .safety import DEFAULT_IFRAME_HOSTS, scan_body, unsafe_url
 
 ARTICLE = "article"
 MEETING_REPORT = "meeting_report"
 PAGE = "page"
+DOCUMENT = "document"
 
 PUBLISHED, DRAFT = "published", "draft"
 PUBLICATION_STATUSES = {PUBLISHED: "Đã đăng", DRAFT: "Bản nháp"}
@@ -43,6 +45,11 @@ PRIORITIES = {"high": "Cao", "normal": "Bình thường", "low": "Thấp"}
 INCOMPLETE = frozenset({"E001", "E002", "E003", "E004", "E005", "E006", "E101", "E102", "E103",
                         "E110", "E201"})
 ACTION_ITEM_ID = re.compile(r"^[A-Z0-9]+(?:[-.][A-Z0-9]+)*$")
+
+DEFAULT_DOCUMENT_TYPES = (
+    "Quyết định", "Thông báo", "Kế hoạch", "Công văn", "Báo cáo", "Hướng dẫn", "Quy chế",
+    "Quy định", "Chỉ thị", "Nghị quyết", "Thông tư", "Nghị định", "Luật",
+)
 
 DEFAULT_CATEGORIES = (
     "Tin tức - Sự kiện",
@@ -102,7 +109,7 @@ class ActionItemUpdate:
 
 
 @dataclass
-class Document:
+class ContentFile:
     """What every content file has: where it is, its title, slug, status and body."""
 
     source: str
@@ -125,12 +132,23 @@ class Document:
 
 
 @dataclass
-class Page(Document):
+class Page(ContentFile):
     order: int = 0
 
 
 @dataclass
-class Article(Document):
+class Document(ContentFile):
+    """Văn bản: a legal or administrative document with its number, issue date and file."""
+
+    number: str = ""
+    issued: dt.date = None  # type: ignore[assignment]  # always set by the parser
+    issuer: str = ""
+    doc_type: str = ""
+    file: str = ""  # under content/, e.g. files/2019/quyet-dinh-47.pdf
+
+
+@dataclass
+class Article(ContentFile):
     date: dt.datetime = None  # type: ignore[assignment]  # always set by the parser
     authors: tuple[str, ...] = ()
     category: str = ""
@@ -161,6 +179,8 @@ class SiteRules:
     article_dirs: tuple[str, ...] = ("articles",)
     meeting_dirs: tuple[str, ...] = ("meetings",)
     page_dirs: tuple[str, ...] = ("pages",)
+    document_dirs: tuple[str, ...] = ("documents",)
+    document_types: tuple[str, ...] = DEFAULT_DOCUMENT_TYPES
     units_file: str = "data/units.yml"
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
     max_image_kb: int = 500
@@ -187,6 +207,8 @@ class SiteRules:
             return ARTICLE
         if top in self.page_dirs:
             return PAGE
+        if top in self.document_dirs:
+            return DOCUMENT
         return None
 
 
@@ -374,6 +396,8 @@ class _Reader:
 
 
 PAGE_FIELDS = ("title", "slug", "summary", "status", "order", "template")
+DOCUMENT_FIELDS = ("title", "number", "issued", "issuer", "doc_type", "summary", "file", "status",
+                   "slug")
 ARTICLE_FIELDS = ("title", "date", "modified", "author", "authors", "category", "tags",
                   "summary", "image", "image_alt", "image_caption", "status", "slug")
 MEETING_FIELDS = (*ARTICLE_FIELDS, "meeting", "decisions", "action_items", "updates")
@@ -397,7 +421,7 @@ def _markup_in_text(r: _Reader, value: object, path: FieldPath) -> None:
             _markup_in_text(r, inner, (*path, index))
 
 
-def _document_fields(r: _Reader, data: dict) -> dict:
+def _common_fields(r: _Reader, data: dict) -> dict:
     title = r.get(data, ("title",), _text, required=True)
     slug = r.get(data, ("slug",), _slug) or (vi.slugify(title) if title else "")
     if title and len(title) > r.rules.max_title_length:
@@ -432,6 +456,22 @@ def _article_fields(r: _Reader, data: dict, kind: str) -> dict:
         "image": image,
         "image_alt": image_alt,
         "image_caption": r.get(data, ("image_caption",), _text),
+    }
+
+
+def _document_fields(r: _Reader, data: dict) -> dict:
+    """Văn bản: number, issue date, issuer, type, the file itself, and a summary (trích yếu)."""
+    file = r.get(data, ("file",), _text, required=True)
+    if file and not (r.rules.content_root / file).is_file():
+        r.report("E112", ("file",), value=file)
+    if not data.get("summary"):
+        r.report("E101", ("summary",))
+    return {
+        "number": r.get(data, ("number",), _text, required=True, default=""),
+        "issued": r.get(data, ("issued",), _date, required=True),
+        "issuer": r.get(data, ("issuer",), _text, required=True, default=""),
+        "doc_type": r.get(data, ("doc_type",), _choice(r.rules.document_types), default=""),
+        "file": file or "",
     }
 
 
@@ -520,12 +560,12 @@ def _check_done(r: _Reader, path: FieldPath, ident: str, status: str | None,
 def _check_image_file(r: _Reader, written: str, target: str | None, path: FieldPath, missing: str,
                       line: int | None = None) -> None:
     """A missing image is an error; one over ``max_image_kb`` a warning."""
-    file = r.rules.content_root / target if target else None
+    size = file_size(r.rules.content_root / target) if target else None
     where = line or r.front.line(*path)
-    if file is None or not file.is_file():
+    if size is None:
         r.findings.append(finding(missing, r.source, where, field_name(path), value=written))
         return
-    size_kb = file.stat().st_size // 1024
+    size_kb = size // 1024
     if size_kb > r.rules.max_image_kb:
         r.findings.append(finding("W301", r.source, where, field_name(path), value=written,
                                   size=size_kb, limit=r.rules.max_image_kb))
@@ -575,7 +615,7 @@ def _decode(raw: bytes, source: str) -> tuple[str | None, list[Finding]]:
     return vi.nfc(content.replace("\r\n", "\n").replace("\r", "\n")), []
 
 
-def parse_document(relpath: str, raw: bytes | str, rules: SiteRules) -> tuple[Document | None, list[Finding]]:
+def parse_content_file(relpath: str, raw: bytes | str, rules: SiteRules) -> tuple[ContentFile | None, list[Finding]]:
     """Parse one content file; ``relpath`` is its path under the content root.
 
     Returns the document (None when it cannot be built) and every finding about it.
@@ -594,16 +634,19 @@ def parse_document(relpath: str, raw: bytes | str, rules: SiteRules) -> tuple[Do
     _markup_in_text(r, data, ())
     base = {"source": source, "body": front.body, "body_line": front.body_line,
             "lines": front.lines, "site_links": _body(r, relpath)}
-    document: Document | None
+    document: ContentFile | None
     if kind == PAGE:
         r.unknown_fields(data, (), PAGE_FIELDS)
-        fields = _document_fields(r, data)
+        fields = _common_fields(r, data)
         document = Page(kind=PAGE, **base, **fields,
                         order=r.get(data, ("order",), _integer, default=0))
+    elif kind == DOCUMENT:
+        r.unknown_fields(data, (), DOCUMENT_FIELDS)
+        document = Document(kind=DOCUMENT, **base, **_common_fields(r, data), **_document_fields(r, data))
     else:
         kind = kind or ARTICLE
         r.unknown_fields(data, (), MEETING_FIELDS if kind == MEETING_REPORT else ARTICLE_FIELDS)
-        fields = {**_document_fields(r, data), **_article_fields(r, data, kind)}
+        fields = {**_common_fields(r, data), **_article_fields(r, data, kind)}
         if kind == MEETING_REPORT:
             meeting = _meeting(r, data)
             document = MeetingReport(
@@ -614,7 +657,7 @@ def parse_document(relpath: str, raw: bytes | str, rules: SiteRules) -> tuple[Do
             )
         else:
             document = Article(kind=kind, **base, **fields)
-    if not front.body.strip() and kind != PAGE:
+    if not front.body.strip() and kind in (ARTICLE, MEETING_REPORT):
         r.findings.append(finding("W102", source, front.body_line))
     findings += r.findings
     if any(f.code in INCOMPLETE for f in findings):
@@ -623,13 +666,13 @@ def parse_document(relpath: str, raw: bytes | str, rules: SiteRules) -> tuple[Do
 
 
 # --------------------------------------------------------------------------- across files
-def meeting_reports(documents: list[Document]) -> list[MeetingReport]:
+def meeting_reports(documents: list[ContentFile]) -> list[MeetingReport]:
     """Meeting reports in meeting-date order (the order their decisions were taken)."""
     reports = [d for d in documents if isinstance(d, MeetingReport) and d.meeting]
     return sorted(reports, key=lambda r: (r.meeting.date, r.source))
 
 
-def decided_items(documents: list[Document]) -> dict[str, tuple[ActionItem, MeetingReport]]:
+def decided_items(documents: list[ContentFile]) -> dict[str, tuple[ActionItem, MeetingReport]]:
     """Each action item id with the item and the meeting report that decided it (first wins)."""
     decided: dict[str, tuple[ActionItem, MeetingReport]] = {}
     for report in meeting_reports(documents):

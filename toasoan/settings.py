@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .findings import Finding
-from .model import DEFAULT_CATEGORIES, SiteRules, load_units
+from .model import DEFAULT_CATEGORIES, DEFAULT_DOCUMENT_TYPES, SiteRules, load_units
 from .safety import DEFAULT_IFRAME_HOSTS
 
 DEFAULTS: dict[str, object] = {
@@ -22,6 +22,8 @@ DEFAULTS: dict[str, object] = {
     # Titles and slugs longer than this get a warning.
     "max_title_length": 150,
     "max_slug_length": 80,
+    # Kinds of Văn bản (front matter ``doc_type``).
+    "document_types": DEFAULT_DOCUMENT_TYPES,
 }
 
 
@@ -37,6 +39,8 @@ def site_rules(settings: dict) -> tuple[SiteRules, list[Finding]]:
     units, findings = load_units(content_root, str(options["units_file"]))
     article_paths = tuple(settings.get("ARTICLE_PATHS") or ("articles", "meetings"))
     meeting_dirs = tuple(p for p in article_paths if p.startswith("meetings"))
+    page_paths = tuple(settings.get("PAGE_PATHS") or ("pages", "documents"))
+    document_dirs = tuple(p for p in page_paths if p.startswith("documents"))
     rules = SiteRules(
         content_root=content_root,
         categories=tuple(options["categories"]),
@@ -44,7 +48,9 @@ def site_rules(settings: dict) -> tuple[SiteRules, list[Finding]]:
         meeting_category=str(options["meeting_category"]),
         article_dirs=tuple(p for p in article_paths if p not in meeting_dirs),
         meeting_dirs=meeting_dirs,
-        page_dirs=tuple(settings.get("PAGE_PATHS") or ("pages",)),
+        page_dirs=tuple(p for p in page_paths if p not in document_dirs),
+        document_dirs=document_dirs,
+        document_types=tuple(options["document_types"]),
         units_file=str(options["units_file"]),
         iframe_hosts=tuple(options["iframe_hosts"]),
         max_image_kb=int(options["max_image_kb"]),

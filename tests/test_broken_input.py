@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sitekit import ARTICLE, MEETING, Project
 from toasoan.build import build_site
 from toasoan.content import read_content
-from toasoan.model import SiteRules, parse_document
+from toasoan.model import SiteRules, parse_content_file
 
 GOOD_HEAD = "title: Tin\ndate: 2019-01-02\nauthor: A\ncategory: Thông báo\n"
 
@@ -225,14 +225,14 @@ RULES = SiteRules(content_root=Path("/nonexistent"), units=())
 @given(st.text())
 def test_reader_never_raises_on_arbitrary_text(text: str):
     for relpath in ("articles/x.md", "meetings/x.md", "pages/x.md"):
-        document, findings = parse_document(relpath, text, RULES)
+        document, findings = parse_content_file(relpath, text, RULES)
         assert document is not None or findings
 
 
 @settings(max_examples=200, deadline=2000)
 @given(st.binary())
 def test_reader_never_raises_on_arbitrary_bytes(raw: bytes):
-    document, findings = parse_document("articles/x.md", raw, RULES)
+    document, findings = parse_content_file("articles/x.md", raw, RULES)
     assert document is not None or findings
 
 
@@ -255,7 +255,7 @@ def test_validator_never_raises_on_any_front_matter_shape(front: dict, body: str
     text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
     documents = []
     for relpath in ("articles/x.md", "meetings/x.md"):
-        document, findings = parse_document(relpath, text, RULES)
+        document, findings = parse_content_file(relpath, text, RULES)
         assert all(f.code and f.message for f in findings)
         if document is not None:
             documents.append(document)

@@ -24,7 +24,7 @@ from .model import (
     PRIORITIES,
     ActionItem,
     ActionItemUpdate,
-    Document,
+    ContentFile,
     MeetingReport,
     decided_items,
     meeting_reports,
@@ -207,12 +207,12 @@ class TrackedItem:
         return self.is_open and today <= self.due <= today + dt.timedelta(days=days)
 
 
-def published(documents: Iterable[Document]) -> list[Document]:
+def published(documents: Iterable[ContentFile]) -> list[ContentFile]:
     """The documents the public tracker is built from."""
     return [d for d in documents if d.is_published]
 
 
-def track(documents: Iterable[Document], *, path: str = "tracker",
+def track(documents: Iterable[ContentFile], *, path: str = "tracker",
           report_url: Callable[[MeetingReport], str] | None = None,
           until: dt.date | None = None) -> list[TrackedItem]:
     """Every action item of the *published* meeting reports, with updates applied.
@@ -377,7 +377,7 @@ def summarise(items: Iterable[TrackedItem], today: dt.date, due_soon_days: int =
 
 
 # --------------------------------------------------------------------------- checks
-def check_tracker(documents: list[Document], today: dt.date | None = None) -> list[Finding]:
+def check_tracker(documents: list[ContentFile], today: dt.date | None = None) -> list[Finding]:
     """Tracker findings over the published reports: W201 on a derived state, W202, W203.
 
     W201 here catches an update that lowers progress on an item already ``done`` (the

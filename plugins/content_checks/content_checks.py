@@ -11,7 +11,7 @@ from pelican import signals
 
 from toasoan.checks import check_site
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
-from toasoan.model import Document
+from toasoan.model import ContentFile
 from toasoan.settings import plugin_enabled
 from toasoan.tracker import tracker_settings
 
@@ -28,9 +28,9 @@ def _newsroom_readers(generators: list) -> list:
     return list(seen.values())
 
 
-def collect(generators: list) -> tuple[list[Document], list[Finding]]:
+def collect(generators: list) -> tuple[list[ContentFile], list[Finding]]:
     """Documents and findings from every newsroom reader, each once."""
-    documents: dict[str, Document] = {}
+    documents: dict[str, ContentFile] = {}
     findings: dict[Finding, None] = {}
     for reader in _newsroom_readers(generators):
         for document in reader.documents:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..findings import Finding, has_errors
-from ..model import ARTICLE, MEETING_REPORT, PAGE, Document, MeetingReport
+from ..model import ARTICLE, MEETING_REPORT, PAGE, ContentFile, MeetingReport
 from .approvals import (
     MALFORMED,
     STALE,
@@ -79,7 +79,7 @@ class Submission:
     board: EditorialBoard
     records: list[ReviewRecord]
     findings: list[Finding]
-    documents: dict[str, Document] = field(default_factory=dict)
+    documents: dict[str, ContentFile] = field(default_factory=dict)
 
     @property
     def kinds(self) -> set[str]:
@@ -147,7 +147,7 @@ class ReviewError(Exception):
 
 
 # ---------------------------------------------------------------------- classification
-def _items(document: Document | None) -> tuple | None:
+def _items(document: ContentFile | None) -> tuple | None:
     """Action items and updates of a meeting report, compared without line numbers."""
     if not isinstance(document, MeetingReport):
         return None
@@ -155,8 +155,8 @@ def _items(document: Document | None) -> tuple | None:
                  for entries in (document.action_items, document.updates))
 
 
-def classify(change: FileChange, content: TreeContent, old: Document | None,
-             new: Document | None) -> tuple[str, ...]:
+def classify(change: FileChange, content: TreeContent, old: ContentFile | None,
+             new: ContentFile | None) -> tuple[str, ...]:
     """The kinds of one changed path."""
     path = change.path
     if path.startswith(EDITORIAL_PREFIX) or (change.old_path or "").startswith(EDITORIAL_PREFIX):
@@ -179,7 +179,7 @@ def classify(change: FileChange, content: TreeContent, old: Document | None,
     return (CONTENT_FILE,)
 
 
-def _authors(git: Git, content_commits: list[str], documents: list[Document | None]) -> Authorship:
+def _authors(git: Git, content_commits: list[str], documents: list[ContentFile | None]) -> Authorship:
     """Authors of the content commits (e-mail, name) and of the changed documents (names)."""
     authorship = Authorship()
     if content_commits:

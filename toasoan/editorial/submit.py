@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, has_errors
-from ..model import parse_document
+from ..model import parse_content_file
 from ..settings import site_rules
 from ..text import slugify
 from .git import Git, GitError
@@ -60,7 +60,7 @@ def check_files(root: Path, paths: list[str]) -> tuple[list[Finding], list]:
         relpath = path[len(prefix):]
         file = root / path
         if is_markdown(path) and file.is_file() and rules.kind_of(relpath):
-            document, problems = parse_document(relpath, file.read_bytes(), rules)
+            document, problems = parse_content_file(relpath, file.read_bytes(), rules)
             findings += problems
             documents.append(document)
     return findings, [d for d in documents if d is not None]

@@ -1,7 +1,7 @@
 """Read a revision's content straight from git objects, through the content model.
 
 The review never checks out the branch under review. It lists the tree once, reads the
-blobs in one ``git cat-file --batch`` call and hands the bytes to :func:`parse_document`.
+blobs in one ``git cat-file --batch`` call and hands the bytes to :func:`parse_content_file`.
 The model asks the file system whether images and linked files exist: here the content
 root is a :class:`TreePath`, a path that answers those questions from the git tree.
 
@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from ..checks import check_site
 from ..content import MARKDOWN_SUFFIXES
 from ..findings import Finding
-from ..model import Document, SiteRules, load_units, parse_document
+from ..model import ContentFile, SiteRules, load_units, parse_content_file
 from ..settings import site_rules
 from .git import Git, TreeEntry
 
@@ -155,7 +155,7 @@ class ParseCache:
                 cache.entries = {}
         return cache
 
-    def get(self, key: tuple[str, str], root: TreePath) -> tuple[Document | None, list[Finding]] | None:
+    def get(self, key: tuple[str, str], root: TreePath) -> tuple[ContentFile | None, list[Finding]] | None:
         self.used.add(key)
         entry = self.entries.get(key)
         if entry is None or entry[0] != self.fingerprint:
@@ -165,7 +165,7 @@ class ParseCache:
             return None
         return document, list(findings)
 
-    def put(self, key: tuple[str, str], root: TreePath, document: Document | None,
+    def put(self, key: tuple[str, str], root: TreePath, document: ContentFile | None,
             findings: list[Finding]) -> None:
         probes = tuple((p, root.state(p)) for p in sorted(root.probes))
         self.entries[key] = (self.fingerprint, document, tuple(findings), probes)
@@ -215,15 +215,15 @@ class TreeContent:
     prefix: str
     rules: SiteRules
     entries: dict[str, TreeEntry]
-    documents: dict[str, Document] = field(default_factory=dict)
+    documents: dict[str, ContentFile] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    earlier: dict[str, Document] = field(default_factory=dict)
+    earlier: dict[str, ContentFile] = field(default_factory=dict)
 
     def relpath(self, path: str) -> str | None:
         """``content/articles/x.md`` → ``articles/x.md``; None outside the content folder."""
         return path[len(self.prefix):] if path.startswith(self.prefix) else None
 
-    def document(self, path: str) -> Document | None:
+    def document(self, path: str) -> ContentFile | None:
         """The parsed document at a repository path (``content/articles/…``)."""
         relpath = self.relpath(path)
         return self.documents.get(relpath) if relpath else None
@@ -272,8 +272,8 @@ def read_tree(git: Git, revision: str, paths: set[str] | None = None,
 
 
 def _parse(git: Git, rules: SiteRules, root: TreePath, prefix: str,
-           keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Document | None, list[Finding]]]:
-    """(path, blob id) → what :func:`parse_document` says, from the cache when still valid."""
+           keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[ContentFile | None, list[Finding]]]:
+    """(path, blob id) → what :func:`parse_content_file` says, from the cache when still valid."""
     cache = ParseCache.open(git, rules)
     parsed = {}
     missing = []
@@ -285,7 +285,7 @@ def _parse(git: Git, rules: SiteRules, root: TreePath, prefix: str,
             parsed[key] = hit
     for key, raw in zip(missing, git.cat_files(sha for _, sha in missing), strict=True):
         root.probes.clear()
-        parsed[key] = parse_document(key[0][len(prefix):], raw or b"", rules)
+        parsed[key] = parse_content_file(key[0][len(prefix):], raw or b"", rules)
         cache.put(key, root, *parsed[key])
     cache.save()
     return parsed

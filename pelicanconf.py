@@ -26,7 +26,7 @@ DEFAULT_LANG = "vi"
 LOCALE = ("vi_VN.UTF-8", "C.UTF-8")
 
 ARTICLE_PATHS = ["articles", "meetings"]
-PAGE_PATHS = ["pages"]
+PAGE_PATHS = ["pages", "documents"]  # documents/: Văn bản (toasoan.model.Document)
 STATIC_PATHS = ["images", "files"]
 IGNORE_FILES = [".#*", "*.tmp", "~$*"]
 
@@ -74,6 +74,8 @@ ARTICLE_URL = "{date:%Y}/{slug}/"
 ARTICLE_SAVE_AS = "{date:%Y}/{slug}/index.html"
 DRAFT_URL = "ban-nhap/{slug}/"
 DRAFT_SAVE_AS = "ban-nhap/{slug}/index.html"
+DOCUMENT_URL = "van-ban/{slug}/"
+DOCUMENT_SAVE_AS = "van-ban/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 CATEGORY_URL = "chuyen-muc/{slug}/"

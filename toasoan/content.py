@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from .checks import check_site
 from .findings import Finding
-from .model import ContentFile, SiteRules, parse_content_file
+from .model import ContentFile, SiteRules
+from .parsing import ParseCache, code_fingerprint, model_modules, parse_files
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -23,13 +24,18 @@ def content_files(rules: SiteRules) -> Iterator[str]:
 
 
 def read_content(rules: SiteRules) -> tuple[list[ContentFile], list[Finding]]:
-    """Parse every content file and run the cross-file checks."""
-    documents: list[ContentFile] = []
-    findings: list[Finding] = []
-    for relpath in content_files(rules):
-        document, problems = parse_content_file(relpath, (rules.content_root / relpath).read_bytes(), rules)
-        findings += problems
-        if document is not None:
-            documents.append(document)
+    """Parse every content file and run the cross-file checks.
+
+    Files are parsed on every CPU and remembered in ``.cache/toasoan/check/`` beside the
+    content folder (:mod:`toasoan.parsing`), so checking again after an edit parses only
+    what changed.
+    """
+    files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
+    cache = ParseCache(rules.content_root.resolve().parent / ".cache" / "toasoan" / "check",
+                       code_fingerprint(rules, modules=model_modules(), packages=("pyyaml",)))
+    parsed = parse_files(files, rules, cache=cache)
+    cache.save()
+    documents = [p.document for p in parsed.values() if p.document is not None]
+    findings = [f for p in parsed.values() for f in p.findings]
     findings += check_site(documents, rules)
     return documents, findings

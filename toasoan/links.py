@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .probes import is_file
 from .safety import without_code
 
 CONTENT_SUFFIXES = (".md", ".markdown")
@@ -87,7 +88,7 @@ def content_target(url: str, relpath: str, content_root: Path) -> str | None:
         candidates = [posixpath.join(posixpath.dirname(relpath), path), path]
     for candidate in candidates:
         target = posixpath.normpath(candidate)
-        if not target.startswith("..") and (content_root / target).is_file():
+        if not target.startswith("..") and is_file(content_root / target):
             return target
     return None
 

@@ -1,9 +1,15 @@
 """A Pelican reader for Markdown files with YAML front matter.
 
-The file is parsed once by :func:`toasoan.model.parse_document`; the reader only turns
+The file is parsed once by :func:`toasoan.model.parse_content_file`; the reader only turns
 the model object into Pelican metadata and the Markdown body into safe HTML. A file
 with errors is recorded with its findings and skipped (``status: skip``); the
 ``content_checks`` plugin then stops the build before anything is written.
+
+When Pelican starts (``initialized``), every content file is parsed and rendered up front
+by :func:`toasoan.parsing.parse_files`: on all CPUs, and from the parse cache in
+``.cache/toasoan/build/`` beside the content folder when the file has not changed. The
+reader then only looks the result up. When the generators are done, each article and
+page gets its URL and output path computed once (templates ask for them many times).
 """
 
 from __future__ import annotations
@@ -11,15 +17,26 @@ from __future__ import annotations
 import html
 import os
 import re
+from pathlib import Path
 
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from toasoan.model import Article, Document, MeetingReport, Page, parse_document
+from toasoan.content import content_files
+from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
+from toasoan.parsing import (
+    ParseCache,
+    ParsedFile,
+    code_fingerprint,
+    content_key,
+    model_modules,
+    parse_files,
+    parse_one,
+)
 from toasoan.safety import sanitize
-from toasoan.settings import site_rules
+from toasoan.settings import plugin_enabled, site_rules
 
 from .figures import FigureExtension
 from .links import LinkExtension
@@ -37,33 +54,26 @@ class NewsroomReader(BaseReader):
     def __init__(self, settings: dict) -> None:
         super().__init__(settings)
         self.rules, self.findings = site_rules(settings)
-        self.documents: list[Document] = []
-        config = dict(settings.get("MARKDOWN") or {})
-        config.setdefault("extensions", [])
-        self._links = LinkExtension(self.rules.content_root)
-        config["extensions"] = [*config["extensions"], *config.get("extension_configs", {}),
-                                FigureExtension(), self._links]
-        self._markdown = Markdown(**config)
+        self.documents: list[ContentFile] = []
+        self.renderer = HtmlRenderer(settings, self.rules)
 
     def read(self, source_path: str) -> tuple[str, dict]:
         relpath = os.path.relpath(source_path, self.rules.content_root).replace(os.sep, "/")
         with open(source_path, "rb") as handle:
             raw = handle.read()
-        document, findings = parse_document(relpath, raw, self.rules)
-        self.findings.extend(findings)
+        parsed = _prefetched(self.settings, relpath, raw) or parse_one(relpath, raw, self.rules, self.render)
+        self.findings.extend(parsed.findings)
+        document = parsed.document
         if document is None:
             return "", {"status": "skip", "title": relpath}
         self.documents.append(document)
-        body = self.render(document.body, relpath)
-        return body, self.metadata(document, body)
+        return parsed.html, self.metadata(document, parsed.html)
 
     def render(self, markdown_text: str, relpath: str = "") -> str:
         """Markdown → sanitised HTML; relative links resolved from ``relpath``."""
-        self._markdown.reset()
-        self._links.relpath = relpath
-        return sanitize(self._markdown.convert(markdown_text), self.rules.iframe_hosts)
+        return self.renderer(markdown_text, relpath)
 
-    def metadata(self, document: Document, body: str) -> dict:
+    def metadata(self, document: ContentFile, body: str) -> dict:
         s = self.settings
         meta: dict = {
             "title": document.title,  # text: templates autoescape it
@@ -92,7 +102,80 @@ class NewsroomReader(BaseReader):
                         action_items=document.action_items, updates=document.updates)
         if isinstance(document, Page):
             meta["order"] = document.order
+        if isinstance(document, Document):
+            meta.update(
+                template="document", number=document.number, issued=document.issued,
+                issuer=document.issuer, doc_type=document.doc_type, file=document.file,
+                url=s.get("DOCUMENT_URL", "van-ban/{slug}/").format(slug=document.slug),
+                save_as=s.get("DOCUMENT_SAVE_AS", "van-ban/{slug}/index.html").format(slug=document.slug),
+            )
         return meta
+
+
+class HtmlRenderer:
+    """Markdown (the ``MARKDOWN`` settings, figures, resolved links) → sanitised HTML."""
+
+    def __init__(self, settings: dict, rules: SiteRules) -> None:
+        config = dict(settings.get("MARKDOWN") or {})
+        config.setdefault("extensions", [])
+        self._links = LinkExtension(rules.content_root)
+        config["extensions"] = [*config["extensions"], *config.get("extension_configs", {}),
+                                FigureExtension(), self._links]
+        self._markdown = Markdown(**config)
+        self.iframe_hosts = rules.iframe_hosts
+
+    def __call__(self, markdown_text: str, relpath: str = "") -> str:
+        self._markdown.reset()
+        self._links.relpath = relpath
+        return sanitize(self._markdown.convert(markdown_text), self.iframe_hosts)
+
+
+# --------------------------------------------------------------------------- read once, up front
+_PREFETCH: dict[int, dict[str, tuple[str, ParsedFile]]] = {}  # id(settings) → {relpath: (key, parsed)}
+
+
+def cache_folder(rules: SiteRules) -> Path:
+    """Where parsed files are kept between builds: ``.cache/toasoan/build`` beside ``content/``."""
+    return rules.content_root.resolve().parent / ".cache" / "toasoan" / "build"
+
+
+def parse_fingerprint(settings: dict, rules: SiteRules) -> str:
+    """What a parse depends on besides the file: rules, Markdown settings, code, libraries."""
+    plugin = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    return code_fingerprint(rules, settings.get("MARKDOWN"), modules=[*model_modules(), *plugin],
+                            packages=("markdown", "nh3", "pyyaml", "pelican"))
+
+
+def prefetch(pelican) -> None:
+    """``initialized``: parse and render every content file (cache, then all CPUs)."""
+    settings = pelican.settings
+    if not plugin_enabled(settings, "yaml_frontmatter"):
+        return
+    rules, _ = site_rules(settings)
+    files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
+    cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules))
+    parsed = parse_files(files, rules, HtmlRenderer(settings, rules), cache)
+    _PREFETCH.clear()
+    _PREFETCH[id(settings)] = {relpath: (content_key(raw), parsed[relpath]) for relpath, raw in files}
+    cache.save()
+
+
+def _prefetched(settings: dict, relpath: str, raw: bytes) -> ParsedFile | None:
+    """The up-front result for this file, if it was parsed from these very bytes."""
+    key, parsed = _PREFETCH.get(id(settings), {}).get(relpath, ("", None))
+    return parsed if parsed is not None and key == content_key(raw) else None
+
+
+def fix_urls(generator) -> None:
+    """``*_generator_finalized``: compute each article's and page's URL and path once."""
+    if not plugin_enabled(generator.settings, "yaml_frontmatter"):
+        return
+    for name in ("articles", "translations", "drafts", "drafts_translations", "pages", "hidden_pages",
+                 "hidden_translations", "draft_pages", "draft_translations"):
+        for content in getattr(generator, name, ()):
+            if getattr(content, "document", None) is not None:
+                content.override_url = content.url
+                content.override_save_as = content.save_as
 
 
 def first_paragraph(body: str) -> str:
@@ -111,3 +194,6 @@ def add_reader(readers) -> None:
 
 def register() -> None:
     signals.readers_init.connect(add_reader)
+    signals.initialized.connect(prefetch)
+    signals.article_generator_finalized.connect(fix_urls)
+    signals.page_generator_finalized.connect(fix_urls)

@@ -1,0 +1,103 @@
+"""Parsing many files once: the on-disk parse cache, its invalidation, the process pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import generate
+from toasoan import parsing
+from toasoan.build import load_settings
+from toasoan.parsing import ParseCache, parse_files, parse_one
+from toasoan.settings import site_rules
+
+REPO = Path(__file__).resolve().parent.parent
+
+ARTICLE = """---
+title: Học viện số hoá tài liệu
+date: 2020-05-04 08:00
+author: Thu Phương
+category: Tin tức - Sự kiện
+---
+
+Ảnh: ![Toàn cảnh buổi làm việc](images/toan-canh.png)
+"""
+
+
+class CountingRender:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, body: str, relpath: str) -> str:
+        self.calls += 1
+        return f"<p>{len(body)}</p>"
+
+
+def rules_for(content: Path):
+    rules, problems = site_rules(load_settings(REPO / "pelicanconf.py", PATH=str(content)))
+    assert not problems
+    return rules
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    (folder / "articles").mkdir(parents=True)
+    (folder / "data").mkdir()
+    (folder / "data" / "units.yml").write_bytes((REPO / "content" / "data" / "units.yml").read_bytes())
+    (folder / "articles" / "so-hoa.md").write_text(ARTICLE, encoding="utf-8")
+    return folder
+
+
+def files_of(content: Path) -> list[tuple[str, bytes]]:
+    return [(p.relative_to(content).as_posix(), p.read_bytes()) for p in sorted(content.rglob("*.md"))]
+
+
+def test_cached_parse_is_reused_until_the_file_or_a_probed_file_changes(content: Path, tmp_path: Path) -> None:
+    rules = rules_for(content)
+    render = CountingRender()
+
+    def parse() -> parsing.ParsedFile:
+        cache = ParseCache(tmp_path / "cache", "fp")
+        result = parse_files(files_of(content), rules, render, cache)["articles/so-hoa.md"]
+        cache.save()
+        return result
+
+    first = parse()
+    assert [f.code for f in first.findings] == ["E304"]  # the image is missing
+    assert parse() == first and render.calls == 1  # from the cache, not parsed again
+    (content / "images").mkdir()
+    (content / "images" / "toan-canh.png").write_bytes(b"\x89PNG")
+    fixed = parse()  # the probe (image missing) no longer holds: parsed again
+    assert render.calls == 2 and fixed.findings == ()
+    article = content / "articles" / "so-hoa.md"
+    article.write_text(ARTICLE.replace("số hoá", "số hoá toàn bộ"), encoding="utf-8")
+    changed = parse()
+    assert render.calls == 3 and changed.document.title == "Học viện số hoá toàn bộ tài liệu"
+    assert parse() == changed and render.calls == 3
+
+
+def test_a_different_fingerprint_or_a_broken_shard_means_no_reuse(content: Path, tmp_path: Path) -> None:
+    rules = rules_for(content)
+    render = CountingRender()
+    cache = ParseCache(tmp_path / "cache", "one")
+    parse_files(files_of(content), rules, render, cache)
+    cache.save()
+    parse_files(files_of(content), rules, render, ParseCache(tmp_path / "cache", "two"))
+    assert render.calls == 2
+    for shard in (tmp_path / "cache").rglob("*.pickle"):
+        shard.write_bytes(b"not a pickle")
+    parse_files(files_of(content), rules, render, ParseCache(tmp_path / "cache", "one"))
+    assert render.calls == 3
+
+
+def test_the_process_pool_gives_what_one_process_gives(tmp_path: Path) -> None:
+    generate(tmp_path / "content", parsing.POOL_MINIMUM + 16, seed=5)
+    content = tmp_path / "content"
+    rules = rules_for(content)
+    files = files_of(content)
+    pooled = parse_files(files, rules, CountingRender())
+    serial = {relpath: parse_one(relpath, raw, rules, CountingRender()) for relpath, raw in files}
+    assert pooled == serial
+    assert all(p.document is not None and p.html for p in pooled.values())

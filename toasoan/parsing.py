@@ -1,0 +1,198 @@
+"""Parse many content files once: in parallel on every CPU, remembered across builds.
+
+:func:`parse_files` turns ``(relpath, bytes)`` pairs into :class:`ParsedFile` results
+through :func:`toasoan.model.parse_content_file` and, when given, a ``render`` function
+(Markdown → safe HTML). Results are kept in a :class:`ParseCache` on disk, keyed by the
+file's bytes and a fingerprint of everything else the parse depends on (site rules,
+settings, the code of the model and reader, library versions); the file-system probes
+made while parsing (linked files, image sizes, :mod:`toasoan.probes`) are checked again
+before a cached result is reused. Files that are not in the cache are parsed in a pool of
+forked processes when there are enough of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import multiprocessing
+import os
+import pickle
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import probes
+from .findings import Finding
+from .model import ContentFile, SiteRules, parse_content_file
+
+logger = logging.getLogger(__name__)
+
+CACHE_FORMAT = 1
+SHARDS = 64
+POOL_MINIMUM = 64  # fewer files than this are parsed in this process
+Render = Callable[[str, str], str]  # (Markdown body, relpath) → HTML
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """One file, parsed: its document (None when it cannot be built), findings, body HTML."""
+
+    document: ContentFile | None
+    findings: tuple[Finding, ...]
+    html: str
+    probes: tuple[probes.Probe, ...] = ()
+
+
+def parse_one(relpath: str, raw: bytes, rules: SiteRules, render: Render | None = None) -> ParsedFile:
+    """Parse (and render) one file, recording what it asked of the file system."""
+    with probes.recording() as asked:
+        document, findings = parse_content_file(relpath, raw, rules)
+        html = render(document.body, relpath) if render is not None and document is not None else ""
+    return ParsedFile(document, tuple(findings), html, tuple(dict.fromkeys(asked)))
+
+
+def content_key(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def code_fingerprint(*parts: object, modules: Iterable[Path] = (), packages: Iterable[str] = ()) -> str:
+    """A digest of ``parts`` (their repr), the bytes of ``modules`` and the versions of ``packages``."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"format {CACHE_FORMAT}".encode())
+    for part in parts:
+        digest.update(repr(part).encode())
+    for module in sorted(modules):
+        digest.update(str(module).encode() + Path(module).read_bytes())
+    for package in sorted(packages):
+        digest.update(f"{package} {importlib.metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+def model_modules() -> list[Path]:
+    """The source files every parse depends on: the ``toasoan`` package itself."""
+    return sorted(Path(__file__).resolve().parent.glob("*.py"))
+
+
+class ParseCache:
+    """Parsed files on disk (``folder``), in shards; entries unused by a build are dropped."""
+
+    def __init__(self, folder: Path | None, fingerprint: str) -> None:
+        self.folder = Path(folder) / fingerprint[:16] if folder else None
+        self.fingerprint = fingerprint
+        self.shards: dict[int, dict[str, ParsedFile]] = {}
+        self.used: dict[int, set[str]] = {}
+        self.dirty: set[int] = set()
+
+    def _shard(self, key: str) -> int:
+        return int(key[:4], 16) % SHARDS
+
+    def _load(self, shard: int) -> dict[str, ParsedFile]:
+        if shard not in self.shards:
+            entries: dict[str, ParsedFile] = {}
+            if self.folder is not None:
+                try:
+                    with open(self.folder / f"{shard:02x}.pickle", "rb") as handle:
+                        entries = pickle.load(handle)
+                except FileNotFoundError:
+                    pass
+                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                    logger.debug("bỏ qua shard hỏng %s", shard, exc_info=True)
+            self.shards[shard] = entries
+        return self.shards[shard]
+
+    def get(self, key: str) -> ParsedFile | None:
+        shard = self._shard(key)
+        found = self._load(shard).get(key)
+        if found is not None and probes.still_true(found.probes):
+            self.used.setdefault(shard, set()).add(key)
+            return found
+        return None
+
+    def put(self, key: str, parsed: ParsedFile) -> None:
+        shard = self._shard(key)
+        self._load(shard)[key] = parsed
+        self.used.setdefault(shard, set()).add(key)
+        self.dirty.add(shard)
+
+    def save(self) -> None:
+        """Write the shards that changed or hold entries this build did not use.
+
+        A cache that cannot be written (read-only checkout) is only a warning: the next
+        run parses again.
+        """
+        if self.folder is None:
+            return
+        try:
+            self._save(self.folder)
+        except OSError as error:
+            logger.warning("Không ghi được bộ nhớ đệm %s: %s", self.folder, error)
+
+    def _save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for shard, entries in self.shards.items():
+            used = self.used.get(shard, set())
+            if shard not in self.dirty and len(used) == len(entries):
+                continue
+            kept = {k: v for k, v in entries.items() if k in used}
+            temporary = folder / f"{shard:02x}.pickle.tmp-{os.getpid()}"
+            with open(temporary, "wb") as handle:
+                pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, folder / f"{shard:02x}.pickle")
+        for stale in folder.parent.iterdir():  # caches of other fingerprints
+            if stale.is_dir() and stale != folder:
+                _remove_tree(stale)
+
+
+def _remove_tree(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# The job a forked worker runs; set in the parent just before the pool starts.
+_JOB: tuple[SiteRules, Render | None] | None = None
+
+
+def _work(batch: list[tuple[str, bytes]]) -> list[ParsedFile]:
+    assert _JOB is not None
+    rules, render = _JOB
+    return [parse_one(relpath, raw, rules, render) for relpath, raw in batch]
+
+
+def workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Render | None = None,
+                cache: ParseCache | None = None) -> dict[str, ParsedFile]:
+    """``{relpath: ParsedFile}`` for every file, from the cache or parsed now."""
+    results: dict[str, ParsedFile] = {}
+    missing: list[tuple[str, bytes, str]] = []
+    for relpath, raw in files:
+        key = content_key(raw)
+        found = cache.get(key) if cache else None
+        if found is None:
+            missing.append((relpath, raw, key))
+        else:
+            results[relpath] = found
+    for (relpath, _, key), parsed in zip(missing, _parse_all([(r, b) for r, b, _ in missing], rules, render),
+                                         strict=True):
+        results[relpath] = parsed
+        if cache is not None:
+            cache.put(key, parsed)
+    return results
+
+
+def _parse_all(files: list[tuple[str, bytes]], rules: SiteRules, render: Render | None) -> list[ParsedFile]:
+    count = workers()
+    if count < 2 or len(files) < POOL_MINIMUM or multiprocessing.parent_process() is not None:
+        return [parse_one(relpath, raw, rules, render) for relpath, raw in files]
+    global _JOB
+    _JOB = (rules, render)
+    size = max(8, len(files) // (count * 8))
+    batches = [files[i:i + size] for i in range(0, len(files), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            return [parsed for batch in pool.imap(_work, batches) for parsed in batch]
+    finally:
+        _JOB = None

@@ -44,7 +44,7 @@ NEWSROOM = {
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker", "provenance",
-           "site_metadata", "json_feed", "neighbours", "related_articles", "sitemap",
+           "site_metadata", "json_feed", "neighbours", "related_articles", "sitemap", "documents",
            "search_index"]  # search_index last: it indexes what the others wrote
 
 # Public provenance (plugins/provenance): who approved each article and when, from git.
@@ -154,7 +154,9 @@ DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404",
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None,
                        "period_archives": None}
 MENU_PAGES_FIRST = ("gioi-thieu",)  # page slugs in the main menu after "Trang chủ"
-MENU_PAGES_LAST = ("lien-he",)  # … and after the categories
+MENU_PAGES_LAST = ("van-ban", "lien-he")  # … and after the categories
+# Văn bản (plugins/documents): the page whose body introduces the table of documents.
+DOCUMENTS = {"listing_page": "van-ban"}
 HOME_SIDE_CATEGORY = "Thông báo"  # the home page's side list (None: no side list)
 HOME_SIDE_COUNT = 5
 ARCHIVES_PER_YEAR = 10  # latest articles per year on /luu-tru/; the rest on /{year}/

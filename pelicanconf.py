@@ -136,7 +136,9 @@ LOAD_CONTENT_CACHE = False
 
 # Front-matter values are writers' text: escape everything; templates mark only the
 # sanitised body and summary with |safe.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: each build is a new Pelican run, so templates never change during one; Jinja
+# then stops checking every template file's date at every include (tens of thousands of stat()).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
 
 JINJA_FILTERS = {
     "vi_date": vi_date,

@@ -8,8 +8,6 @@ every recorded answer is still the same (:func:`still_true`).
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,12 +18,13 @@ Probe = tuple[str, int | None]  # (path, size in bytes or None when it is not a 
 _recorded: ContextVar[list[Probe] | None] = ContextVar("toasoan_probes", default=None)
 
 
-def _size(path: str | Path) -> int | None:
+def _size(path: Path) -> int | None:
+    # Through the path object, not os.stat: the review answers from a git tree with its own
+    # path class (toasoan.editorial.tree.TreePath).
     try:
-        info = os.stat(path)
+        return path.stat().st_size if path.is_file() else None
     except (OSError, ValueError):
         return None
-    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def file_size(path: Path) -> int | None:
@@ -54,4 +53,4 @@ def recording() -> Iterator[list[Probe]]:
 
 def still_true(probes: Iterable[Probe]) -> bool:
     """Whether every recorded probe would get the same answer now."""
-    return all(_size(path) == size for path, size in probes)
+    return all(_size(Path(path)) == size for path, size in probes)

@@ -99,7 +99,7 @@ def meeting(items: list[tuple[str, str]], title: str = "Giao ban công tác thá
 SETTINGS = """\
 PATH = "content"
 ARTICLE_PATHS = ["articles", "meetings"]
-PAGE_PATHS = ["pages"]
+PAGE_PATHS = ["pages", "documents"]
 """
 
 

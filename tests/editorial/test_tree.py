@@ -67,7 +67,8 @@ def test_tree_checks_match_the_disk_checks_on_the_sample_site(room: Newsroom) ->
     shutil.copytree(REPO / "content", room.root / "content")
     room.write("content/articles/2024/loi.md", article("Bài lỗi", "Vũ Thị Lan", body="![](images/khong-co.jpg)"))
     room.commit("Nội dung mẫu")
-    rules, problems = site_rules({"PATH": str(room.root / "content"), "ARTICLE_PATHS": ["articles", "meetings"]})
+    rules, problems = site_rules({"PATH": str(room.root / "content"), "ARTICLE_PATHS": ["articles", "meetings"],
+                                  "PAGE_PATHS": ["pages", "documents"]})
     documents, findings = read_content(rules)
     content = read_tree(room.git, "main")
     assert sorted(map(_key, content.findings)) == sorted(map(_key, problems + findings))

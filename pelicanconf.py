@@ -123,7 +123,7 @@ SITEMAP = {"save_as": "sitemap.xml", "robots_txt": True, "exclude": ()}
 # Publisher logo (JSON-LD) and the link-preview image of pages without their own.
 SITE_METADATA = {"logo": "theme/images/logo.png", "image": "theme/images/chia-se.png"}
 # Related articles under each article (plugins/related_articles).
-RELATED_ARTICLES = {"count": 3, "window": 20}
+RELATED_ARTICLES = {"count": 3, "window": 10}
 # The human site map ("Sơ đồ trang"), a direct template.
 SITEMAP_PAGE_URL = "so-do-trang/"
 SITEMAP_PAGE_SAVE_AS = "so-do-trang/index.html"

@@ -339,3 +339,16 @@ def test_publish_settings_use_the_public_address_everywhere():
     assert settings["SITEURL"].startswith("https://") and not settings["RELATIVE_URLS"]
     assert settings["FEED_DOMAIN"] == settings["SITEURL"]
     assert settings["FEED_ALL_ATOM"] and settings["CATEGORY_FEED_RSS"] and settings["JSON_FEED"]["save_as"]
+
+
+def test_theme_builds_without_month_archives(tmp_path: Path):
+    """Templates only read period_archives (a defaultdict Pelican iterates while writing)."""
+    project = make_project(tmp_path / "site", sample_content=False)
+    add_content(project)
+    settings = project.root / "pelicanconf.py"
+    plugins = [p for p in load_settings(settings)["PLUGINS"] if p != "search_index"]
+    result = build_site(settings, OUTPUT_PATH=str(project.output), PLUGINS=plugins, MONTH_ARCHIVE_SAVE_AS="")
+    assert result.ok, result.error
+    assert not (project.output / "2019/03").exists()
+    assert html(project, "2019").find("nav", class_="months") is None
+    assert html(project, "luu-tru").find(class_="months") is None

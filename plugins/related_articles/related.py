@@ -23,7 +23,7 @@ from toasoan.settings import plugin_enabled
 
 DEFAULTS: dict[str, int] = {
     "count": 3,  # related articles per article (0: none)
-    "window": 20,  # neighbours looked at on each side in each tag/category list
+    "window": 10,  # neighbours looked at on each side in each tag/category list
 }
 TAG_WEIGHT, CATEGORY_WEIGHT = 2, 1
 
@@ -50,6 +50,7 @@ def find_related(articles: Sequence, count: int = 3, window: int = 20) -> dict[i
     ordered = sorted(articles, key=_key)
     tags = {id(a): _tags(a) for a in ordered}
     category = {id(a): _category(a) for a in ordered}
+    stamp = {id(a): a.date.timestamp() for a in ordered}
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for article in ordered:  # in date order, so every group is sorted
         names = [("tag", t) for t in tags[id(article)]]
@@ -60,7 +61,7 @@ def find_related(articles: Sequence, count: int = 3, window: int = 20) -> dict[i
     keys = {name: [_key(a) for a in members] for name, members in groups.items()}
     related: dict[int, list] = {}
     for article in ordered:
-        own_tags, own_category, when = tags[id(article)], category[id(article)], article.date
+        own_tags, own_category, when = tags[id(article)], category[id(article)], stamp[id(article)]
         names = [("tag", t) for t in own_tags] + ([("category", own_category)] if own_category else [])
         candidates: dict[int, object] = {}
         for name in names:
@@ -70,9 +71,9 @@ def find_related(articles: Sequence, count: int = 3, window: int = 20) -> dict[i
         candidates.pop(id(article), None)
 
         def rank(other, own_tags=own_tags, own_category=own_category, when=when) -> tuple:
-            score = TAG_WEIGHT * len(own_tags & tags[id(other)]) + \
-                CATEGORY_WEIGHT * (category[id(other)] == own_category)
-            return (-score, abs((other.date - when).total_seconds()), -other.date.timestamp())
+            key = id(other)
+            score = TAG_WEIGHT * len(own_tags & tags[key]) + CATEGORY_WEIGHT * (category[key] == own_category)
+            return (-score, abs(stamp[key] - when), -stamp[key])
 
         related[id(article)] = heapq.nsmallest(count, candidates.values(), key=rank)
     return related

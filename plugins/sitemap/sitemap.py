@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -74,7 +74,7 @@ def is_public(item: object) -> bool:
     return getattr(item, "status", None) not in HIDDEN_STATUSES
 
 
-def lastmod(context: dict) -> dt.datetime | None:
+def lastmod(context: dict, changed: Callable[[object], dt.datetime | None] = changed) -> dt.datetime | None:
     """The newest date of what a page shows, from its template context."""
     for key in SUBJECTS:
         if context.get(key) is not None:
@@ -103,14 +103,22 @@ def listed(name: str, context: dict, exclude: Iterable[str]) -> bool:
 class Sitemap:
     """The pages of one build and when each last changed."""
 
-    output_path: Path
     exclude: tuple[str, ...] = ()
     entries: dict[str, dt.datetime | None] = field(default_factory=dict)
+    _changed: dict[int, dt.datetime | None] = field(default_factory=dict, repr=False)
 
-    def add(self, path: str, context: dict) -> None:
-        name = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.output_path))).as_posix()
+    def changed(self, item: object) -> dt.datetime | None:
+        """:func:`changed`, once per object (listings show the same articles many times)."""
+        key = id(item)
+        if key not in self._changed:
+            self._changed[key] = changed(item)
+        return self._changed[key]
+
+    def add(self, context: dict) -> None:
+        """A page written with this template context (``output_file`` is its path)."""
+        name = str(context.get("output_file") or "")
         if listed(name, context, self.exclude):
-            self.entries[name] = lastmod(context)
+            self.entries[name] = lastmod(context, self.changed)
 
     def xml(self, base: str) -> bytes:
         ElementTree.register_namespace("", NAMESPACE)
@@ -160,12 +168,12 @@ def start(pelican) -> None:
     if site_url(settings):
         settings["SITEMAP_XML_URL"] = str(opts["save_as"])  # templates link it
     _Build.settings = settings
-    _Build.current = Sitemap(Path(settings["OUTPUT_PATH"]), tuple(opts["exclude"]))
+    _Build.current = Sitemap(tuple(opts["exclude"]))
 
 
-def collect(path: str, context: dict) -> None:
+def collect(_path: str, context: dict) -> None:
     if _Build.current is not None:
-        _Build.current.add(path, context)
+        _Build.current.add(context)
 
 
 def write(pelican) -> None:

@@ -93,12 +93,13 @@ def codes(c):
 
 
 @task(help={"sizes": "Số bài của từng kho, cách nhau bằng dấu phẩy (mặc định 1000,5000,20000)",
-            "runs": "Số lần chạy xen kẽ cho mỗi cỡ (mặc định 3)"})
-def bench(c, sizes="1000,5000,20000", runs=3):
+            "runs": "Số lần chạy xen kẽ cho mỗi cỡ (mặc định 3)",
+            "without": "Bỏ các plugin này khỏi Tòa soạn khi đo, ví dụ search_index"})
+def bench(c, sizes="1000,5000,20000", runs=3, without=""):
     """Đo Tòa soạn so với Pelican gốc trên kho bài sinh tự động; ghi bench/RESULTS.md."""
     from bench.harness import main as bench_main
 
-    _done(bench_main(["--sizes", str(sizes), "--runs", str(runs)]))
+    _done(bench_main(["--sizes", str(sizes), "--runs", str(runs), "--without", str(without)]))
 
 
 @task(help={"format": "text, json hoặc csv",

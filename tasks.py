@@ -102,6 +102,18 @@ def bench(c, sizes="1000,5000,20000", runs=3, without=""):
     _done(bench_main(["--sizes", str(sizes), "--runs", str(runs), "--without", str(without)]))
 
 
+@task(help={"lighthouse": "Chạy cả Lighthouse (mặc định có; --no-lighthouse để bỏ qua)",
+            "runs": "Số lần chạy Lighthouse mỗi trang, lấy trung vị (mặc định 3)",
+            "reports": "Thư mục lưu báo cáo JSON của Lighthouse"})
+def audit(c, lighthouse=True, runs=3, reports=None):
+    """Dựng trang rồi đo 5 trang: lỗi axe, điểm Lighthouse 12 (di động), dung lượng; thoát 1 nếu vượt ngân sách."""
+    from pathlib import Path
+
+    from toasoan.audit import audit_command
+
+    _done(audit_command(with_lighthouse=lighthouse, runs=int(runs), reports=Path(reports) if reports else None))
+
+
 @task(help={"format": "text, json hoặc csv",
             "today": "Ngày tính quá hạn, dạng YYYY-MM-DD (mặc định: hôm nay)",
             "days": "Số ngày tới được coi là sắp đến hạn (mặc định: TRACKER['due_soon_days'])"})

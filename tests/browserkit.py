@@ -11,12 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from toasoan.audit import CHROMIUM, CHROMIUM_ARGS, MOBILE
 from toasoan.serve import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-MOBILE = {"width": 360, "height": 740}
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "MOBILE", "chromium", "search", "served"]
 
 
 @contextmanager

@@ -13,6 +13,7 @@ import pytest
 from browserkit import MOBILE, chromium, search, served
 
 from sitekit import Project, make_project
+from toasoan import audit
 from toasoan.text import fold
 
 # "dao động" (to fluctuate) is written with a plain "d": the other direction of folding.
@@ -237,3 +238,25 @@ def test_feeds_linked_from_pages_exist_and_parse(page, base):
             assert parse_feed(kind, response.body()) > 0, href
             kinds.add(kind)
     assert kinds == {"application/atom+xml", "application/rss+xml", "application/feed+json"}
+
+
+def test_article_page_weight_within_budget(browser, base):
+    """The offline part of ``invoke audit``: bytes, render-blocking scripts, other hosts."""
+    for path in (audit.ARTICLE, "/"):
+        weight = audit.weigh(browser, base + path)
+        assert weight.transferred <= audit.BUDGET.article_bytes, (path, audit.kb(weight.transferred))
+        assert weight.render_blocking == [] and weight.third_party == [], path
+
+
+def test_page_weight_sees_blocking_scripts_and_other_hosts(browser, base, site: Project):
+    page = site.output / "thu-nghiem" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<!doctype html><html lang="vi"><head><title>x</title><script src="/chan.js"></script>'
+                    '</head><body><img src="http://127.0.0.2:9/anh.png" alt=""></body></html>', encoding="utf-8")
+    (site.output / "chan.js").write_text("var x = 1;", encoding="utf-8")
+    weight = audit.weigh(browser, base + "/thu-nghiem/")
+    assert weight.render_blocking == [base + "/chan.js"]
+    assert weight.third_party == ["http://127.0.0.2:9/anh.png"]
+    measured = audit.PageAudit("article", "Bài viết", "/thu-nghiem/", weight, axe=[{"id": "image-alt"}],
+                               scores={name: 0.97 for name in audit.CATEGORIES})
+    assert len(audit.misses([measured])) == 1 + len(audit.CATEGORIES) + 2

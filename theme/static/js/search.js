@@ -16,25 +16,40 @@ function plain(text) {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 }
 
+let queue = Promise.resolve();
+
+/** Runs ``task`` after the previous one: searches switch a Pagefind option in between. */
+function serial(task) {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
+
 /**
  * Results in three tiers: the query's words with exactly its diacritics; then any tone marks
  * (Pagefind's own folding); then, when the query has "đ", its folded form ("dao").
  */
-async function find(engines, query, filters) {
-  if (!query) return (await engines.loose.search(null, { filters, sort: { date: "desc" } })).results;
-  const tiers = [engines.exact.search(query, { filters }), engines.loose.search(query, { filters })];
-  if (fold(query) !== plain(query)) tiers.push(engines.loose.search(fold(query), { filters }));
-  const seen = new Set();
-  const results = [];
-  for (const tier of await Promise.all(tiers)) {
-    for (const result of tier.results) {
-      if (!seen.has(result.id)) {
-        seen.add(result.id);
-        results.push(result);
+function find(pagefind, query, filters) {
+  return serial(async () => {
+    if (!query) return (await pagefind.search(null, { filters, sort: { date: "desc" } })).results;
+    const tiers = [];
+    await pagefind.options({ exactDiacritics: true });
+    tiers.push(await pagefind.search(query, { filters }));
+    await pagefind.options({ exactDiacritics: false });
+    tiers.push(await pagefind.search(query, { filters }));
+    if (fold(query) !== plain(query)) tiers.push(await pagefind.search(fold(query), { filters }));
+    const seen = new Set();
+    const results = [];
+    for (const tier of tiers) {
+      for (const result of tier.results) {
+        if (!seen.has(result.id)) {
+          seen.add(result.id);
+          results.push(result);
+        }
       }
     }
-  }
-  return results;
+    return results;
+  });
 }
 
 /** The excerpt as text nodes, with the query's words marked however they are accented. */
@@ -81,19 +96,16 @@ async function start(form) {
   const more = document.getElementById("xem-them");
   const input = form.elements.q;
   const selects = [...form.querySelectorAll("select[data-filter]")];
-  const engines = {};
+  let pagefind;
   try {
     const bundle = new URL(form.dataset.bundle, document.baseURI);
-    const pagefind = await import(new URL("pagefind.js", bundle).href);
-    for (const [name, exactDiacritics] of [["exact", true], ["loose", false]]) {
-      engines[name] = pagefind.createInstance({
-        basePath: bundle.pathname,
-        baseUrl: new URL(form.dataset.site, document.baseURI).pathname,
-        excerptLength: 24,
-        exactDiacritics,
-      });
-    }
-    const all = await engines.loose.filters();
+    const module = await import(new URL("pagefind.js", bundle).href);
+    pagefind = module.createInstance({
+      basePath: bundle.pathname,
+      baseUrl: new URL(form.dataset.site, document.baseURI).pathname,
+      excerptLength: 24,
+    });
+    const all = await pagefind.filters();
     const collator = new Intl.Collator("vi");
     for (const select of selects) fillSelect(select, all[select.dataset.filter], collator);
     form.querySelector(".search-filters").hidden = false;
@@ -141,7 +153,7 @@ async function start(form) {
       return;
     }
     status.textContent = "Đang tìm…";
-    const found = await find(engines, query, filters);
+    const found = await find(pagefind, query, filters);
     if (mine !== run) return; // a newer search has started
     results = found;
     shown = 0;

@@ -177,6 +177,7 @@ def test_document_text_is_escaped(sample: Project):
 def test_draft_document_is_neither_listed_nor_indexed(sample: Project):
     pages = [p for p in sample.output.rglob("*.html") if "999/KH-HVDT" in p.read_text(encoding="utf-8")]
     assert pages, "the draft is built for its reviewers"
+    assert all(p.relative_to(sample.output).parts[0] == "ban-nhap" for p in pages), pages
     for path in pages:  # wherever it is written, search engines are told to stay away
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex", path

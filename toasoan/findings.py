@@ -61,7 +61,8 @@ CODES: dict[str, Code] = _codes(
     Code("E107", E, "Không tìm thấy tệp ảnh \"{value}\" trong thư mục content/.",
          "Đặt ảnh vào content/images/<năm>/ và ghi đường dẫn dạng images/<năm>/<tên-tệp>."),
     Code("E108", E, "Đường dẫn (slug) \"{value}\" không hợp lệ.",
-         "Chỉ dùng chữ thường không dấu, chữ số và dấu '-', ví dụ 'tong-ket-cntt-2018'."),
+         "Chỉ dùng chữ thường không dấu, chữ số và dấu '-', có ít nhất một chữ cái, "
+         "ví dụ 'tong-ket-cntt-2018'."),
     Code("E109", E, "Đường dẫn (slug) \"{value}\" trùng với {other}.",
          "Đổi tiêu đề hoặc đặt 'slug: …' khác cho một trong hai bài."),
     Code("E110", E, "Trường '{field}' không được để trống.", "Điền nội dung cho trường này."),

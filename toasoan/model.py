@@ -424,6 +424,8 @@ def _markup_in_text(r: _Reader, value: object, path: FieldPath) -> None:
 def _common_fields(r: _Reader, data: dict) -> dict:
     title = r.get(data, ("title",), _text, required=True)
     slug = r.get(data, ("slug",), _slug) or (vi.slugify(title) if title else "")
+    if slug.isdigit():  # /2019/12/ is the month archive, not an article
+        r.report("E108", ("slug",) if "slug" in data else ("title",), value=slug)
     if title and len(title) > r.rules.max_title_length:
         r.report("W103", ("title",), length=len(title), limit=r.rules.max_title_length)
     if len(slug) > r.rules.max_slug_length:

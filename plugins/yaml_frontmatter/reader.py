@@ -103,12 +103,13 @@ class NewsroomReader(BaseReader):
         if isinstance(document, Page):
             meta["order"] = document.order
         if isinstance(document, Document):
-            meta.update(
-                template="document", number=document.number, issued=document.issued,
-                issuer=document.issuer, doc_type=document.doc_type, file=document.file,
-                url=s.get("DOCUMENT_URL", "van-ban/{slug}/").format(slug=document.slug),
-                save_as=s.get("DOCUMENT_SAVE_AS", "van-ban/{slug}/index.html").format(slug=document.slug),
-            )
+            meta.update(template="document", number=document.number, issued=document.issued,
+                        issuer=document.issuer, doc_type=document.doc_type, file=document.file)
+            if document.is_published:  # a draft keeps Pelican's draft address (DRAFT_PAGE_URL)
+                meta.update(
+                    url=s.get("DOCUMENT_URL", "van-ban/{slug}/").format(slug=document.slug),
+                    save_as=s.get("DOCUMENT_SAVE_AS", "van-ban/{slug}/index.html").format(slug=document.slug),
+                )
         return meta
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -153,6 +154,10 @@ def audit_pages(base: str, *, with_lighthouse: bool = True, runs: int = 3,
     """Audit the five pages of the site served at ``base``; Lighthouse scores are medians of ``runs``."""
     from playwright.sync_api import sync_playwright
 
+    if not Path(CHROMIUM).is_file():
+        raise ToolMissing(f"Cần {CHROMIUM} (gói chromium của Debian): chạy script/install-system-deps với quyền root.")
+    if with_lighthouse and shutil.which("node") is None:
+        raise ToolMissing("Cần Node.js (lệnh node) để chạy Lighthouse: cài gói nodejs của Debian.")
     axe_script = npm_package("axe-core") / "axe.min.js"
     lh_package = npm_package("lighthouse") if with_lighthouse else None
     audits = []

@@ -55,6 +55,7 @@ def html_pages(project: Project) -> dict[str, str]:
 
 def test_invoke_build_indexes_articles_reports_pages_and_action_items(site: Project):
     entry = json.loads((site.output / "pagefind" / "pagefind-entry.json").read_text())
+    assert not list((site.output / "pagefind").glob("pagefind-*ui.*"))  # the site has its own interface
     searchable = sorted(path for path, text in html_pages(site).items() if "data-pagefind-body" in text)
     assert entry["languages"]["vi"]["page_count"] == len(searchable)
     kinds = {path.split("/")[0] for path in searchable}

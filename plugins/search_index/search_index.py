@@ -117,9 +117,19 @@ def prepare(page: str) -> str | None:
 
 
 def pagefind_executable() -> Path:
-    from pagefind_bin import get_executable
-
+    """The Pagefind binary shipped by the PyPI package ``pagefind[bin]``."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as error:
+        raise SearchIndexError("Thiếu gói pagefind[bin] (Pagefind): chạy script/bootstrap.") from error
     return get_executable()
+
+
+def drop_default_ui(bundle: Path) -> None:
+    """Remove Pagefind's ready-made search interfaces: the site has its own (search.js)."""
+    for name in ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight"):
+        for path in bundle.glob(f"{name}.*"):
+            path.unlink()
 
 
 def index_site(output: Path) -> int:
@@ -154,6 +164,7 @@ def index_site(output: Path) -> int:
         shutil.rmtree(bundle, ignore_errors=True)
         detail = (run.stderr or run.stdout).strip()
         raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (mã {run.returncode}): {detail}")
+    drop_default_ui(bundle)
     logger.info("Đã lập chỉ mục tìm kiếm cho %d trang.", count)
     return count
 

@@ -1,95 +1,17 @@
-"""The tracker page in a real headless Chromium, with JavaScript off and on.
-
-Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``):
-no extra Python package. ``script/bootstrap --test`` installs Debian's ``chromium``.
-"""
+"""The tracker page in a real headless Chromium (Playwright, Debian's chromium), with
+JavaScript off and on."""
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
+from browserkit import chromium
 from test_tracker_site import build
 from tracker_story import PUBLIC_IDS, add_story
 
 from sitekit import Project, make_project
-
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
-def _high(fd: int) -> int:
-    """The same pipe end above 9, so bash can move it to 3 or 4 without clobbering the other."""
-    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(fd)
-    return high
-
-
-class Chromium:
-    """One headless browser and one page, commanded over the DevTools pipe."""
-
-    def __init__(self, profile: Path, javascript: bool) -> None:
-        assert BROWSER, "Chromium is needed for the browser tests: script/bootstrap --test"
-        to_browser, self._writer = map(_high, os.pipe())
-        self._reader, from_browser = map(_high, os.pipe())
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--remote-debugging-pipe", f"--user-data-dir={profile}"]
-        if not javascript:
-            args.append("--blink-settings=scriptEnabled=false")
-        shell = f'exec "$0" "$@" 3<&{to_browser} 4>&{from_browser}'
-        self.process = subprocess.Popen(["bash", "-c", shell, BROWSER, *args, "about:blank"],
-                                        pass_fds=(to_browser, from_browser),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(to_browser)
-        os.close(from_browser)
-        self._buffer = b""
-        self._next = 0
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        self.send("Page.enable", session=True)
-
-    def _read(self) -> dict:
-        while b"\0" not in self._buffer:
-            chunk = os.read(self._reader, 65536)
-            assert chunk, "Chromium closed the DevTools pipe"
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def send(self, method: str, session: bool = False, **params: object) -> dict:
-        self._next += 1
-        command = {"id": self._next, "method": method, "params": params}
-        if session:
-            command["sessionId"] = self.session
-        os.write(self._writer, json.dumps(command).encode() + b"\0")
-        while True:
-            message = self._read()
-            if message.get("id") == self._next:
-                assert "error" not in message, message
-                return message["result"]
-
-    def open(self, url: str) -> None:
-        self.send("Page.navigate", session=True, url=url)
-        while True:
-            message = self._read()
-            if message.get("method") == "Page.loadEventFired":
-                return
-
-    def run(self, expression: str) -> object:
-        """Evaluate JavaScript in the page (DevTools may, even when the page's scripts are off)."""
-        result = self.send("Runtime.evaluate", session=True, expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-    def close(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        os.close(self._writer)
-        os.close(self._reader)
 
 
 @pytest.fixture(scope="module")
@@ -99,11 +21,35 @@ def site(tmp_path_factory) -> Project:
     return project
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with chromium() as running:
+        yield running
+
+
+class Tab:
+    """One page of the tracker, with JavaScript on or off."""
+
+    def __init__(self, browser, javascript: bool) -> None:
+        self.context = browser.new_context(java_script_enabled=javascript)
+        self.page = self.context.new_page()
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+
+    def run(self, expression: str):
+        """Evaluate ``expression`` in the page (also with the page's own scripts off)."""
+        return self.page.evaluate(expression)
+
+    def close(self) -> None:
+        self.context.close()
+
+
 @pytest.fixture(params=[False, True], ids=["js-off", "js-on"])
-def browser(request, tmp_path: Path):
-    chromium = Chromium(tmp_path / "profile", javascript=request.param)
-    yield chromium, request.param
-    chromium.close()
+def tab(request, browser):
+    opened = Tab(browser, javascript=request.param)
+    yield opened, request.param
+    opened.close()
 
 
 ROWS = "[...document.querySelectorAll('{}')]"
@@ -112,8 +58,8 @@ VISIBLE_ROWS = ROWS.format("tr[data-due]") + ".filter(r => r.offsetParent)" + ID
 FLAGGED = ROWS.format("tr[data-due]") + ".filter(r => r.querySelector('.qua-han').offsetParent)" + IDS
 
 
-def test_tracker_page_with_javascript_off_and_on(site: Project, browser):
-    chromium, javascript = browser
+def test_tracker_page_with_javascript_off_and_on(site: Project, tab):
+    chromium, javascript = tab
     chromium.open((site.output / "tracker/index.html").as_uri())
     assert chromium.run("document.querySelector('h1').innerText") == "Theo dõi nhiệm vụ CNTT"
     assert sorted(chromium.run(VISIBLE_ROWS)) == PUBLIC_IDS  # every item, grouped by status
@@ -135,8 +81,8 @@ def test_tracker_page_with_javascript_off_and_on(site: Project, browser):
     assert chromium.run("document.querySelector('time[data-hom-nay]').dateTime") == dt.date.today().isoformat()
 
 
-def test_script_filters_and_sorts(site: Project, tmp_path: Path):
-    chromium = Chromium(tmp_path / "profile", javascript=True)
+def test_script_filters_and_sorts(site: Project, browser):
+    chromium = Tab(browser, javascript=True)
     try:
         chromium.open((site.output / "tracker/index.html").as_uri())
         chromium.run("""(() => { const f = document.querySelector('[data-bo-loc]');

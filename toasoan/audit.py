@@ -20,7 +20,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .npm_tools import ToolMissing, npm_package
 
@@ -212,7 +212,7 @@ def format_report(audits: list[PageAudit]) -> str:
         head[3:3] = [CATEGORY_LABELS[c] for c in CATEGORIES]
     rows = []
     for a in audits:
-        row = [a.label, f"`{a.path}`", str(len(a.axe)), kb(a.weight.transferred), str(a.weight.requests),
+        row = [a.label, f"`{unquote(a.path)}`", str(len(a.axe)), kb(a.weight.transferred), str(a.weight.requests),
                str(len(a.weight.render_blocking)), str(len(a.weight.third_party))]
         if scored:
             row[3:3] = ["—" if a.scores is None else f"{a.scores[c]:.2f}" for c in CATEGORIES]
@@ -261,6 +261,7 @@ def audit_command(settings_file: str = "pelicanconf.py", with_lighthouse: bool =
     if found:
         print("Chưa đạt ngân sách:\n" + "\n".join(f"- {line}" for line in found))
         return 1
-    print(f"Đạt mọi ngân sách: 0 lỗi axe, Lighthouse ≥ {BUDGET.lighthouse}, bài viết ≤ {kb(BUDGET.article_bytes)},"
+    lighthouse_note = f"Lighthouse ≥ {BUDGET.lighthouse}" if with_lighthouse else "Lighthouse không chạy"
+    print(f"Đạt ngân sách: 0 lỗi axe, {lighthouse_note}, bài viết ≤ {kb(BUDGET.article_bytes)},"
           " không script chặn hiển thị, không yêu cầu ra ngoài.")
     return 0

@@ -15,6 +15,15 @@ def project(tmp_path: Path) -> Project:
     return make_project(tmp_path / "site", sample_content=False)
 
 
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> Project:
+    """The real sample site built once per test run with ``invoke build``: read it, never change it."""
+    project = make_project(tmp_path_factory.mktemp("built-sample") / "site", sample_content=True)
+    result = project.invoke("build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
 @pytest.fixture
 def sample_project(tmp_path: Path) -> Project:
     """The real sample newsroom (all of content/) in tmp_path."""

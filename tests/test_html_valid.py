@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from sitekit import Project, make_project
+from sitekit import Project
 from toasoan.npm_tools import validate_html
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Project:
-    project = make_project(tmp_path_factory.mktemp("valid") / "site", sample_content=True)
-    result = project.invoke("build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+def site(built_sample: Project) -> Project:
+    """The sample site, built once for the whole run (conftest)."""
+    return built_sample
 
 
 def test_every_page_and_stylesheet_is_valid(site: Project):

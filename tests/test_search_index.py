@@ -12,7 +12,7 @@ import search_index
 from bs4 import BeautifulSoup
 from search_index import folded_words, prepare
 
-from sitekit import Project, make_project
+from sitekit import Project
 from toasoan.build import build_site
 
 PAGE = """<!doctype html><html lang="vi"><head><title>t</title></head><body>
@@ -41,11 +41,9 @@ def test_prepare_adds_folded_words_of_the_body_only():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Project:
-    project = make_project(tmp_path_factory.mktemp("search") / "site", sample_content=True)
-    result = project.invoke("build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+def site(built_sample: Project) -> Project:
+    """The sample site, built once for the whole run (conftest)."""
+    return built_sample
 
 
 def html_pages(project: Project) -> dict[str, str]:

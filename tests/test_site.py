@@ -8,7 +8,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from sitekit import ARTICLE, MEETING, Project, make_project
+from sitekit import ARTICLE, MEETING, Project
 from toasoan.content import read_content
 from toasoan.model import Article, MeetingReport
 from toasoan.settings import site_rules
@@ -24,13 +24,6 @@ def article_url(document: Article) -> str:
     return f"{document.date:%Y}/{document.slug}"
 
 
-@pytest.fixture(scope="module")
-def built_sample(tmp_path_factory) -> Project:
-    """The real sample site, built once for this module."""
-    project = make_project(tmp_path_factory.mktemp("sample") / "site", sample_content=True)
-    result = project.invoke("build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
 
 
 def test_sample_site_has_home_seed_meeting_and_every_article(built_sample: Project):

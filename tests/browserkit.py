@@ -14,7 +14,7 @@ from pathlib import Path
 from toasoan.audit import CHROMIUM, CHROMIUM_ARGS, MOBILE
 from toasoan.serve import make_server
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "MOBILE", "chromium", "search", "served"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "MOBILE", "Tab", "chromium", "search", "served"]
 
 
 @contextmanager
@@ -63,3 +63,24 @@ def search(page: object, base: str, query: str, **filters: str) -> list[dict]:
         title: li.querySelector('h2').innerText, url: li.querySelector('a').getAttribute('href'),
         meta: li.querySelector('.meta').innerText, text: li.innerText,
         marks: [...li.querySelectorAll('mark')].map(m => m.innerText)}))""")
+
+
+class Tab:
+    """One page in its own browser context: JavaScript on or off, optional media and viewport."""
+
+    def __init__(self, browser, *, javascript: bool = True, media: str | None = None,
+                 viewport: dict | None = None) -> None:
+        self.context = browser.new_context(java_script_enabled=javascript, viewport=viewport)
+        self.page = self.context.new_page()
+        if media:
+            self.page.emulate_media(media=media)
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+
+    def run(self, expression: str):
+        """Evaluate ``expression`` in the page (works with the page's own scripts off too)."""
+        return self.page.evaluate(expression)
+
+    def close(self) -> None:
+        self.context.close()

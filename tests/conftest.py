@@ -16,6 +16,15 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture(scope="session")
+def headless_browser():
+    """Debian's chromium under Playwright, one per test run (see ``browserkit``)."""
+    from browserkit import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> Project:
     """The real sample site built once per test run with ``invoke build``: read it, never change it."""
     project = make_project(tmp_path_factory.mktemp("built-sample") / "site", sample_content=True)

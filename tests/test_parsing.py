@@ -74,7 +74,7 @@ def test_cached_parse_is_reused_until_the_file_or_a_probed_file_changes(content:
     article = content / "articles" / "so-hoa.md"
     article.write_text(ARTICLE.replace("số hoá", "số hoá toàn bộ"), encoding="utf-8")
     changed = parse()
-    assert render.calls == 3 and changed.document.title == "Học viện số hoá toàn bộ tài liệu"
+    assert render.calls == 3 and changed.content_file.title == "Học viện số hoá toàn bộ tài liệu"
     assert parse() == changed and render.calls == 3
 
 
@@ -100,4 +100,4 @@ def test_the_process_pool_gives_what_one_process_gives(tmp_path: Path) -> None:
     pooled = parse_files(files, rules, CountingRender())
     serial = {relpath: parse_one(relpath, raw, rules, CountingRender()) for relpath, raw in files}
     assert pooled == serial
-    assert all(p.document is not None and p.html for p in pooled.values())
+    assert all(p.content_file is not None and p.html for p in pooled.values())

@@ -4,10 +4,8 @@ column and row shown (nothing scrolled away) and the header row repeated on each
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from test_tracker_browser import Chromium
+from browserkit import Tab
 from test_tracker_site import build
 from tracker_story import PUBLIC_IDS, add_story
 
@@ -24,14 +22,12 @@ def site(tmp_path_factory) -> Project:
 
 
 @pytest.fixture(params=[False, True], ids=["js-off", "js-on"])
-def printed(request, tmp_path: Path):
+def printed(request, headless_browser):
     """A browser whose pages are laid out as for printing on A4."""
-    chromium = Chromium(tmp_path / "profile", javascript=request.param)
-    chromium.send("Emulation.setEmulatedMedia", session=True, media="print")
-    chromium.send("Emulation.setDeviceMetricsOverride", session=True, width=A4_CONTENT_PX, height=960,
-                  deviceScaleFactor=1, mobile=False)
-    yield chromium
-    chromium.close()
+    tab = Tab(headless_browser, javascript=request.param, media="print",
+              viewport={"width": A4_CONTENT_PX, "height": 960})
+    yield tab
+    tab.close()
 
 
 SHOWN = "(s => [...document.querySelectorAll(s)].filter(e => getComputedStyle(e).display !== 'none').length)"
@@ -39,11 +35,11 @@ CLIPPED = """[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollW
   .map(w => w.querySelector('caption').innerText)"""
 
 
-def shown(chromium: Chromium, selector: str) -> int:
+def shown(chromium: Tab, selector: str) -> int:
     return chromium.run(f"{SHOWN}({selector!r})")
 
 
-def test_tracker_prints_every_row_without_navigation_or_filters(site: Project, printed: Chromium):
+def test_tracker_prints_every_row_without_navigation_or_filters(site: Project, printed: Tab):
     printed.open((site.output / "tracker/index.html").as_uri())
     for selector in (".site-nav", ".site-search", ".breadcrumb", "[data-bo-loc]", ".tai-ve", ".skip-link"):
         assert shown(printed, selector) == 0, selector
@@ -58,7 +54,7 @@ def test_tracker_prints_every_row_without_navigation_or_filters(site: Project, p
                        ".every(b => getComputedStyle(b).display === 'contents')")
 
 
-def test_meeting_report_prints_its_action_items_in_full(site: Project, printed: Chromium):
+def test_meeting_report_prints_its_action_items_in_full(site: Project, printed: Tab):
     report = next(p for p in (site.output / "2018").glob("*/index.html") if "CNTT-2018-01" in p.read_text("utf-8"))
     printed.open(report.as_uri())
     for selector in (".site-nav", ".breadcrumb", ".neighbours", ".scroll-hint", ".footer-nav"):

@@ -4,10 +4,9 @@ JavaScript off and on."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from browserkit import chromium
+from browserkit import Tab
 from test_tracker_site import build
 from tracker_story import PUBLIC_IDS, add_story
 
@@ -21,33 +20,9 @@ def site(tmp_path_factory) -> Project:
     return project
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as running:
-        yield running
-
-
-class Tab:
-    """One page of the tracker, with JavaScript on or off."""
-
-    def __init__(self, browser, javascript: bool) -> None:
-        self.context = browser.new_context(java_script_enabled=javascript)
-        self.page = self.context.new_page()
-
-    def open(self, url: str) -> None:
-        self.page.goto(url)
-
-    def run(self, expression: str):
-        """Evaluate ``expression`` in the page (also with the page's own scripts off)."""
-        return self.page.evaluate(expression)
-
-    def close(self) -> None:
-        self.context.close()
-
-
 @pytest.fixture(params=[False, True], ids=["js-off", "js-on"])
-def tab(request, browser):
-    opened = Tab(browser, javascript=request.param)
+def tab(request, headless_browser):
+    opened = Tab(headless_browser, javascript=request.param)
     yield opened, request.param
     opened.close()
 
@@ -81,8 +56,8 @@ def test_tracker_page_with_javascript_off_and_on(site: Project, tab):
     assert chromium.run("document.querySelector('time[data-hom-nay]').dateTime") == dt.date.today().isoformat()
 
 
-def test_script_filters_and_sorts(site: Project, browser):
-    chromium = Tab(browser, javascript=True)
+def test_script_filters_and_sorts(site: Project, headless_browser):
+    chromium = Tab(headless_browser, javascript=True)
     try:
         chromium.open((site.output / "tracker/index.html").as_uri())
         chromium.run("""(() => { const f = document.querySelector('[data-bo-loc]');

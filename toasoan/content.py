@@ -35,7 +35,7 @@ def read_content(rules: SiteRules) -> tuple[list[ContentFile], list[Finding]]:
                        code_fingerprint(rules, modules=model_modules(), packages=("pyyaml",)))
     parsed = parse_files(files, rules, cache=cache)
     cache.save()
-    documents = [p.document for p in parsed.values() if p.document is not None]
+    documents = [p.content_file for p in parsed.values() if p.content_file is not None]
     findings = [f for p in parsed.values() for f in p.findings]
     findings += check_site(documents, rules)
     return documents, findings

@@ -37,9 +37,9 @@ Render = Callable[[str, str], str]  # (Markdown body, relpath) → HTML
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """One file, parsed: its document (None when it cannot be built), findings, body HTML."""
+    """One file, parsed: its content file (None when it cannot be built), findings, body HTML."""
 
-    document: ContentFile | None
+    content_file: ContentFile | None
     findings: tuple[Finding, ...]
     html: str
     probes: tuple[probes.Probe, ...] = ()

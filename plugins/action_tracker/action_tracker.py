@@ -72,10 +72,10 @@ class TrackerGenerator(Generator):
         options = self.settings.get("TRACKER") or tr.tracker_settings(self.settings)
         self.options = options
         self.tracker_path = options["path"]
-        articles = [a for a in self.context.get("articles", []) if hasattr(a, "document")]
-        drafts = [a for a in self.context.get("drafts", []) if hasattr(a, "document")]
-        by_source = {a.document.source: a for a in articles}
-        self.items = tr.track([a.document for a in articles], path=self.tracker_path,
+        articles = [a for a in self.context.get("articles", []) if hasattr(a, "content_file")]
+        drafts = [a for a in self.context.get("drafts", []) if hasattr(a, "content_file")]
+        by_source = {a.content_file.source: a for a in articles}
+        self.items = tr.track([a.content_file for a in articles], path=self.tracker_path,
                               report_url=lambda report: by_source[report.source].url)
         self.generated = dt.datetime.now(vi.VIETNAM).replace(microsecond=0)
         self.today = options["today"] or self.generated.date()

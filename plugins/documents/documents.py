@@ -78,7 +78,7 @@ def download_file(relpath: str, content_root: Path) -> DownloadFile:
 def published_documents(pages: Iterable) -> list:
     """Pages that are documents, newest issue date first (then by number)."""
     found = [p for p in pages if getattr(p, "kind", None) == DOCUMENT]
-    return sorted(found, key=lambda p: (p.document.issued, p.document.number), reverse=True)
+    return sorted(found, key=lambda p: (p.content_file.issued, p.content_file.number), reverse=True)
 
 
 def list_documents(generator) -> None:
@@ -88,7 +88,7 @@ def list_documents(generator) -> None:
     root = Path(settings["PATH"])
     documents = published_documents(generator.pages)
     for page in [*documents, *published_documents(generator.draft_pages)]:
-        page.download = download_file(page.document.file, root)
+        page.download = download_file(page.content_file.file, root)
     generator.context["documents"] = documents
     slug = options(settings)["listing_page"]
     listing = next((p for p in generator.pages if p.slug == slug and getattr(p, "kind", None) != DOCUMENT), None)

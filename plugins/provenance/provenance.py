@@ -52,7 +52,7 @@ def attach_provenance(generator: object) -> None:
         approvals = endorsements.get(path)
         if not approvals:
             continue
-        document = getattr(article, "document", None)
+        document = getattr(article, "content_file", None)
         authors = list(getattr(document, "authors", ()) or (a.name for a in getattr(article, "authors", ())))
         article.provenance = {
             "approvals": [e.public() for e in approvals],

@@ -63,7 +63,7 @@ class NewsroomReader(BaseReader):
             raw = handle.read()
         parsed = _prefetched(self.settings, relpath, raw) or parse_one(relpath, raw, self.rules, self.render)
         self.findings.extend(parsed.findings)
-        document = parsed.document
+        document = parsed.content_file
         if document is None:
             return "", {"status": "skip", "title": relpath}
         self.documents.append(document)
@@ -80,7 +80,7 @@ class NewsroomReader(BaseReader):
             "slug": document.slug,
             "status": document.status,
             "kind": document.kind,
-            "document": document,
+            "content_file": document,
             "summary": html.escape(document.summary, quote=False) if document.summary
             else first_paragraph(body),
         }
@@ -174,7 +174,7 @@ def fix_urls(generator) -> None:
     for name in ("articles", "translations", "drafts", "drafts_translations", "pages", "hidden_pages",
                  "hidden_translations", "draft_pages", "draft_translations"):
         for content in getattr(generator, name, ()):
-            if getattr(content, "document", None) is not None:
+            if getattr(content, "content_file", None) is not None:
                 content.override_url = content.url
                 content.override_save_as = content.save_as
 

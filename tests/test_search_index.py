@@ -12,7 +12,7 @@ import search_index
 from bs4 import BeautifulSoup
 from search_index import folded_words, prepare
 
-from sitekit import Project
+from sitekit import ARTICLE, Project
 from toasoan.build import build_site
 
 PAGE = """<!doctype html><html lang="vi"><head><title>t</title></head><body>
@@ -83,10 +83,15 @@ def test_search_script_only_on_the_search_page_and_a_plain_form_in_the_header(si
     assert len(search.find_all("form", attrs={"role": "search"})) == 1  # no second box in the header
 
 
-def test_a_failed_indexing_fails_the_build_and_keeps_the_previous_site(site: Project, monkeypatch):
-    before = site.files()
+def test_a_failed_indexing_fails_the_build_and_keeps_the_previous_site(project: Project, monkeypatch):
+    """On its own small site: the shared sample site is read-only."""
+    project.add("articles/2019/khai-giang.md", ARTICLE)
+    assert build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output)).ok
+    before = project.files()
+    assert "pagefind/pagefind.js" in before
     monkeypatch.setattr(search_index.search_index, "pagefind_executable", lambda: Path("/bin/false"))
-    result = build_site(site.root / "pelicanconf.py", OUTPUT_PATH=str(site.output))
+    project.add("articles/2019/them.md", ARTICLE.replace("Học viện khai giảng", "Học viện bế giảng"))
+    result = build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
     assert not result.ok and "Pagefind" in result.error
-    assert site.files() == before
-    assert not list(site.root.glob(".output-*"))
+    assert project.files() == before
+    assert not list(project.root.glob(".output-*"))

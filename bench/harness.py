@@ -405,7 +405,7 @@ def parse_sizes(text: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Đo Tòa soạn so với Pelican gốc.")
-    parser.add_argument("--sizes", default="1000,5000,20000", help="số bài, cách nhau bằng dấu phẩy")
+    parser.add_argument("--sizes", default="1000,5000", help="số bài, cách nhau bằng dấu phẩy (20000: chạy lâu)")
     parser.add_argument("--runs", type=int, default=3, help="số lần chạy mỗi cỡ")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--out", type=Path, default=DEFAULT_RESULTS, help="tệp kết quả (RESULTS.md)")

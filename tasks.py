@@ -1,5 +1,7 @@
 """Tòa soạn tasks: ``invoke --list``. Each task calls a function in ``toasoan``."""
 
+import sys
+
 from invoke import Exit, task
 
 from toasoan import commands
@@ -73,13 +75,13 @@ def publish(c, push=False):
 @task
 def lint(c):
     """ruff cho toàn bộ mã Python."""
-    c.run("ruff check .", pty=False)
+    c.run(f"{sys.executable} -m ruff check .", pty=False)
 
 
 @task(pre=[lint], help={"args": "Tham số thêm cho pytest"})
 def test(c, args=""):
     """Chạy ruff và toàn bộ bộ kiểm thử (song song trên mọi nhân CPU)."""
-    c.run(f"pytest -n auto {args}", pty=False)
+    c.run(f"{sys.executable} -m pytest -n auto {args}", pty=False)
 
 
 @task

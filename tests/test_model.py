@@ -39,8 +39,8 @@ def item(**fields: object) -> str:
 CASES = [
     ("E001", "articles/a.md", b"---\ntitle: \xff\xfe\n---\n", None, None),
     ("E002", "articles/a.md", "Chỉ có nội dung, không có khai báo.\n", None, 1),
-    ("E003", "articles/a.md", "---\ntitle: Tin\ndate: [2019\n---\nx\n", None, 4),
-    ("E003", "articles/a.md", "---\ntitle: Tin\n\tdate: 2019-01-01\n---\nx\n", None, 3),
+    ("E003", "articles/a.md", "---\ntitle: Tin\ndate: [2019\n---\nx\n", "date", 3),
+    ("E003", "articles/a.md", "---\ntitle: Tin\n\tdate: 2019-01-01\n---\nx\n", "date", 3),
     ("E004", "articles/a.md", "---\n- một\n- hai\n---\nx\n", None, 2),
     ("E005", "articles/a.md", article(HEAD + "title: Lần hai\n"), "title", 6),
     ("E006", "articles/a.md", "   \n", None, 1),

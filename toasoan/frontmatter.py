@@ -6,6 +6,7 @@ field's line so a finding can point at ``action_items[2].owner`` on line 23.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -117,6 +118,19 @@ def _walk(node: yaml.Node, path: FieldPath, offset: int, lines: dict[FieldPath, 
             _walk(item, (*path, index), offset, lines, duplicates)
 
 
+_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
+
+
+def _key_on_line(yaml_text: str, index: int) -> str | None:
+    """The field named on line ``index`` (0-based) of the YAML, or on the closest line above."""
+    lines = yaml_text.split("\n")
+    for candidate in range(min(index, len(lines) - 1), -1, -1):
+        match = _KEY.match(lines[candidate])
+        if match:
+            return match.group(1)
+    return None
+
+
 def parse(source: str, text: str) -> tuple[FrontMatter | None, list[Finding]]:
     """Parse ``text`` (already decoded, NFC) into front matter; findings say what failed."""
     if not text.strip():
@@ -132,9 +146,13 @@ def parse(source: str, text: str) -> tuple[FrontMatter | None, list[Finding]]:
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        context = getattr(error, "context", None) or ""
+        if error.context_mark and ("flow" in context or "quoted" in context):
+            mark = error.context_mark  # an unclosed [ … ], { … } or "…": point where it opened
         line = mark.line + offset if mark else 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return None, [finding("E003", source, line, detail=yaml_problem(problem))]
+        field = _key_on_line(yaml_text, line - offset)
+        return None, [finding("E003", source, line, field, detail=yaml_problem(problem))]
     except (ValueError, TypeError, OverflowError) as error:  # e.g. a timestamp out of range
         return None, [finding("E003", source, 1, detail=str(error))]
     finally:

@@ -388,6 +388,7 @@ def run_bench(sizes: Sequence[int], runs: int, workdir: Path = DEFAULT_WORKDIR,
         bench = Bench(workdir, size, seed, without)
         bench.prepare(with_review)
         results.append(run_size(bench, runs, with_review, progress))
+    info["Tải máy lúc kết thúc"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(results, runs, info, time.perf_counter() - started, without)
     (workdir / "results.json").write_text(json.dumps(
         {"machine": info, "runs": runs, "results": [

@@ -101,3 +101,15 @@ def test_the_process_pool_gives_what_one_process_gives(tmp_path: Path) -> None:
     serial = {relpath: parse_one(relpath, raw, rules, CountingRender()) for relpath, raw in files}
     assert pooled == serial
     assert all(p.content_file is not None and p.html for p in pooled.values())
+
+
+def test_identical_bytes_at_two_paths_are_two_content_files(content: Path, tmp_path: Path) -> None:
+    """The cache key holds the path: a copied file is its own source (and a duplicate slug)."""
+    (content / "articles" / "ban-sao.md").write_text(ARTICLE, encoding="utf-8")
+    for _ in range(2):  # parsed, then read back from the cache
+        cache = ParseCache(tmp_path / "cache", "fp")
+        parsed = parse_files(files_of(content), rules_for(content), None, cache)
+        cache.save()
+        assert {relpath: p.content_file.source for relpath, p in parsed.items()} == {
+            "articles/so-hoa.md": "content/articles/so-hoa.md",
+            "articles/ban-sao.md": "content/articles/ban-sao.md"}

@@ -53,8 +53,16 @@ def parse_one(relpath: str, raw: bytes, rules: SiteRules, render: Render | None 
     return ParsedFile(document, tuple(findings), html, tuple(dict.fromkeys(asked)))
 
 
-def content_key(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+def content_key(relpath: str, raw: bytes) -> str:
+    """Cache key of one file: its path (the source and relative links depend on it) and bytes."""
+    return cache_key(relpath, raw)
+
+
+def cache_key(relpath: str, identity: bytes | str) -> str:
+    """Cache key from a path and what identifies the bytes there (the bytes, or a git blob id)."""
+    digest = hashlib.blake2b(relpath.encode() + b"\0", digest_size=20)
+    digest.update(identity if isinstance(identity, bytes) else identity.encode())
+    return digest.hexdigest()
 
 
 def code_fingerprint(*parts: object, modules: Iterable[Path] = (), packages: Iterable[str] = ()) -> str:
@@ -78,9 +86,10 @@ def model_modules() -> list[Path]:
 class ParseCache:
     """Parsed files on disk (``folder``), in shards; entries unused by a build are dropped."""
 
-    def __init__(self, folder: Path | None, fingerprint: str) -> None:
+    def __init__(self, folder: Path | None, fingerprint: str, path_type: Callable[[str], Path] = Path) -> None:
         self.folder = Path(folder) / fingerprint[:16] if folder else None
         self.fingerprint = fingerprint
+        self.path_type = path_type
         self.shards: dict[int, dict[str, ParsedFile]] = {}
         self.used: dict[int, set[str]] = {}
         self.dirty: set[int] = set()
@@ -105,7 +114,7 @@ class ParseCache:
     def get(self, key: str) -> ParsedFile | None:
         shard = self._shard(key)
         found = self._load(shard).get(key)
-        if found is not None and probes.still_true(found.probes):
+        if found is not None and probes.still_true(found.probes, self.path_type):
             self.used.setdefault(shard, set()).add(key)
             return found
         return None
@@ -169,7 +178,7 @@ def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Re
     results: dict[str, ParsedFile] = {}
     missing: list[tuple[str, bytes, str]] = []
     for relpath, raw in files:
-        key = content_key(raw)
+        key = content_key(relpath, raw)
         found = cache.get(key) if cache else None
         if found is None:
             missing.append((relpath, raw, key))

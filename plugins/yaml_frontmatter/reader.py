@@ -157,14 +157,14 @@ def prefetch(pelican) -> None:
     cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules))
     parsed = parse_files(files, rules, HtmlRenderer(settings, rules), cache)
     _PREFETCH.clear()
-    _PREFETCH[id(settings)] = {relpath: (content_key(raw), parsed[relpath]) for relpath, raw in files}
+    _PREFETCH[id(settings)] = {relpath: (content_key(relpath, raw), parsed[relpath]) for relpath, raw in files}
     cache.save()
 
 
 def _prefetched(settings: dict, relpath: str, raw: bytes) -> ParsedFile | None:
     """The up-front result for this file, if it was parsed from these very bytes."""
     key, parsed = _PREFETCH.get(id(settings), {}).get(relpath, ("", None))
-    return parsed if parsed is not None and key == content_key(raw) else None
+    return parsed if parsed is not None and key == content_key(relpath, raw) else None
 
 
 def fix_urls(generator) -> None:

@@ -15,19 +15,16 @@ code and the files it looked at are unchanged is not parsed again.
 from __future__ import annotations
 
 import ast
-import hashlib
-import os
-import pickle
 import posixpath
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from ..checks import check_site
 from ..content import MARKDOWN_SUFFIXES
 from ..findings import Finding
-from ..model import ContentFile, SiteRules, load_units, parse_content_file
+from ..model import ContentFile, SiteRules, load_units
+from ..parsing import ParseCache, ParsedFile, cache_key, code_fingerprint, model_modules, parse_one
 from ..settings import site_rules
 from .git import Git, TreeEntry
 
@@ -73,18 +70,15 @@ class TreePath(PurePosixPath):
 
     Each tree gets its own subclass (:func:`tree_root`) whose class attributes hold the
     listing, so every path derived with ``/`` answers from the same tree. Every question
-    is recorded in ``probes`` so the parse cache knows what a document depended on.
+    is recorded by :mod:`toasoan.probes`, so the parse cache knows what a document depended on.
     """
 
     files: dict[str, int] = {}  # noqa: RUF012 - set per tree by tree_root()
     dirs: frozenset[str] = frozenset()
     reader: Callable[[str], bytes | None] = staticmethod(lambda path: None)
-    probes: set[str] = set()  # noqa: RUF012
 
     def _key(self) -> str:
-        key = posixpath.normpath(self.as_posix())
-        self.probes.add(key)
-        return key
+        return posixpath.normpath(self.as_posix())
 
     def is_file(self) -> bool:
         return self._key() in self.files
@@ -111,10 +105,6 @@ class TreePath(PurePosixPath):
     def read_text(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         return self.read_bytes().decode(encoding, errors)
 
-    def state(self, key: str) -> int | None:
-        """What a probe saw: the file's size, -1 for a folder, None when absent."""
-        return self.files.get(key, -1 if key in self.dirs else None)
-
 
 def tree_root(prefix: str, entries: Iterable[TreeEntry], reader: Callable[[str], bytes | None]) -> TreePath:
     """The content root (``content``) of a tree, as a :class:`TreePath`."""
@@ -125,81 +115,8 @@ def tree_root(prefix: str, entries: Iterable[TreeEntry], reader: Callable[[str],
             folder = posixpath.dirname(folder)
             dirs.add(folder)
     cls = type("TreePath", (TreePath,), {"files": files, "dirs": frozenset(dirs - {""}),
-                                         "reader": staticmethod(reader), "probes": set()})
+                                         "reader": staticmethod(reader)})
     return cls(prefix.rstrip("/"))
-
-
-# ---------------------------------------------------------------------- parse cache
-@dataclass
-class ParseCache:
-    """Parsed documents by (path, blob id), kept in the git directory between runs."""
-
-    path: Path | None
-    fingerprint: str
-    entries: dict[tuple[str, str], tuple] = field(default_factory=dict)
-    used: set[tuple[str, str]] = field(default_factory=set)
-    dirty: bool = False
-
-    @classmethod
-    def open(cls, git: Git, rules: SiteRules) -> ParseCache:
-        common = git.run("rev-parse", "--git-common-dir", check=False).stdout.decode().strip()
-        path = (git.root / common / "toasoan" / "parse-cache.pickle") if common else None
-        cache = cls(path, _fingerprint(rules))
-        if path and path.is_file():
-            try:
-                with path.open("rb") as handle:
-                    version, entries = pickle.load(handle)
-                if version == CACHE_VERSION:
-                    cache.entries = entries
-            except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
-                cache.entries = {}
-        return cache
-
-    def get(self, key: tuple[str, str], root: TreePath) -> tuple[ContentFile | None, list[Finding]] | None:
-        self.used.add(key)
-        entry = self.entries.get(key)
-        if entry is None or entry[0] != self.fingerprint:
-            return None
-        _, document, findings, probes = entry
-        if any(root.state(path) != seen for path, seen in probes):
-            return None
-        return document, list(findings)
-
-    def put(self, key: tuple[str, str], root: TreePath, document: ContentFile | None,
-            findings: list[Finding]) -> None:
-        probes = tuple((p, root.state(p)) for p in sorted(root.probes))
-        self.entries[key] = (self.fingerprint, document, tuple(findings), probes)
-        self.dirty = True
-
-    def save(self) -> None:
-        """Write the cache atomically; a cache that cannot be written is simply skipped.
-
-        What this run used is kept, plus as many other entries (the most recent) again, so
-        the file stays about twice the size of one tree's content.
-        """
-        if not (self.dirty and self.path):
-            return
-        others = [k for k, v in self.entries.items() if v[0] == self.fingerprint and k not in self.used]
-        keep = [*others[max(0, len(others) - len(self.used)):], *(k for k in self.used if k in self.entries)]
-        current = {k: self.entries[k] for k in keep}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = pickle.dumps((CACHE_VERSION, current), protocol=pickle.HIGHEST_PROTOCOL)
-            with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False) as handle:
-                handle.write(data)
-            os.replace(handle.name, self.path)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            return
-
-
-def _fingerprint(rules: SiteRules) -> str:
-    """Site rules (minus the root) and the parser's own source: what else a parse depends on."""
-    digest = hashlib.sha256(repr(replace(rules, content_root=PurePosixPath(rules.content_root.name)))
-                            .encode())
-    package = Path(__file__).resolve().parent.parent
-    for source in sorted(package.glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------- reading a tree
@@ -273,19 +190,27 @@ def read_tree(git: Git, revision: str, paths: set[str] | None = None,
 
 def _parse(git: Git, rules: SiteRules, root: TreePath, prefix: str,
            keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[ContentFile | None, list[Finding]]]:
-    """(path, blob id) → what :func:`parse_content_file` says, from the cache when still valid."""
-    cache = ParseCache.open(git, rules)
-    parsed = {}
+    """(path, blob id) → what :func:`parse_content_file` says, from the shared parse cache
+    (:mod:`toasoan.parsing`, kept in the git directory, keyed by blob id) when still valid."""
+    cache = _cache(git, rules, type(root))
+    found: dict[tuple[str, str], ParsedFile] = {}
     missing = []
     for key in dict.fromkeys(keys):
-        hit = cache.get(key, root)
+        hit = cache.get(cache_key(*key))
         if hit is None:
             missing.append(key)
         else:
-            parsed[key] = hit
+            found[key] = hit
     for key, raw in zip(missing, git.cat_files(sha for _, sha in missing), strict=True):
-        root.probes.clear()
-        parsed[key] = parse_content_file(key[0][len(prefix):], raw or b"", rules)
-        cache.put(key, root, *parsed[key])
+        found[key] = parse_one(key[0][len(prefix):], raw or b"", rules)
+        cache.put(cache_key(*key), found[key])
     cache.save()
-    return parsed
+    return {key: (parsed.content_file, list(parsed.findings)) for key, parsed in found.items()}
+
+
+def _cache(git: Git, rules: SiteRules, path_type: type[TreePath]) -> ParseCache:
+    """The review's parse cache: in the git directory, for these rules and this parser code."""
+    common = git.run("rev-parse", "--git-common-dir", check=False).stdout.decode().strip()
+    folder = git.root / common / "toasoan" / "parse" if common else None
+    rules_without_root = replace(rules, content_root=PurePosixPath(rules.content_root.name))
+    return ParseCache(folder, code_fingerprint(rules_without_root, modules=model_modules()), path_type)

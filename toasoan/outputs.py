@@ -1,0 +1,143 @@
+"""The output ledger: which files a build writes, and which it may keep from the last build.
+
+An incremental build renders into an empty staging folder only the outputs whose inputs
+changed. Every writer (Pelican's, and plugins that write files themselves) asks the ledger
+first::
+
+    ledger = outputs.active()
+    if not ledger.fresh("tracker/action-items.ics", key):
+        write(staging / "tracker/action-items.ics")
+        ledger.wrote("tracker/action-items.ics", key)
+
+``key`` is any string that changes whenever the output would change (a hash of what the
+output shows). The ledger mixes in the *build key* — the settings, the theme, the plugins
+and the code — so a changed template or setting makes every output stale. A whole folder
+written by one tool (a search-index shard) is kept or rewritten as one unit with
+:meth:`OutputLedger.fresh_tree` / :meth:`OutputLedger.wrote_tree`.
+
+Outside an incremental build :func:`active` returns a ledger that never keeps anything,
+so plugins need no special case.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def digest(*parts: object) -> str:
+    """A short stable hash of ``parts`` (their ``str``), for output keys."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(str(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+@dataclass
+class Entry:
+    """One output file of a build: the key it was written from and its stat on disk."""
+
+    key: str | None
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class OutputLedger:
+    """Decides, per output, whether the previous build's file can stay (see module doc)."""
+
+    output: Path
+    staging: Path
+    build_key: str = ""
+    previous: dict[str, Entry] = field(default_factory=dict)
+    previous_trees: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, Entry] = field(default_factory=dict)
+    written: dict[str, str | None] = field(default_factory=dict)
+    trees: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def incremental(self) -> bool:
+        return bool(self.previous)
+
+    def _key(self, key: str) -> str:
+        return digest(self.build_key, key)
+
+    def _intact(self, relpath: str, entry: Entry) -> bool:
+        try:
+            stat = os.stat(self.output / relpath)
+        except OSError:
+            return False
+        return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
+
+    def fresh(self, relpath: str, key: str) -> bool:
+        """True (and the file is kept) when the last build wrote ``relpath`` from ``key``."""
+        relpath = _norm(relpath)
+        entry = self.previous.get(relpath)
+        if entry is None or entry.key != self._key(key) or not self._intact(relpath, entry):
+            return False
+        self.kept[relpath] = entry
+        return True
+
+    def wrote(self, relpath: str, key: str | None) -> None:
+        """Record that ``relpath`` was written into staging from ``key``."""
+        self.written[_norm(relpath)] = None if key is None else self._key(key)
+
+    def fresh_tree(self, reldir: str, key: str) -> bool:
+        """Like :meth:`fresh` for every file the last build wrote under ``reldir``."""
+        reldir = _norm(reldir).rstrip("/")
+        if self.previous_trees.get(reldir) != self._key(key):
+            return False
+        prefix = reldir + "/"
+        files = {p: e for p, e in self.previous.items() if p.startswith(prefix)}
+        if not files or not all(self._intact(p, e) for p, e in files.items()):
+            return False
+        self.kept.update(files)
+        self.trees[reldir] = self._key(key)
+        return True
+
+    def wrote_tree(self, reldir: str, key: str) -> None:
+        """Record that every file now under ``staging/reldir`` was written from ``key``."""
+        reldir = _norm(reldir).rstrip("/")
+        self.trees[reldir] = self._key(key)
+        root = self.staging / reldir
+        for path in root.rglob("*"):
+            if path.is_file():
+                self.written[path.relative_to(self.staging).as_posix()] = self.trees[reldir]
+
+
+class FullBuild(OutputLedger):
+    """The ledger of a build that writes everything (no previous outputs to keep)."""
+
+    def fresh(self, relpath: str, key: str) -> bool:
+        return False
+
+    def fresh_tree(self, reldir: str, key: str) -> bool:
+        return False
+
+
+_ACTIVE: OutputLedger | None = None
+
+
+def active() -> OutputLedger:
+    """The ledger of the build in progress (a :class:`FullBuild` when there is none)."""
+    return _ACTIVE if _ACTIVE is not None else FullBuild(Path("."), Path("."))
+
+
+@contextlib.contextmanager
+def using(ledger: OutputLedger) -> Iterator[OutputLedger]:
+    """Make ``ledger`` the active one for the duration of a build."""
+    global _ACTIVE
+    before, _ACTIVE = _ACTIVE, ledger
+    try:
+        yield ledger
+    finally:
+        _ACTIVE = before
+
+
+def _norm(relpath: str) -> str:
+    return Path(relpath).as_posix().lstrip("/")

@@ -1,5 +1,7 @@
-"""Site search: a Pagefind index of the built site, diacritic-insensitive for Vietnamese."""
+"""Site search: Pagefind indexes, in shards, built from the content model; diacritic-insensitive."""
 
-from .search_index import SearchIndexError, folded_words, index_site, prepare, register
+from .records import SearchRecord, folded_words, plain_text, site_records
+from .search_index import SearchIndexError, index_records, register, shard_records
 
-__all__ = ["SearchIndexError", "folded_words", "index_site", "prepare", "register"]
+__all__ = ["SearchIndexError", "SearchRecord", "folded_words", "index_records", "plain_text", "register",
+           "shard_records", "site_records"]

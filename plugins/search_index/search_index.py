@@ -1,119 +1,58 @@
-"""Index the built site with Pagefind, so that Vietnamese search ignores diacritics, "đ" included.
+"""Index the site with Pagefind, in shards, from the content model; "đ" folds too.
 
-Pagefind reads the pages marked ``data-pagefind-body`` (articles, meeting reports, pages,
-action items) and folds tone marks itself ("hoc" finds "Học"), but it leaves "đ" alone:
-"dao" would not find "Đào". So each page is given to Pagefind with one extra, invisible
-metadata field, ``folded``, holding the ASCII form (``toasoan.text.fold``) of every word
-Pagefind cannot fold by itself. Those copies exist only in a temporary folder: the pages
-visitors download stay as Pelican wrote them. The search page folds the query the same
-way (theme/static/js/search.js), and lists exact matches before folded ones.
+Records (:mod:`.records`) come from what Pelican holds in memory: each published article,
+meeting report, page, document and tracked action item. They are grouped into *shards* —
+one per year of the article's date (of the meeting that decided an action item, of a
+document's issue date), split into month ranges when a year grows past
+:data:`SHARD_SIZE` records, plus one shard, :data:`PAGES_SHARD`, for the undated pages.
+Each shard is a complete Pagefind bundle under ``output/pagefind/<shard>/``;
+``output/pagefind/shards.json`` lists them newest first, and the search page loads the
+first and merges the others (theme/static/js/search.js).
+
+In an incremental build (:mod:`toasoan.outputs`) a shard whose records did not change is
+kept from the last build; only the changed shards are indexed again. Indexing runs in a
+background thread from ``all_generators_finalized`` (records are final then: the tracker
+has tracked its items) while Pelican writes the pages, and is awaited at ``finalized``:
+when Pagefind fails, :class:`SearchIndexError` fails the build and the old site stays.
 """
 
 from __future__ import annotations
 
-import html
+import functools
+import json
 import logging
-import re
+import math
 import shutil
-import subprocess
-import tempfile
-import unicodedata
-from html.parser import HTMLParser
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
+from toasoan import outputs
 from toasoan.settings import plugin_enabled
-from toasoan.text import fold
+
+from .records import LANGUAGE, SearchRecord, site_records
+from .service import PagefindService, ServiceError
 
 logger = logging.getLogger(__name__)
 
 PLUGIN_NAME = "search_index"
 BUNDLE_DIR = "pagefind"
-LANGUAGE = "vi"
-FOLDED_FIELD = "folded"
-# Parts of a page body that are not its content (links to other pages); Pagefind skips them
-# and so do the folded words. Only tag names and ".class" selectors.
-EXCLUDE = ("nav", ".neighbours", ".related", ".provenance", ".tags")
+MANIFEST = "shards.json"
+PAGES_SHARD = "trang"
+# Records per shard before a year is split into month ranges. Pagefind indexes about 1 000
+# records a second; a shard is what an edit re-indexes, and every shard costs a visitor
+# a few small downloads per search: ~500 keeps both small at 20 000 articles.
+SHARD_SIZE = 500
+_SPLITS = (1, 2, 3, 4, 6, 12)  # month ranges a year can be cut into
 TIMEOUT = 600  # seconds; a stuck indexer must not hang a build forever
-
-_WORD = re.compile(r"\w+")
-_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-                   "track", "wbr"])
-_SKIPPED = frozenset(("script", "style", "template", "noscript", "svg"))
-_BODY = "data-pagefind-body"
-_IGNORE = "data-pagefind-ignore"
+BACKGROUND = True  # index while Pelican writes the pages (False: all at ``finalized``)
 
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the build must fail and keep the old output."""
-
-
-def native_fold(word: str) -> str:
-    """What Pagefind does to a word itself: lower case, combining marks removed."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def folded_words(text: str) -> list[str]:
-    """ASCII forms of the words Pagefind cannot fold by itself ("Đào" → "dao"), each once."""
-    words: dict[str, None] = {}
-    for word in _WORD.findall(text):
-        folded = fold(word)
-        if folded and folded != native_fold(word):
-            words.setdefault(folded, None)
-    return list(words)
-
-
-def _excluded(tag: str, attrs: dict[str, str | None]) -> bool:
-    classes = set((attrs.get("class") or "").split())
-    return (tag in _SKIPPED or _IGNORE in attrs
-            or any(s == tag or (s.startswith(".") and s[1:] in classes) for s in EXCLUDE))
-
-
-class BodyText(HTMLParser):
-    """The text Pagefind indexes: inside ``data-pagefind-body``, outside ignored parts."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool, bool]] = []  # (tag, in body, ignored)
-        self.found = False
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
-        attrs = dict(attr_list)
-        in_body, ignored = self.stack[-1][1:] if self.stack else (False, False)
-        if _BODY in attrs:
-            self.found = in_body = True
-        if tag not in _VOID:
-            self.stack.append((tag, in_body, ignored or _excluded(tag, attrs)))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth][0] == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        if self.stack and self.stack[-1][1] and not self.stack[-1][2]:
-            self.parts.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.parts)
-
-
-def prepare(page: str) -> str | None:
-    """The page as Pagefind should read it, or None when it is not searchable."""
-    parser = BodyText()
-    parser.feed(page)
-    parser.close()
-    if not parser.found:
-        return None
-    words = folded_words(parser.text)
-    if not words or "</head>" not in page:
-        return page
-    field = (f'<meta data-pagefind-meta="{FOLDED_FIELD}[content]" '
-             f'content="{html.escape(" ".join(words))}">')
-    return page.replace("</head>", field + "</head>", 1)
 
 
 def pagefind_executable() -> Path:
@@ -125,6 +64,59 @@ def pagefind_executable() -> Path:
     return get_executable()
 
 
+def pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+@dataclass
+class Shard:
+    """The records of one bundle, ``output/pagefind/<name>/``, and the key they hash to."""
+
+    name: str
+    payloads: list[dict] = field(default_factory=list)
+
+    @property
+    def reldir(self) -> str:
+        return f"{BUNDLE_DIR}/{self.name}"
+
+    @functools.cached_property
+    def key(self) -> str:
+        text = json.dumps(self.payloads, ensure_ascii=False, sort_keys=True)
+        return outputs.digest("pagefind", pagefind_version(), LANGUAGE, text)
+
+
+def shard_name(year: int, month: int, splits: int) -> str:
+    """"2019" for a whole year; "2019-07" for the range of months starting in July."""
+    if splits == 1:
+        return str(year)
+    span = 12 // splits
+    return f"{year}-{(month - 1) // span * span + 1:02d}"
+
+
+def shard_records(records: Iterable[SearchRecord]) -> list[Shard]:
+    """Records grouped into shards: newest year first, month ranges newest first, then
+    the undated pages; within a shard, by URL (so the bundle does not depend on the
+    order Pelican listed the pages in)."""
+    by_year: dict[int, list[SearchRecord]] = {}
+    undated: list[SearchRecord] = []
+    for record in records:
+        (by_year.setdefault(record.date.year, []) if record.date else undated).append(record)
+    groups: dict[str, list[SearchRecord]] = {}
+    for year in sorted(by_year, reverse=True):
+        found = by_year[year]
+        splits = next((s for s in _SPLITS if math.ceil(len(found) / s) <= SHARD_SIZE), _SPLITS[-1])
+        for record in found:
+            groups.setdefault(shard_name(year, record.date.month, splits), []).append(record)
+    names = sorted(groups, reverse=True)
+    if undated:
+        groups[PAGES_SHARD] = undated
+        names.append(PAGES_SHARD)
+    return [Shard(name, [r.payload() for r in sorted(groups[name], key=lambda r: r.url)]) for name in names]
+
+
 def drop_default_ui(bundle: Path) -> None:
     """Remove Pagefind's ready-made search interfaces: the site has its own (search.js)."""
     for name in ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight"):
@@ -132,50 +124,134 @@ def drop_default_ui(bundle: Path) -> None:
             path.unlink()
 
 
-def index_site(output: Path) -> int:
-    """Write the Pagefind bundle to ``output/pagefind/``; returns how many pages it indexed.
+def write_shards(output: Path, shards: list[Shard]) -> None:
+    """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``."""
+    if not shards:
+        return
+    try:
+        with PagefindService(pagefind_executable()) as service:
+            for shard in shards:
+                target = output / shard.reldir
+                shutil.rmtree(target, ignore_errors=True)
+                index = service.new_index({"force_language": LANGUAGE})
+                service.batch([{"type": "AddRecord", "index_id": index, **p} for p in shard.payloads])
+                service.batch([{"type": "WriteFiles", "index_id": index, "output_path": str(target)},
+                               {"type": "DeleteIndex", "index_id": index}])
+                if not (target / "pagefind.js").is_file():
+                    raise ServiceError(f"không thấy {shard.reldir}/pagefind.js sau khi ghi")
+                drop_default_ui(target)
+    except ServiceError as error:
+        raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {error}") from error
 
-    Raises SearchIndexError when Pagefind fails. A site without searchable pages gets no
-    bundle (the search page then says so).
-    """
-    output = Path(output).resolve()
-    bundle = output / BUNDLE_DIR
-    shutil.rmtree(bundle, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix="search-index-") as scratch:
-        pages = Path(scratch) / "site"
-        count = 0
-        for source in sorted(output.rglob("*.html")):
-            prepared = prepare(source.read_text(encoding="utf-8"))
-            if prepared is not None:
-                copy = pages / source.relative_to(output)
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(prepared, encoding="utf-8")
-                count += 1
-        if not count:
-            logger.warning("Không có trang nào để lập chỉ mục tìm kiếm (thiếu data-pagefind-body).")
-            return 0
-        command = [str(pagefind_executable()), "--site", str(pages), "--output-path", str(bundle),
-                   "--force-language", LANGUAGE, "--exclude-selectors", ", ".join(EXCLUDE), "--quiet"]
+
+def manifest_text(shards: list[Shard]) -> str:
+    """``shards.json``: the shard folders, the first one loaded, the others merged into it."""
+    return json.dumps({"shards": [s.name for s in shards]}, ensure_ascii=False) + "\n"
+
+
+@dataclass
+class IndexJob:
+    """Indexing of one build: planned at once, run in a thread, finished with :meth:`finish`."""
+
+    output: Path
+    shards: list[Shard]
+    ledger: outputs.OutputLedger
+    stale: list[Shard] = field(default_factory=list)
+    error: BaseException | None = None
+    thread: threading.Thread | None = None
+    seconds: float = 0.0  # spent by Pagefind (in the thread)
+
+    @classmethod
+    def plan(cls, output: Path, records: Iterable[SearchRecord], ledger: outputs.OutputLedger) -> IndexJob:
+        output = Path(output).resolve()
+        shards = shard_records(records)
+        job = cls(output, shards, ledger)
+        if not ledger.incremental:
+            shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
+        job.stale = [s for s in shards if not ledger.fresh_tree(s.reldir, s.key)]
+        return job
+
+    def run(self) -> None:
+        started = time.perf_counter()
         try:
-            run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise SearchIndexError(f"Không chạy được Pagefind: {error}") from error
-    if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        shutil.rmtree(bundle, ignore_errors=True)
-        detail = (run.stderr or run.stdout).strip()
-        raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (mã {run.returncode}): {detail}")
-    drop_default_ui(bundle)
-    logger.info("Đã lập chỉ mục tìm kiếm cho %d trang.", count)
-    return count
+            write_shards(self.output, self.stale)
+        except BaseException as error:  # noqa: BLE001 — handed to finish() in the main thread
+            self.error = error
+        self.seconds = time.perf_counter() - started
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self.run, name="search-index", daemon=True)
+        self.thread.start()
+
+    def finish(self) -> int:
+        """Wait for the shards, record them and write the manifest; the number of records."""
+        started = time.perf_counter()
+        if self.thread is None:
+            self.run()
+        else:
+            self.thread.join(TIMEOUT)
+            if self.thread.is_alive():
+                self.error = SearchIndexError(f"Pagefind chạy quá {TIMEOUT} giây.")
+        waited = time.perf_counter() - started
+        if self.error is not None:
+            for shard in self.stale:
+                shutil.rmtree(self.output / shard.reldir, ignore_errors=True)
+            if isinstance(self.error, SearchIndexError):
+                raise self.error
+            raise SearchIndexError(f"Không lập được chỉ mục tìm kiếm: {self.error}") from self.error
+        count = sum(len(s.payloads) for s in self.shards)
+        if not self.shards:
+            logger.warning("Không có trang nào để lập chỉ mục tìm kiếm.")
+            return 0
+        for shard in self.stale:
+            self.ledger.wrote_tree(shard.reldir, shard.key)
+        text = manifest_text(self.shards)
+        relpath = f"{BUNDLE_DIR}/{MANIFEST}"
+        if not self.ledger.fresh(relpath, text):
+            (self.output / relpath).write_text(text, encoding="utf-8")
+            self.ledger.wrote(relpath, text)
+        logger.info("Chỉ mục tìm kiếm: %d trang trong %d phần, lập lại %d phần (Pagefind %.1f s, chờ %.1f s).",
+                    count, len(self.shards), len(self.stale), self.seconds, waited)
+        return count
 
 
-def index_after_build(pelican: object) -> None:
-    """``finalized`` handler: index what Pelican has just written (when PLUGINS lists us)."""
+def index_records(output: Path, records: Iterable[SearchRecord]) -> int:
+    """Write the search bundles of ``records`` into ``output/pagefind/`` now (no thread)."""
+    return IndexJob.plan(output, records, outputs.active()).finish()
+
+
+_JOBS: dict[Path, IndexJob] = {}
+
+
+def start_indexing(generators: list) -> None:
+    """``all_generators_finalized``: collect the records and start indexing them."""
+    if not generators:
+        return
+    settings, context = generators[0].settings, generators[0].context
+    if not plugin_enabled(settings, PLUGIN_NAME):
+        return
+    output = Path(settings["OUTPUT_PATH"]).resolve()
+    started = time.perf_counter()
+    records = list(site_records(context.get("articles", ()), context.get("pages", ()),
+                                (context.get("tracked_items") or {}).values()))
+    job = IndexJob.plan(output, records, outputs.active())
+    logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
+    if BACKGROUND:
+        job.start()
+    _JOBS[output] = job
+
+
+def finish_indexing(pelican: object) -> None:
+    """``finalized``: wait for the index; SearchIndexError fails the build."""
     if plugin_enabled(pelican.settings, PLUGIN_NAME):
-        index_site(Path(pelican.output_path))
+        job = _JOBS.pop(Path(pelican.output_path).resolve(), None)
+        if job is None:
+            raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
+        job.finish()
 
 
 def register() -> None:
     from pelican import signals
 
-    signals.finalized.connect(index_after_build)
+    signals.all_generators_finalized.connect(start_indexing)
+    signals.finalized.connect(finish_indexing)

@@ -1,4 +1,5 @@
-// Search page (/tim-kiem/): runs Pagefind's index (pagefind/pagefind.js, loaded only here).
+// Search page (/tim-kiem/): runs Pagefind's index, loaded only here: pagefind/shards.json
+// lists one bundle per shard (pagefind/<shard>/), the first is opened and the others merged.
 // Vietnamese with or without diacritics works both ways, "đ" included: the index holds the
 // folded form of each page's "đ" words (plugins/search_index), and a query with "đ" is also
 // run folded. Exact matches come first, then tone-insensitive ones, then folded ones.
@@ -16,40 +17,28 @@ function plain(text) {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 }
 
-let queue = Promise.resolve();
-
-/** Runs ``task`` after the previous one: searches switch a Pagefind option in between. */
-function serial(task) {
-  const run = queue.then(task, task);
-  queue = run.catch(() => {});
-  return run;
-}
-
 /**
  * Results in three tiers: the query's words with exactly its diacritics; then any tone marks
  * (Pagefind's own folding); then, when the query has "đ", its folded form ("dao").
+ * ``exact`` and ``loose`` are the same shards opened with and without exactDiacritics:
+ * Pagefind applies options() to the first shard only, so each instance gets its option
+ * when it opens every shard.
  */
-function find(pagefind, query, filters) {
-  return serial(async () => {
-    if (!query) return (await pagefind.search(null, { filters, sort: { date: "desc" } })).results;
-    const tiers = [];
-    await pagefind.options({ exactDiacritics: true });
-    tiers.push(await pagefind.search(query, { filters }));
-    await pagefind.options({ exactDiacritics: false });
-    tiers.push(await pagefind.search(query, { filters }));
-    if (fold(query) !== plain(query)) tiers.push(await pagefind.search(fold(query), { filters }));
-    const seen = new Set();
-    const results = [];
-    for (const tier of tiers) {
-      for (const result of tier.results) {
-        if (!seen.has(result.id)) {
-          seen.add(result.id);
-          results.push(result);
-        }
+async function find({ exact, loose }, query, filters) {
+  if (!query) return (await loose.search(null, { filters, sort: { date: "desc" } })).results;
+  const tiers = [await exact.search(query, { filters }), await loose.search(query, { filters })];
+  if (fold(query) !== plain(query)) tiers.push(await loose.search(fold(query), { filters }));
+  const seen = new Set();
+  const results = [];
+  for (const tier of tiers) {
+    for (const result of tier.results) {
+      if (!seen.has(result.id)) {
+        seen.add(result.id);
+        results.push(result);
       }
     }
-    return results;
-  });
+  }
+  return results;
 }
 
 /** The excerpt as text nodes, with the query's words marked however they are accented. */
@@ -90,6 +79,26 @@ function fillSelect(select, counts, collator) {
   for (const value of values) select.append(new Option(value, value));
 }
 
+/**
+ * The site's index: shards.json lists the shard bundles under pagefind/, newest first; the
+ * first is loaded, the others merged into it. Two instances: exact and loose diacritics.
+ */
+async function open(bundle, site) {
+  const response = await fetch(new URL("shards.json", bundle));
+  if (!response.ok) throw new Error(`shards.json: ${response.status}`);
+  const [first, ...others] = (await response.json()).shards.map((name) => new URL(`${name}/`, bundle));
+  const module = await import(new URL("pagefind.js", first).href);
+  const options = { baseUrl: site.pathname, excerptLength: 24 };
+  async function instance(exactDiacritics) {
+    const pagefind = module.createInstance({ ...options, basePath: first.pathname });
+    await pagefind.options({ exactDiacritics });
+    for (const shard of others) await pagefind.mergeIndex(shard.pathname, { ...options, exactDiacritics });
+    return pagefind;
+  }
+  const [exact, loose] = await Promise.all([instance(true), instance(false)]);
+  return { exact, loose };
+}
+
 async function start(form) {
   const status = document.getElementById("trang-thai");
   const list = document.getElementById("ket-qua");
@@ -98,14 +107,8 @@ async function start(form) {
   const selects = [...form.querySelectorAll("select[data-filter]")];
   let pagefind;
   try {
-    const bundle = new URL(form.dataset.bundle, document.baseURI);
-    const module = await import(new URL("pagefind.js", bundle).href);
-    pagefind = module.createInstance({
-      basePath: bundle.pathname,
-      baseUrl: new URL(form.dataset.site, document.baseURI).pathname,
-      excerptLength: 24,
-    });
-    const all = await pagefind.filters();
+    pagefind = await open(new URL(form.dataset.bundle, document.baseURI), new URL(form.dataset.site, document.baseURI));
+    const all = await pagefind.loose.filters();
     const collator = new Intl.Collator("vi");
     for (const select of selects) fillSelect(select, all[select.dataset.filter], collator);
     form.querySelector(".search-filters").hidden = false;

@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +108,22 @@ class OutputLedger:
         for path in root.rglob("*"):
             if path.is_file():
                 self.written[path.relative_to(self.staging).as_posix()] = self.trees[reldir]
+
+
+def write_output(output_path: Path, relpath: str, make: Callable[[], str | bytes], key: str) -> bool:
+    """Write ``make()`` to ``output_path/relpath`` unless the last build's file is still valid.
+
+    Returns whether the file was written. Text is written as UTF-8 without newline changes.
+    """
+    ledger = active()
+    if ledger.fresh(relpath, key):
+        return False
+    data = make()
+    target = Path(output_path) / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    ledger.wrote(relpath, key)
+    return True
 
 
 class FullBuild(OutputLedger):

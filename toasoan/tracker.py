@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -74,8 +75,21 @@ def parse_today(value: object) -> dt.date:
     return parsed
 
 
+def vietnam_now() -> dt.datetime:
+    """Now in Vietnam, or the moment ``SOURCE_DATE_EPOCH`` names (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), vi.VIETNAM)
+    return dt.datetime.now(vi.VIETNAM)
+
+
 def vietnam_today() -> dt.date:
-    return dt.datetime.now(vi.VIETNAM).date()
+    return vietnam_now().date()
+
+
+def last_change(items: Iterable[TrackedItem]) -> dt.datetime | None:
+    """When the tracked data last changed: the newest meeting that decided or updated an item."""
+    return max((entry.date for item in items for entry in item.history), default=None)
 
 
 def effective_progress(status: str, progress: int | None, previous: int = 0) -> int:

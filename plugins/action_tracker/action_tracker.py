@@ -20,6 +20,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from toasoan import outputs
 from toasoan import text as vi
 from toasoan import tracker as tr
 from toasoan.settings import plugin_enabled, site_rules
@@ -77,8 +78,10 @@ class TrackerGenerator(Generator):
         by_source = {a.content_file.source: a for a in articles}
         self.items = tr.track([a.content_file for a in articles], path=self.tracker_path,
                               report_url=lambda report: by_source[report.source].url)
-        self.generated = dt.datetime.now(vi.VIETNAM).replace(microsecond=0)
-        self.today = options["today"] or self.generated.date()
+        # "Cập nhật lúc": when the tracked data last changed (the newest meeting), so that a
+        # rebuild of unchanged content writes the same pages (incremental, reproducible).
+        self.today = options["today"] or tr.vietnam_today()
+        self.generated = tr.last_change(self.items) or dt.datetime.combine(self.today, dt.time(), vi.VIETNAM)
         rules, _ = site_rules(self.settings)
         self.summary = tr.summarise(self.items, self.today, options["due_soon_days"],
                                     rules.unit_names, self.tracker_path, options["unit_path"])
@@ -118,23 +121,20 @@ class TrackerGenerator(Generator):
         self.write_exports()
 
     def write_exports(self) -> None:
+        """The four exports; an incremental build keeps them while the tracked items are the same."""
         site_url = self.settings.get("SITEURL") or ""
         title = str(self.options["title"])
-        files = {
-            "json": tr.to_json(self.items, self.generated, site_url),
-            "csv": tr.to_csv(tr.csv_row(t, self.today, site_url) for t in self.items),
-            "ics": to_ics(self.items, self.generated, title, site_url),
-            "atom": to_atom(self.items, title, absolute(site_url, f"{self.tracker_path}/"),
-                            absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url),
+        data = tr.to_json(self.items, self.generated, site_url)  # all the exports show: the key
+        makers = {
+            "json": lambda: data,
+            "csv": lambda: tr.to_csv(tr.csv_row(t, self.today, site_url) for t in self.items),
+            "ics": lambda: to_ics(self.items, self.generated, title, site_url),
+            "atom": lambda: to_atom(self.items, title, absolute(site_url, f"{self.tracker_path}/"),
+                                    absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url),
         }
-        for key, data in files.items():
-            target = Path(self.output_path) / EXPORTS[key].url(self.tracker_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                target.write_bytes(data)
-            else:
-                target.write_text(data, encoding="utf-8", newline="")
-            logger.info("Writing %s", target)
+        key = outputs.digest(data, self.today, title)
+        for name, make in makers.items():
+            outputs.write_output(Path(self.output_path), EXPORTS[name].url(self.tracker_path), make, key)
 
 
 def get_generators(pelican) -> type[Generator] | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from toasoan import outputs
 from toasoan.settings import plugin_enabled
 from toasoan.urls import absolute, site_url
 
@@ -96,10 +97,9 @@ def write_feed(generator, writer=None) -> None:
     articles = sorted(generator.articles, key=lambda a: a.date, reverse=True)
     limit = settings.get("FEED_MAX_ITEMS")
     document = feed(articles[:limit], settings, str(save_as))
-    target = Path(generator.output_path) / str(save_as)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    logger.info("Writing %s", target)
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    outputs.write_output(Path(generator.output_path), str(save_as), lambda: text, outputs.digest(text))
+    logger.info("Writing %s", save_as)
 
 
 def announce(pelican) -> None:

@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 
 from pelican import signals
 
+from toasoan import outputs
 from toasoan.settings import plugin_enabled
 from toasoan.text import VIETNAM
 from toasoan.urls import absolute, site_url
@@ -189,11 +190,12 @@ def write(pelican) -> None:
     opts = options(settings)
     output = Path(settings["OUTPUT_PATH"])
     save_as = str(opts["save_as"])
-    (output / save_as).write_bytes(sitemap.xml(base))
+    xml = sitemap.xml(base)
+    outputs.write_output(output, save_as, lambda: xml, outputs.digest(xml))
     logger.info("Writing %s (%d trang)", output / save_as, len(sitemap.entries))
     if opts["robots_txt"]:
         text = robots_txt(base, absolute(base, save_as), draft_prefixes(settings))
-        (output / "robots.txt").write_text(text, encoding="utf-8")
+        outputs.write_output(output, "robots.txt", lambda: text, outputs.digest(text))
 
 
 def register() -> None:

@@ -1,0 +1,202 @@
+"""Fingerprints of what a template is given, so an unchanged page need not be rendered again.
+
+A page's key is a hash of the template (by name: the templates' sources are in the build
+key) and of the values of the context names the template and the templates it extends,
+includes or imports refer to (found with :mod:`jinja2.meta`). Values are fingerprinted by
+kind:
+
+* the page's own article or page (``article``, ``page``): everything about it — its HTML
+  body, metadata, and the cards of the articles it refers to (neighbours, related
+  articles) and the URLs of the files its body links to;
+* any other article or page, wherever it appears (lists, categories, neighbours): its
+  *card* — what a listing shows (title, URL, dates, category, tags, authors, summary,
+  image, kind, status), not its body;
+* lists, dicts, dataclasses and other objects: their parts, each object once per build;
+* anything that cannot be fingerprinted reliably gets a random value, so its page is
+  always rendered (wrong by being slow, never by being stale).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import re
+import types
+import uuid
+from collections.abc import Iterable, Mapping
+
+from jinja2 import Environment, meta
+from markupsafe import Markup
+from pelican.contents import Content, Static
+from pelican.paginator import Page as PaginatedPage
+from pelican.paginator import Paginator
+from pelican.urlwrappers import URLWrapper
+
+# What a listing can show of an article or page it does not belong to.
+CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags", "authors", "author",
+               "summary", "image", "image_alt", "image_caption", "image_width", "image_height", "kind",
+               "status", "slug", "lang", "order", "content_file", "download", "in_default_lang")
+# Attributes of a page that are not what it shows (or are shown through other attributes).
+_NOT_SHOWN = frozenset(("settings", "_context", "metadata", "_content", "_summary", "content_file"))
+# Fields of a content-model object a card leaves out: the body is only on its own page.
+_CARD_SKIPS = frozenset(("body", "body_line"))
+_LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _join(tag: str, parts: Iterable[str]) -> str:
+    h = hashlib.blake2b(tag.encode(), digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+class Fingerprinter:
+    """Fingerprints for one build; each object is fingerprinted once (memoised by identity)."""
+
+    def __init__(self, context: Mapping | None = None, settings: Mapping | None = None) -> None:
+        self.context = context or {}
+        self._skip = {id(context), id(settings)}
+        self._memo: dict[tuple[int, str], tuple[object, str]] = {}
+        self._busy: set[int] = set()
+
+    # ---------------------------------------------------------------- pages
+    def page(self, content: Content) -> str:
+        """Everything a page shows about its own article or page."""
+        return self._memo_of(content, "page", self._page)
+
+    def _page(self, content: Content) -> str:
+        parts = [self.card(content), _hash(content._content or "")]
+        parts += [f"{name}={self.of(value)}" for name, value in sorted(vars(content).items())
+                  if name not in _NOT_SHOWN]
+        parts += self._link_targets(content._content or "")
+        return _join("page", parts)
+
+    def _link_targets(self, html: str) -> list[str]:
+        """URLs of the files a body links to: they change the body Pelican writes."""
+        if "{" not in html:
+            return []
+        found = []
+        for kind, path in sorted(set(_LINK.findall(html))):
+            table = self.context.get("generated_content" if kind == "filename" else "static_content", {})
+            target = table.get(path)
+            found.append(f"{kind}:{path}:{getattr(target, 'url', None)}")
+        return found
+
+    def card(self, content: Content) -> str:
+        """What a listing shows of an article or page."""
+        return self._memo_of(content, "card", self._card)
+
+    def _card(self, content: Content) -> str:
+        values = []
+        for name in CARD_FIELDS:
+            value = getattr(content, name, None)
+            values.append(self._model(value, _CARD_SKIPS) if name == "content_file" else self.of(value))
+        return _join(type(content).__name__, values)
+
+    # ---------------------------------------------------------------- values
+    def of(self, value: object) -> str:
+        """The fingerprint of any template value."""
+        if value is None or isinstance(value, (bool, int, float)):
+            return repr(value)
+        if isinstance(value, str):  # includes Markup
+            return ("m" if isinstance(value, Markup) else "s") + (value if len(value) < 64 else _hash(value))
+        if isinstance(value, (dt.datetime, dt.date, dt.time)):
+            return f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}"
+        if isinstance(value, enum.Enum):
+            return repr(value)
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type,
+                              types.ModuleType)):
+            return f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
+        if id(value) in self._skip:
+            return "settings-or-context"  # in the build key
+        if isinstance(value, Content) and not isinstance(value, Static):
+            return self.card(value)
+        return self._memo_of(value, "of", self._compound)
+
+    def _compound(self, value: object) -> str:
+        if isinstance(value, URLWrapper):
+            return _join("urlwrapper", [type(value).__name__, value.name, value.slug, value.url, value.save_as])
+        if isinstance(value, PaginatedPage):
+            paginator = value.paginator
+            return _join("paginated", [str(value.number), str(paginator.num_pages), str(paginator.per_page),
+                                       value.url, value.save_as, *map(self.of, value.object_list)])
+        if isinstance(value, Paginator):
+            return _join("paginator", [str(value.num_pages), str(value.count), str(value.per_page)])
+        if isinstance(value, Static):
+            return _join("static", [value.url, value.save_as, value.source_path])
+        if isinstance(value, Mapping):
+            items = sorted((self.of(k), self.of(v)) for k, v in value.items())
+            return _join("dict", (f"{k}={v}" for k, v in items))
+        if isinstance(value, (list, tuple)):
+            return _join(type(value).__name__, map(self.of, value))
+        if isinstance(value, (set, frozenset)):
+            return _join("set", sorted(map(self.of, value)))
+        if dataclasses.is_dataclass(value):
+            return self._model(value, frozenset())
+        if hasattr(value, "__dict__"):
+            return _join(type(value).__qualname__, (f"{k}={self.of(v)}" for k, v in sorted(vars(value).items())
+                                                    if k not in _NOT_SHOWN))
+        text = repr(value)
+        return uuid.uuid4().hex if " at 0x" in text else _join(type(value).__qualname__, [text])
+
+    def _model(self, value: object, skips: frozenset[str]) -> str:
+        """A dataclass (content model, tracker) by the fields it shows (``repr=True``)."""
+        if not dataclasses.is_dataclass(value):
+            return self.of(value)
+        return self._memo_of(value, f"model{len(skips)}", lambda v: _join(type(v).__qualname__, (
+            f"{f.name}={self.of(getattr(v, f.name))}" for f in dataclasses.fields(v)
+            if f.repr and f.name not in skips)))
+
+    def _memo_of(self, value: object, kind: str, compute) -> str:
+        key = (id(value), kind)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit[1]
+        if id(value) in self._busy:  # a cycle: the object is being fingerprinted further up
+            return f"cycle:{type(value).__qualname__}"
+        self._busy.add(id(value))
+        try:
+            result = compute(value)
+        finally:
+            self._busy.discard(id(value))
+        self._memo[key] = (value, result)  # keep the object alive: ids must not be reused
+        return result
+
+
+class TemplateNames:
+    """The context names a template uses, through ``extends``, ``include`` and ``import``."""
+
+    def __init__(self, environment: Environment) -> None:
+        self.environment = environment
+        self._names: dict[str, frozenset[str] | None] = {}
+
+    def __call__(self, name: str) -> frozenset[str] | None:
+        """Names the template may read, or None when that cannot be known (dynamic includes)."""
+        if name not in self._names:
+            self._names[name] = self._collect(name)
+        return self._names[name]
+
+    def _collect(self, root: str) -> frozenset[str] | None:
+        names: set[str] = set()
+        seen: set[str] = set()
+        todo = [root]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            source, _, _ = self.environment.loader.get_source(self.environment, name)
+            tree = self.environment.parse(source)
+            names |= meta.find_undeclared_variables(tree)
+            for referenced in meta.find_referenced_templates(tree):
+                if referenced is None:
+                    return None
+                todo.append(referenced)
+        return frozenset(names)

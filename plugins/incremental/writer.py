@@ -1,0 +1,133 @@
+"""A Pelican writer that renders a page only when what it shows has changed.
+
+Before rendering, the writer asks the active :class:`toasoan.outputs.OutputLedger` whether
+the previous build wrote the same file from the same key (see :mod:`.fingerprint`). If so
+the page is kept: nothing is rendered or written, and ``content_written`` is still sent so
+that plugins collecting pages (the sitemap) see it. Feeds are keyed by the full
+fingerprint of the entries they carry.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican import signals
+from pelican.utils import get_relative_path, path_to_url
+from pelican.writers import Writer
+
+from toasoan import outputs
+
+from .fingerprint import Fingerprinter, TemplateNames
+
+# Context names that hold the page's own content: fingerprinted in full, not as a card.
+OWN_CONTENT = ("article", "page")
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, asking the output ledger before each page and feed."""
+
+    def __init__(self, output_path, settings=None) -> None:
+        super().__init__(output_path, settings=settings)
+        self.ledger = outputs.active()
+        self._kept: set[str] = set()
+        self._fingerprints: Fingerprinter | None = None
+        self._names: TemplateNames | None = None  # the generators' environments share the theme
+
+    def _fingerprinter(self, context) -> Fingerprinter:
+        """One for the whole build: generators pass the shared context or copies of it."""
+        if self._fingerprints is None:
+            self._fingerprints = Fingerprinter(context, self.settings)
+        return self._fingerprints
+
+    def page_key(self, template, localcontext: dict, context: dict) -> str:
+        """What the page shows: its template and the values of the names it uses."""
+        if self._names is None:
+            self._names = TemplateNames(template.environment)
+        fingerprints = self._fingerprinter(context)
+        used = self._names(template.name)
+        names = sorted(localcontext if used is None else used & localcontext.keys())
+        parts = [template.name]
+        for name in names:
+            value = localcontext[name]
+            if self.settings.get(name, _MISSING) is value:
+                continue  # a setting: in the build key
+            if name in OWN_CONTENT:
+                parts.append(f"{name}={fingerprints.page(value)}")
+            else:
+                parts.append(f"{name}={fingerprints.of(value)}")
+        return outputs.digest(*parts)
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        if not name:
+            return None
+        pass_on = (name, template, context, relative_urls, paginated, template_name, override_output, url)
+        to_paginate = paginated if paginated is not None else {
+            k: v for k, v in kwargs.items() if k in ("articles", "dates")}
+        if to_paginate and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            # Each page of the list is keyed on its own, when Pelican renders it.
+            return super().write_file(name, _Keyed(self, template, context), *pass_on[2:], **kwargs)
+        localcontext = _local_context(context, name, kwargs, relative_urls)
+        key = self.page_key(template, localcontext, context)
+        if self.ledger.fresh(name, key):
+            signals.content_written.send(os.path.join(self.output_path, name), context=localcontext)
+            return None
+        self.ledger.wrote(name, key)
+        return super().write_file(*pass_on, **kwargs)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
+                   override_output=False, feed_title=None):
+        if path:
+            fingerprints = self._fingerprinter(context)
+            shown = elements[: self.settings["FEED_MAX_ITEMS"]]
+            key = outputs.digest("feed", feed_type, url, feed_title, *(fingerprints.page(e) for e in shown))
+            if self.ledger.fresh(path, key):
+                return None
+            self.ledger.wrote(path, key)
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def keep(self, relpath: str) -> None:
+        self._kept.add(os.path.normpath(os.path.join(self.output_path, relpath)))
+
+    def _open_w(self, filename, encoding, override=False):
+        if os.path.normpath(filename) in self._kept:
+            return open(os.devnull, "w", encoding=encoding)
+        return super()._open_w(filename, encoding, override)
+
+
+class _Keyed:
+    """Stands in for a template: renders only when the ledger cannot keep the page."""
+
+    def __init__(self, writer: IncrementalWriter, template, context: dict) -> None:
+        self.writer = writer
+        self.template = template
+        self.context = context
+
+    def __getattr__(self, name: str):
+        return getattr(self.template, name)
+
+    def render(self, localcontext: dict) -> str:
+        relpath = localcontext["output_file"]
+        ledger = self.writer.ledger
+        key = self.writer.page_key(self.template, localcontext, self.context)
+        if ledger.fresh(relpath, key):
+            self.writer.keep(relpath)
+            return ""
+        ledger.wrote(relpath, key)
+        return self.template.render(localcontext)
+
+
+def _local_context(context: dict, name: str, kwargs: dict, relative_urls: bool) -> dict:
+    """The context Pelican's writer renders ``name`` with (as ``Writer.write_file`` builds it)."""
+    localcontext = context.copy()
+    localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+    if relative_urls:
+        relative_url = path_to_url(get_relative_path(name))
+        localcontext["SITEURL"] = relative_url
+        localcontext["localsiteurl"] = relative_url
+    localcontext["output_file"] = name
+    localcontext.update(kwargs)
+    return localcontext
+
+
+_MISSING = object()

@@ -18,6 +18,7 @@ when Pagefind fails, :class:`SearchIndexError` fails the build and the old site 
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import logging
@@ -34,6 +35,7 @@ from toasoan import outputs
 from toasoan.settings import plugin_enabled
 
 from .records import LANGUAGE, SearchRecord, site_records
+from .reproducible import BundleFormatError, canonicalise
 from .service import PagefindService, ServiceError
 
 logger = logging.getLogger(__name__)
@@ -117,15 +119,23 @@ def shard_records(records: Iterable[SearchRecord]) -> list[Shard]:
     return [Shard(name, [r.payload() for r in sorted(groups[name], key=lambda r: r.url)]) for name in names]
 
 
-def drop_default_ui(bundle: Path) -> None:
-    """Remove Pagefind's ready-made search interfaces: the site has its own (search.js)."""
-    for name in ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight"):
-        for path in bundle.glob(f"{name}.*"):
-            path.unlink()
+DEFAULT_UI = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
+
+
+def bundle_files(files: list[dict]) -> dict[str, bytes]:
+    """A bundle from Pagefind's ``GetFiles`` answer: reproducible, without Pagefind's own
+    ready-made search interfaces (the site has its own, search.js)."""
+    decoded = {f["path"].lstrip("/"): base64.b64decode(f["content"]) for f in files}
+    kept = {path: data for path, data in decoded.items() if not path.startswith(DEFAULT_UI)}
+    return canonicalise(kept, LANGUAGE)
 
 
 def write_shards(output: Path, shards: list[Shard]) -> None:
-    """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``."""
+    """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``.
+
+    The files come back in memory (``GetFiles``) and are written here, so each one is
+    complete before the build goes on (Pagefind's ``WriteFiles`` may answer first).
+    """
     if not shards:
         return
     try:
@@ -135,12 +145,16 @@ def write_shards(output: Path, shards: list[Shard]) -> None:
                 shutil.rmtree(target, ignore_errors=True)
                 index = service.new_index({"force_language": LANGUAGE})
                 service.batch([{"type": "AddRecord", "index_id": index, **p} for p in shard.payloads])
-                service.batch([{"type": "WriteFiles", "index_id": index, "output_path": str(target)},
-                               {"type": "DeleteIndex", "index_id": index}])
-                if not (target / "pagefind.js").is_file():
-                    raise ServiceError(f"không thấy {shard.reldir}/pagefind.js sau khi ghi")
-                drop_default_ui(target)
-    except ServiceError as error:
+                answer, _ = service.batch([{"type": "GetFiles", "index_id": index},
+                                           {"type": "DeleteIndex", "index_id": index}])
+                files = bundle_files(answer.get("files") or [])
+                if "pagefind.js" not in files:
+                    raise ServiceError(f"không thấy {shard.reldir}/pagefind.js trong bó chỉ mục")
+                for relpath, data in files.items():
+                    path = target / relpath
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+    except (ServiceError, BundleFormatError) as error:
         raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {error}") from error
 
 

@@ -7,6 +7,7 @@ calendar is built with ``icalendar`` and the feed with ``feedgenerator`` — nev
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from urllib.parse import urlsplit
 
@@ -54,11 +55,15 @@ def _description(tracked: TrackedItem) -> str:
 def to_ics(items: list[TrackedItem], generated: dt.datetime, title: str, site_url: str = "") -> bytes:
     """One VTODO per item (DUE, STATUS, PERCENT-COMPLETE) and an all-day VEVENT on its due date.
 
-    Values the VTODO and the VEVENT share (DTSTAMP, DESCRIPTION, URL) are converted to
-    icalendar property objects once and added to both: ``Component.add`` then skips its
-    type inference, which with content-line folding is most of the cost.
+    Values are handed to ``Component.add`` as icalendar property objects, and a value that
+    repeats (DTSTAMP, each item's DESCRIPTION and URL in its two components, statuses,
+    priorities, percentages) is converted once: ``add`` then skips its type inference and
+    each property object its parameter dictionary — with content-line folding, most of the
+    cost of this export. The output is the same as adding plain Python values.
     """
     domain = site_domain(site_url)
+    text = functools.cache(vText)
+    integer = functools.cache(vInt)
     stamp = vDDDTypes(generated.astimezone(dt.UTC))
     calendar = Calendar()
     calendar.add("prodid", f"-//{domain}//Toa soan - {title}//VI")
@@ -74,9 +79,9 @@ def to_ics(items: list[TrackedItem], generated: dt.datetime, title: str, site_ur
         todo.add("summary", vText(summary))
         todo.add("description", description)
         todo.add("due", tracked.due)
-        todo.add("status", vText(VTODO_STATUS[tracked.status]))
-        todo.add("percent-complete", vInt(tracked.progress))
-        todo.add("priority", vInt(ICAL_PRIORITY[tracked.priority]))
+        todo.add("status", text(VTODO_STATUS[tracked.status]))
+        todo.add("percent-complete", integer(tracked.progress))
+        todo.add("priority", integer(ICAL_PRIORITY[tracked.priority]))
         todo.add("categories", [tracked.owner, tracked.status_label])
         event = Event()
         event.add("uid", vText(f"{tracked.id}-han@{domain}"))
@@ -85,9 +90,9 @@ def to_ics(items: list[TrackedItem], generated: dt.datetime, title: str, site_ur
         event.add("description", description)
         event.add("dtstart", tracked.due)
         event.add("dtend", tracked.due + dt.timedelta(days=1))
-        event.add("transp", vText("TRANSPARENT"))
+        event.add("transp", text("TRANSPARENT"))
         if tracked.status == "cancelled":
-            event.add("status", vText("CANCELLED"))
+            event.add("status", text("CANCELLED"))
         url = vUri(absolute(site_url, tracked.url)) if site_url else None
         for component in (todo, event):
             if url:

@@ -12,11 +12,12 @@ def _done(code: int) -> None:
         raise Exit(code=code)
 
 
-@task(help={"verbose": "In chi tiết nhật ký của Pelican"})
-def build(c, verbose=False):
-    """Dựng trang (pelicanconf.py) vào output/; lỗi thì giữ nguyên output/ cũ."""
+@task(help={"verbose": "In chi tiết nhật ký của Pelican",
+            "full": "Dựng lại toàn bộ, không dùng lại trang nào của lần dựng trước"})
+def build(c, verbose=False, full=False):
+    """Dựng trang (pelicanconf.py) vào output/, chỉ vẽ lại trang có thay đổi; lỗi thì giữ nguyên output/ cũ."""
     commands.setup_logging(verbose)
-    _done(commands.build())
+    _done(commands.build(full=full))
 
 
 @task(help={"format": "text hoặc json"})

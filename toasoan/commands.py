@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import findings as f
-from .build import build_site, load_settings
+from .build import Manifest, build_site, load_settings
 from .content import read_content
 from .scaffold import ScaffoldError, new_content
 from .settings import site_rules
@@ -38,11 +38,12 @@ def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
     return 1 if f.has_errors(findings) else 0
 
 
-def build(settings_file: str = DEV_SETTINGS, **overrides: object) -> int:
-    """Build the site atomically; print findings in Vietnamese when it fails."""
-    result = build_site(settings_file, **overrides)
+def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: object) -> int:
+    """Build the site (incrementally unless ``full``); print findings in Vietnamese on failure."""
+    result = build_site(settings_file, incremental=not full, **overrides)
     if result.ok:
-        print(f"Đã dựng trang vào {result.output}/.")
+        kept = f", giữ nguyên {result.kept} tệp của lần dựng trước" if result.kept else ""
+        print(f"Đã dựng trang vào {result.output}/: ghi {result.rendered} tệp{kept}.")
         return 0
     if result.findings:
         print(f.format_text(result.findings), file=sys.stderr)
@@ -66,9 +67,11 @@ def new(kind: str, title: str, settings_file: str = DEV_SETTINGS, author: str = 
 
 
 def clean(settings_file: str = DEV_SETTINGS) -> int:
-    output = Path(load_settings(settings_file)["OUTPUT_PATH"])
+    settings = load_settings(settings_file)
+    output = Path(settings["OUTPUT_PATH"])
     for leftover in [output, *output.parent.glob(".output-*")]:
         shutil.rmtree(leftover, ignore_errors=True)
+    Manifest.for_output(settings, output.resolve()).remove()
     return 0
 
 
@@ -88,7 +91,7 @@ def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", pus
     if check(settings_file) != 0:
         print("Nội dung còn lỗi; không xuất bản.", file=sys.stderr)
         return 1
-    if build(settings_file) != 0:
+    if build(settings_file, full=True) != 0:  # what is published never depends on an earlier build
         return 1
     if push:
         _git("fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")

@@ -10,6 +10,7 @@ fingerprint of the entries they carry.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url
@@ -21,6 +22,10 @@ from .fingerprint import Fingerprinter, TemplateNames
 
 # Context names that hold the page's own content: fingerprinted in full, not as a card.
 OWN_CONTENT = ("article", "page")
+# Names the writer sets for each page (with relative URLs, SITEURL too).
+PAGE_NAMES = frozenset(("output_file", "localsiteurl", "SITEURL"))
+# What Pelican's paginator adds for each paginated list ("articles_page"…).
+PAGINATION_PARTS = ("paginator", "page", "previous_page", "next_page")
 
 
 class IncrementalWriter(Writer):
@@ -32,6 +37,7 @@ class IncrementalWriter(Writer):
         self._kept: set[str] = set()
         self._fingerprints: Fingerprinter | None = None
         self._names: TemplateNames | None = None  # the generators' environments share the theme
+        self._shared: dict[tuple[str, int], tuple[dict, str]] = {}
 
     def _fingerprinter(self, context) -> Fingerprinter:
         """One for the whole build: generators pass the shared context or copies of it."""
@@ -39,22 +45,33 @@ class IncrementalWriter(Writer):
             self._fingerprints = Fingerprinter(context, self.settings)
         return self._fingerprints
 
-    def page_key(self, template, localcontext: dict, context: dict) -> str:
-        """What the page shows: its template and the values of the names it uses."""
+    def page_key(self, template, localcontext: dict, context: dict, own: Collection[str]) -> str:
+        """What the page shows: its template and the values of the names it uses.
+
+        ``own`` names the values given for this page alone; the others come from the
+        generator's ``context`` and are fingerprinted once per template and context.
+        """
         if self._names is None:
             self._names = TemplateNames(template.environment)
-        fingerprints = self._fingerprinter(context)
         used = self._names(template.name)
-        names = sorted(localcontext if used is None else used & localcontext.keys())
-        parts = [template.name]
+        names = localcontext.keys() if used is None else used & localcontext.keys()
+        own_names = sorted(n for n in names if n in own or n in PAGE_NAMES)
+        shared_key = (template.name, id(context))
+        if shared_key not in self._shared:  # the context is kept alive: its id stays unique
+            shared = sorted(n for n in names if n not in own and n not in PAGE_NAMES)
+            self._shared[shared_key] = (context, self._values(shared, localcontext, context))
+        return outputs.digest(template.name, self._shared[shared_key][1],
+                              self._values(own_names, localcontext, context))
+
+    def _values(self, names: list[str], localcontext: dict, context: dict) -> str:
+        fingerprints = self._fingerprinter(context)
+        parts = []
         for name in names:
             value = localcontext[name]
             if self.settings.get(name, _MISSING) is value:
                 continue  # a setting: in the build key
-            if name in OWN_CONTENT:
-                parts.append(f"{name}={fingerprints.page(value)}")
-            else:
-                parts.append(f"{name}={fingerprints.of(value)}")
+            fingerprint = fingerprints.page(value) if name in OWN_CONTENT else fingerprints.of(value)
+            parts.append(f"{name}={fingerprint}")
         return outputs.digest(*parts)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -66,9 +83,10 @@ class IncrementalWriter(Writer):
             k: v for k, v in kwargs.items() if k in ("articles", "dates")}
         if to_paginate and template_name in self.settings["PAGINATED_TEMPLATES"]:
             # Each page of the list is keyed on its own, when Pelican renders it.
-            return super().write_file(name, _Keyed(self, template, context), *pass_on[2:], **kwargs)
+            own = {*kwargs, *(f"{k}_{part}" for k in to_paginate for part in PAGINATION_PARTS)}
+            return super().write_file(name, _Keyed(self, template, context, own), *pass_on[2:], **kwargs)
         localcontext = _local_context(context, name, kwargs, relative_urls)
-        key = self.page_key(template, localcontext, context)
+        key = self.page_key(template, localcontext, context, kwargs.keys())
         if self.ledger.fresh(name, key):
             signals.content_written.send(os.path.join(self.output_path, name), context=localcontext)
             return None
@@ -98,10 +116,11 @@ class IncrementalWriter(Writer):
 class _Keyed:
     """Stands in for a template: renders only when the ledger cannot keep the page."""
 
-    def __init__(self, writer: IncrementalWriter, template, context: dict) -> None:
+    def __init__(self, writer: IncrementalWriter, template, context: dict, own: set[str]) -> None:
         self.writer = writer
         self.template = template
         self.context = context
+        self.own = own
 
     def __getattr__(self, name: str):
         return getattr(self.template, name)
@@ -109,7 +128,7 @@ class _Keyed:
     def render(self, localcontext: dict) -> str:
         relpath = localcontext["output_file"]
         ledger = self.writer.ledger
-        key = self.writer.page_key(self.template, localcontext, self.context)
+        key = self.writer.page_key(self.template, localcontext, self.context, self.own)
         if ledger.fresh(relpath, key):
             self.writer.keep(relpath)
             return ""

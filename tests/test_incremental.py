@@ -10,16 +10,20 @@ render everything.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import random
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from incremental.fingerprint import Fingerprinter
 
 from bench.corpus import generate
 from sitekit import Project, make_project
 from toasoan.build import BuildResult, build_site
+from toasoan.model import ActionItem
 
 CORPUS_SIZE = 36
 EPOCH = "1764316800"  # 2025-11-28 08:00 UTC: the tracker's "today" for both builds
@@ -192,6 +196,32 @@ def test_a_body_edit_renders_only_the_pages_that_show_it(newsroom: Project) -> N
     edited = build(newsroom)
     assert 0 < edited.rendered < first.rendered / 4, (edited.rendered, first.rendered)
     assert_same_as_clean(newsroom, "body")
+
+
+def test_a_title_edit_renders_the_pages_that_list_it_not_every_page(newsroom: Project) -> None:
+    first = build(newsroom)
+    Editor(newsroom, 5).apply("title")
+    edited = build(newsroom)
+    assert 0 < edited.rendered < first.rendered / 2, (edited.rendered, first.rendered)
+    assert_same_as_clean(newsroom, "title")
+
+
+def test_an_action_item_edit_renders_its_report_and_the_tracker(newsroom: Project) -> None:
+    first = build(newsroom)
+    step = Editor(newsroom, 6).apply("action_item")
+    edited = build(newsroom)
+    assert 0 < edited.rendered < first.rendered / 2, (edited.rendered, first.rendered)
+    assert_same_as_clean(newsroom, step)
+
+
+def test_fingerprints_see_every_field_of_nested_values() -> None:
+    """Dataclasses inside lists inside dicts (action items, tracked items) by their fields."""
+    item = ActionItem(id="CNTT-2019-01", title="Nâng cấp cổng thông tin", owner="Văn phòng",
+                      due=dt.date(2019, 12, 31))
+    same = Fingerprinter().of({"items": [item]})
+    assert Fingerprinter().of({"items": [dataclasses.replace(item)]}) == same
+    for change in ({"title": "Nâng cấp cổng"}, {"due": dt.date(2020, 1, 1)}, {"progress": 50}):
+        assert Fingerprinter().of({"items": [dataclasses.replace(item, **change)]}) != same, change
 
 
 def test_a_failed_incremental_build_keeps_the_output(newsroom: Project) -> None:

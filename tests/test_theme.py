@@ -165,7 +165,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         OUTPUT_PATH=str(root / "output"),
         THEME=str(ROOT / "theme"),
         PLUGIN_PATHS=[str(ROOT / "plugins"), str(root / "plugins")],
-        PLUGINS=["yaml_frontmatter", "content_checks", "fake_provenance"],
+        PLUGINS=["yaml_frontmatter", "content_checks", "site_menu", "fake_provenance"],
     )
     assert result.ok, (result.findings, result.error)
     return root / "output"

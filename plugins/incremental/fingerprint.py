@@ -64,7 +64,7 @@ class Fingerprinter:
         self.context = context or {}
         self._skip = {id(context), id(settings)}
         self._memo: dict[tuple[int, str], tuple[object, str]] = {}
-        self._busy: set[int] = set()
+        self._busy: set[tuple[int, str]] = set()
 
     # ---------------------------------------------------------------- pages
     def page(self, content: Content) -> str:
@@ -159,13 +159,13 @@ class Fingerprinter:
         hit = self._memo.get(key)
         if hit is not None:
             return hit[1]
-        if id(value) in self._busy:  # a cycle: the object is being fingerprinted further up
+        if key in self._busy:  # a cycle: the object is being fingerprinted further up
             return f"cycle:{type(value).__qualname__}"
-        self._busy.add(id(value))
+        self._busy.add(key)
         try:
             result = compute(value)
         finally:
-            self._busy.discard(id(value))
+            self._busy.discard(key)
         self._memo[key] = (value, result)  # keep the object alive: ids must not be reused
         return result
 

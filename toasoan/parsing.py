@@ -184,7 +184,7 @@ def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Re
             missing.append((relpath, raw, key))
         else:
             results[relpath] = found
-    for (relpath, _, key), parsed in zip(missing, _parse_all([(r, b) for r, b, _ in missing], rules, render),
+    for (relpath, _, key), parsed in zip(missing, parse_many([(r, b) for r, b, _ in missing], rules, render),
                                          strict=True):
         results[relpath] = parsed
         if cache is not None:
@@ -192,7 +192,8 @@ def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Re
     return results
 
 
-def _parse_all(files: list[tuple[str, bytes]], rules: SiteRules, render: Render | None) -> list[ParsedFile]:
+def parse_many(files: list[tuple[str, bytes]], rules: SiteRules, render: Render | None = None) -> list[ParsedFile]:
+    """:func:`parse_one` for every file, in order, on every CPU when there are enough files."""
     count = workers()
     if count < 2 or len(files) < POOL_MINIMUM or multiprocessing.parent_process() is not None:
         return [parse_one(relpath, raw, rules, render) for relpath, raw in files]

@@ -24,7 +24,7 @@ from ..checks import check_site
 from ..content import MARKDOWN_SUFFIXES
 from ..findings import Finding
 from ..model import ContentFile, SiteRules, load_units
-from ..parsing import ParseCache, ParsedFile, cache_key, code_fingerprint, model_modules, parse_one
+from ..parsing import ParseCache, ParsedFile, cache_key, code_fingerprint, model_modules, parse_many
 from ..settings import site_rules
 from .git import Git, TreeEntry
 
@@ -201,9 +201,11 @@ def _parse(git: Git, rules: SiteRules, root: TreePath, prefix: str,
             missing.append(key)
         else:
             found[key] = hit
-    for key, raw in zip(missing, git.cat_files(sha for _, sha in missing), strict=True):
-        found[key] = parse_one(key[0][len(prefix):], raw or b"", rules)
-        cache.put(cache_key(*key), found[key])
+    raws = git.cat_files(sha for _, sha in missing)
+    files = [(path[len(prefix):], raw or b"") for (path, _), raw in zip(missing, raws, strict=True)]
+    for key, parsed in zip(missing, parse_many(files, rules), strict=True):
+        found[key] = parsed
+        cache.put(cache_key(*key), parsed)
     cache.save()
     return {key: (parsed.content_file, list(parsed.findings)) for key, parsed in found.items()}
 

@@ -224,6 +224,18 @@ def test_fingerprints_see_every_field_of_nested_values() -> None:
         assert Fingerprinter().of({"items": [dataclasses.replace(item, **change)]}) != same, change
 
 
+def test_outputs_changed_by_hand_are_written_again(newsroom: Project) -> None:
+    build(newsroom)
+    pages = sorted(newsroom.output.glob("20*/*/index.html"))
+    pages[0].unlink()
+    pages[1].write_text("sửa tay", encoding="utf-8")
+    (newsroom.output / "la.html").write_text("tệp lạ", encoding="utf-8")  # not ours: left alone
+    again = build(newsroom)
+    assert again.rendered >= 2
+    (newsroom.output / "la.html").unlink()
+    assert_same_as_clean(newsroom, "outputs changed by hand")
+
+
 def test_a_failed_incremental_build_keeps_the_output(newsroom: Project) -> None:
     build(newsroom)
     before = files(newsroom.output)

@@ -9,7 +9,6 @@ that no longer exist. Either way a failed build leaves the previous output untou
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import logging
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from . import outputs
 from .findings import ContentRejected, Finding
+from .parsing import code_fingerprint
 from .tracker import vietnam_today
 
 logger = logging.getLogger("toasoan.build")
@@ -83,7 +83,7 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
         entries = merge_into(staging, output, ledger)
     else:
         swap_in(staging, output)
-        entries = {rel: entry for rel, entry in _stat_all(output, ledger.written)}
+        entries = dict(_stat_all(output, ledger.written))
     manifest.save(entries, ledger.trees)
     return BuildResult(True, output, rendered=len(entries) - len(ledger.kept), kept=len(ledger.kept))
 
@@ -97,15 +97,9 @@ def build_key(settings_file: str | Path, settings: dict, overrides: dict) -> str
     for folder in [*settings.get("PLUGIN_PATHS", ()), settings.get("THEME", "")]:
         if folder and Path(folder).is_dir():
             files += [p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    parts = [f"format {MANIFEST_FORMAT}", vietnam_today().isoformat(),
-             repr(sorted((k, repr(v)) for k, v in overrides.items() if k != "OUTPUT_PATH"))]
-    parts += [f"{p}:{outputs.digest(p.read_bytes())}" for p in sorted(files)]
-    for package in RENDERING_PACKAGES:
-        try:
-            parts.append(f"{package} {importlib.metadata.version(package)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{package} -")
-    return outputs.digest(*parts)
+    overridden = sorted((k, repr(v)) for k, v in overrides.items() if k != "OUTPUT_PATH")
+    return code_fingerprint(f"format {MANIFEST_FORMAT}", vietnam_today().isoformat(), overridden,
+                            modules=files, packages=RENDERING_PACKAGES)
 
 
 def swap_in(staging: Path, output: Path) -> None:
@@ -127,8 +121,7 @@ def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> dic
             target = output / relpath
             _make_room(target, output)
             os.replace(source, target)
-            stat = target.stat()
-            entries[relpath] = outputs.Entry(ledger.written.get(relpath), stat.st_size, stat.st_mtime_ns)
+            entries[relpath] = _entry(target, ledger.written.get(relpath))
     for relpath in ledger.previous.keys() - entries.keys():
         target = output / relpath
         target.unlink(missing_ok=True)
@@ -157,10 +150,14 @@ def _prune_empty(folder: Path, output: Path) -> None:
 def _stat_all(output: Path, keys: dict[str, str | None]):
     for root, _, names in os.walk(output):
         for name in names:
-            path = Path(root) / name
-            stat = path.stat()
-            relpath = path.relative_to(output).as_posix()
-            yield relpath, outputs.Entry(keys.get(relpath), stat.st_size, stat.st_mtime_ns)
+            relpath = (Path(root) / name).relative_to(output).as_posix()
+            yield relpath, _entry(output / relpath, keys.get(relpath))
+
+
+def _entry(path: Path, key: str | None) -> outputs.Entry:
+    """The manifest entry of an output file as it is now on disk."""
+    stat = path.stat()
+    return outputs.Entry(key, stat.st_size, stat.st_mtime_ns)
 
 
 @dataclass

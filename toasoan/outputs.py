@@ -30,10 +30,10 @@ from pathlib import Path
 
 
 def digest(*parts: object) -> str:
-    """A short stable hash of ``parts`` (their ``str``), for output keys."""
+    """A short stable hash of ``parts`` (bytes as they are, anything else by its ``str``)."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
-        h.update(str(part).encode("utf-8", "surrogatepass"))
+        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")
     return h.hexdigest()
 
@@ -110,12 +110,13 @@ class OutputLedger:
                 self.written[path.relative_to(self.staging).as_posix()] = self.trees[reldir]
 
 
-def write_output(output_path: Path, relpath: str, make: Callable[[], str | bytes], key: str) -> bool:
+def write_output(output_path: Path, relpath: str, make: Callable[[], str | bytes], key: str,
+                 ledger: OutputLedger | None = None) -> bool:
     """Write ``make()`` to ``output_path/relpath`` unless the last build's file is still valid.
 
     Returns whether the file was written. Text is written as UTF-8 without newline changes.
     """
-    ledger = active()
+    ledger = ledger or active()
     if ledger.fresh(relpath, key):
         return False
     data = make()
@@ -124,6 +125,12 @@ def write_output(output_path: Path, relpath: str, make: Callable[[], str | bytes
     target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     ledger.wrote(relpath, key)
     return True
+
+
+def write_if_changed(output_path: Path, relpath: str, data: str | bytes,
+                     ledger: OutputLedger | None = None) -> bool:
+    """:func:`write_output` for data already made: its key is the data itself."""
+    return write_output(output_path, relpath, lambda: data, digest(data), ledger)
 
 
 class FullBuild(OutputLedger):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import hashlib
 import re
 import types
 import uuid
@@ -34,6 +33,8 @@ from pelican.paginator import Page as PaginatedPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from toasoan.outputs import digest
+
 # What a listing can show of an article or page it does not belong to.
 CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags", "authors", "author",
                "summary", "image", "image_alt", "image_caption", "image_width", "image_height", "kind",
@@ -45,16 +46,9 @@ _CARD_SKIPS = frozenset(("body", "body_line"))
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
 
 
-def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
 def _join(tag: str, parts: Iterable[str]) -> str:
-    h = hashlib.blake2b(tag.encode(), digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    """One hash of a value made of ``parts``; ``tag`` says what kind of value."""
+    return digest(tag, *parts)
 
 
 class Fingerprinter:
@@ -72,7 +66,7 @@ class Fingerprinter:
         return self._memo_of(content, "page", self._page)
 
     def _page(self, content: Content) -> str:
-        parts = [self.card(content), _hash(content._content or "")]
+        parts = [self.card(content), digest(content._content or "")]
         parts += [f"{name}={self.of(value)}" for name, value in sorted(vars(content).items())
                   if name not in _NOT_SHOWN]
         parts += self._link_targets(content._content or "")
@@ -106,7 +100,7 @@ class Fingerprinter:
         if value is None or isinstance(value, (bool, int, float)):
             return repr(value)
         if isinstance(value, str):  # includes Markup
-            return ("m" if isinstance(value, Markup) else "s") + (value if len(value) < 64 else _hash(value))
+            return ("m" if isinstance(value, Markup) else "s") + (value if len(value) < 64 else digest(value))
         if isinstance(value, (dt.datetime, dt.date, dt.time)):
             return f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}"
         if isinstance(value, enum.Enum):

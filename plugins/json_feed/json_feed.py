@@ -98,7 +98,7 @@ def write_feed(generator, writer=None) -> None:
     limit = settings.get("FEED_MAX_ITEMS")
     document = feed(articles[:limit], settings, str(save_as))
     text = json.dumps(document, ensure_ascii=False, indent=1)
-    outputs.write_output(Path(generator.output_path), str(save_as), lambda: text, outputs.digest(text))
+    outputs.write_if_changed(Path(generator.output_path), str(save_as), text)
     logger.info("Writing %s", save_as)
 
 

@@ -219,11 +219,7 @@ class IndexJob:
             return 0
         for shard in self.stale:
             self.ledger.wrote_tree(shard.reldir, shard.key)
-        text = manifest_text(self.shards)
-        relpath = f"{BUNDLE_DIR}/{MANIFEST}"
-        if not self.ledger.fresh(relpath, text):
-            (self.output / relpath).write_text(text, encoding="utf-8")
-            self.ledger.wrote(relpath, text)
+        outputs.write_if_changed(self.output, f"{BUNDLE_DIR}/{MANIFEST}", manifest_text(self.shards), self.ledger)
         logger.info("Chỉ mục tìm kiếm: %d trang trong %d phần, lập lại %d phần (Pagefind %.1f s, chờ %.1f s).",
                     count, len(self.shards), len(self.stale), self.seconds, waited)
         return count

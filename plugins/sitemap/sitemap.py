@@ -191,11 +191,11 @@ def write(pelican) -> None:
     output = Path(settings["OUTPUT_PATH"])
     save_as = str(opts["save_as"])
     xml = sitemap.xml(base)
-    outputs.write_output(output, save_as, lambda: xml, outputs.digest(xml))
+    outputs.write_if_changed(output, save_as, xml)
     logger.info("Writing %s (%d trang)", output / save_as, len(sitemap.entries))
     if opts["robots_txt"]:
         text = robots_txt(base, absolute(base, save_as), draft_prefixes(settings))
-        outputs.write_output(output, "robots.txt", lambda: text, outputs.digest(text))
+        outputs.write_if_changed(output, "robots.txt", text)
 
 
 def register() -> None:

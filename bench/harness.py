@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.corpus import DEFAULT_SEED, Corpus, generate
+from toasoan.content import shared_cache
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -49,7 +50,8 @@ MEASURES = {
     "nochange": ("Dựng lại, không đổi gì", ""),
     "edit": ("Dựng lại sau khi sửa một bài", "≤ 0.10× và < 1 s"),
     "check": ("`invoke check` toàn bộ kho", ""),
-    "review": ("`invoke review` nhánh sửa một bài", "≤ 2 s"),
+    "review": ("`invoke review` nhánh sửa một bài, sau `invoke check`", "≤ 2 s"),
+    "review_cold": ("`invoke review` nhánh sửa một bài, chưa có bộ nhớ đệm", ""),
 }
 
 STOCK_SETTINGS = '''"""Stock Pelican + pelican-yaml-metadata, default theme (written by bench/harness.py)."""
@@ -208,10 +210,15 @@ class Bench:
     def check(self) -> Sample:
         return self.invoke("check", "check")  # exit 0: the generated corpus has no error
 
-    def review(self) -> Sample:
+    def review(self, cold: bool = False) -> Sample:
+        """``invoke review`` of the one-article branch: after ``invoke check`` has filled the
+        parse cache the two share, or (``cold``) with that cache removed first."""
+        name = "review_cold" if cold else "review"
+        if cold:
+            shutil.rmtree(shared_cache(self.site / ".git"), ignore_errors=True)
         # Exit 1 is expected: nobody approved the branch; a crash would print a traceback.
-        sample = self.invoke("review", "review", REVIEW_BRANCH, ok_codes=(0, 1))
-        text = (self.logs / "toasoan-review.log").read_text(encoding="utf-8")
+        sample = self.invoke(name, "review", REVIEW_BRANCH, ok_codes=(0, 1))
+        text = (self.logs / f"toasoan-{name}.log").read_text(encoding="utf-8")
         if "Traceback" in text or self.corpus.edit_target not in text:  # type: ignore[union-attr]
             raise BenchError(f"invoke review không nêu bài đã sửa; xem {self.logs / 'toasoan-review.log'}")
         return sample
@@ -265,6 +272,7 @@ def run_size(bench: Bench, runs: int, with_review: bool, progress: Callable[[str
         if with_review:
             try:
                 result.add("review", TOASOAN, bench.review())
+                result.add("review_cold", TOASOAN, bench.review(cold=True))
             except BenchError as error:  # the review is someone else's work in progress
                 result.notes.append(f"`invoke review` không đo được: {error}")
                 with_review = False

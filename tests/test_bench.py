@@ -62,6 +62,8 @@ def test_harness_runs_end_to_end_and_writes_a_results_table(tmp_path: Path) -> N
     for measure in ("cold", "nochange", "edit"):
         assert len(result.samples[measure][STOCK]) == len(result.samples[measure][TOASOAN]) == 1
     assert result.samples["check"][TOASOAN][0].wall > 0
+    assert not result.notes  # both reviews ran: after the check, and with no parse cache
+    assert [len(result.samples[m][TOASOAN]) for m in ("review", "review_cold")] == [1, 1]
     assert all(s.rss > 0 for s in result.samples["cold"][STOCK])
     text = results_file.read_text(encoding="utf-8")
     assert MEASURES["cold"][0] in text and MEASURES["edit"][0] in text

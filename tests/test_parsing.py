@@ -59,7 +59,7 @@ def test_cached_parse_is_reused_until_the_file_or_a_probed_file_changes(content:
     render = CountingRender()
 
     def parse() -> parsing.ParsedFile:
-        cache = ParseCache(tmp_path / "cache", "fp")
+        cache = ParseCache(tmp_path / "cache", "fp", content)
         result = parse_files(files_of(content), rules, render, cache)["articles/so-hoa.md"]
         cache.save()
         return result
@@ -81,14 +81,14 @@ def test_cached_parse_is_reused_until_the_file_or_a_probed_file_changes(content:
 def test_a_different_fingerprint_or_a_broken_shard_means_no_reuse(content: Path, tmp_path: Path) -> None:
     rules = rules_for(content)
     render = CountingRender()
-    cache = ParseCache(tmp_path / "cache", "one")
+    cache = ParseCache(tmp_path / "cache", "one", content)
     parse_files(files_of(content), rules, render, cache)
     cache.save()
-    parse_files(files_of(content), rules, render, ParseCache(tmp_path / "cache", "two"))
+    parse_files(files_of(content), rules, render, ParseCache(tmp_path / "cache", "two", content))
     assert render.calls == 2
     for shard in (tmp_path / "cache").rglob("*.pickle"):
         shard.write_bytes(b"not a pickle")
-    parse_files(files_of(content), rules, render, ParseCache(tmp_path / "cache", "one"))
+    parse_files(files_of(content), rules, render, ParseCache(tmp_path / "cache", "one", content))
     assert render.calls == 3
 
 
@@ -107,7 +107,7 @@ def test_identical_bytes_at_two_paths_are_two_content_files(content: Path, tmp_p
     """The cache key holds the path: a copied file is its own source (and a duplicate slug)."""
     (content / "articles" / "ban-sao.md").write_text(ARTICLE, encoding="utf-8")
     for _ in range(2):  # parsed, then read back from the cache
-        cache = ParseCache(tmp_path / "cache", "fp")
+        cache = ParseCache(tmp_path / "cache", "fp", content)
         parsed = parse_files(files_of(content), rules_for(content), None, cache)
         cache.save()
         assert {relpath: p.content_file.source for relpath, p in parsed.items()} == {

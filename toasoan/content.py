@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 from .checks import check_site
 from .findings import Finding
 from .model import ContentFile, SiteRules
-from .parsing import ParseCache, code_fingerprint, model_modules, parse_files
+from .parsing import model_cache, parse_files
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def shared_cache(git_dir: Path) -> Path:
+    """Where the parses ``invoke check`` and ``invoke review`` share are kept: in the git
+    directory, never in the work tree a writer commits."""
+    return git_dir / "toasoan" / "parse"
+
+
+def site_cache(site: Path) -> Path:
+    """The shared parse cache of a checked-out site, or ``.cache/toasoan/parse`` beside its
+    content when it is not in a git repository."""
+    try:
+        found = subprocess.run(["git", "-C", str(site), "rev-parse", "--git-common-dir"],
+                               capture_output=True, text=True, check=False)
+    except OSError:  # no git on this machine
+        found = None
+    if found is not None and found.returncode == 0 and found.stdout.strip():
+        return shared_cache(site / found.stdout.strip())
+    return site / ".cache" / "toasoan" / "parse"
 
 
 def content_files(rules: SiteRules) -> Iterator[str]:
@@ -26,13 +47,12 @@ def content_files(rules: SiteRules) -> Iterator[str]:
 def read_content(rules: SiteRules) -> tuple[list[ContentFile], list[Finding]]:
     """Parse every content file and run the cross-file checks.
 
-    Files are parsed on every CPU and remembered in ``.cache/toasoan/check/`` beside the
-    content folder (:mod:`toasoan.parsing`), so checking again after an edit parses only
-    what changed.
+    Files are parsed on every CPU and remembered (:mod:`toasoan.parsing`, :func:`site_cache`),
+    so checking again after an edit parses only what changed, and a review of a branch
+    afterwards only what the branch changed.
     """
     files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
-    cache = ParseCache(rules.content_root.resolve().parent / ".cache" / "toasoan" / "check",
-                       code_fingerprint(rules, modules=model_modules(), packages=("pyyaml",)))
+    cache = model_cache(site_cache(rules.content_root.resolve().parent), rules)
     parsed = parse_files(files, rules, cache=cache)
     cache.save()
     documents = [p.content_file for p in parsed.values() if p.content_file is not None]

@@ -3,10 +3,12 @@
 :func:`parse_files` turns ``(relpath, bytes)`` pairs into :class:`ParsedFile` results
 through :func:`toasoan.model.parse_content_file` and, when given, a ``render`` function
 (Markdown → safe HTML). Results are kept in a :class:`ParseCache` on disk, keyed by the
-file's bytes and a fingerprint of everything else the parse depends on (site rules,
-settings, the code of the model and reader, library versions); the file-system probes
-made while parsing (linked files, image sizes, :mod:`toasoan.probes`) are checked again
-before a cached result is reused. Files that are not in the cache are parsed in a pool of
+file's path, its git blob id and a fingerprint of everything else the parse depends on
+(site rules, settings, the code of the model and reader, library versions); the
+file-system probes made while parsing (linked files, image sizes, :mod:`toasoan.probes`,
+recorded relative to the content folder) are checked again before a cached result is
+reused. ``invoke check`` and ``invoke review`` share one cache (:func:`model_cache`): a
+review after a check parses only what the branch changed. Files that are not in the cache are parsed in a pool of
 forked processes when there are enough of them.
 """
 
@@ -20,8 +22,8 @@ import os
 import pickle
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
 from . import probes
 from .findings import Finding
@@ -50,19 +52,25 @@ def parse_one(relpath: str, raw: bytes, rules: SiteRules, render: Render | None 
     with probes.recording() as asked:
         document, findings = parse_content_file(relpath, raw, rules)
         html = render(document.body, relpath) if render is not None and document is not None else ""
-    return ParsedFile(document, tuple(findings), html, tuple(dict.fromkeys(asked)))
+    root = str(rules.content_root)
+    asked_here = ((os.path.relpath(path, root), size) for path, size in asked)
+    return ParsedFile(document, tuple(findings), html, tuple(dict.fromkeys(asked_here)))
+
+
+def blob_id(raw: bytes) -> str:
+    """The object id git gives these bytes (``git hash-object``): the review knows it unread."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
 def content_key(relpath: str, raw: bytes) -> str:
-    """Cache key of one file: its path (the source and relative links depend on it) and bytes."""
-    return cache_key(relpath, raw)
+    """Cache key of one file from its path under the content folder and its bytes."""
+    return cache_key(relpath, blob_id(raw))
 
 
-def cache_key(relpath: str, identity: bytes | str) -> str:
-    """Cache key from a path and what identifies the bytes there (the bytes, or a git blob id)."""
-    digest = hashlib.blake2b(relpath.encode() + b"\0", digest_size=20)
-    digest.update(identity if isinstance(identity, bytes) else identity.encode())
-    return digest.hexdigest()
+def cache_key(relpath: str, blob: str) -> str:
+    """Cache key from a path under the content folder (the source and relative links depend
+    on it) and the git blob id of the bytes there."""
+    return hashlib.blake2b(f"{relpath}\0{blob}".encode(), digest_size=20).hexdigest()
 
 
 def code_fingerprint(*parts: object, modules: Iterable[Path] = (), packages: Iterable[str] = ()) -> str:
@@ -83,13 +91,29 @@ def model_modules() -> list[Path]:
     return sorted(Path(__file__).resolve().parent.glob("*.py"))
 
 
-class ParseCache:
-    """Parsed files on disk (``folder``), in shards; entries unused by a build are dropped."""
+def model_fingerprint(rules: SiteRules) -> str:
+    """What a parse without rendering depends on: the rules (wherever the content folder is
+    checked out or read from), the model's code and the YAML library."""
+    portable = replace(rules, content_root=PurePosixPath(rules.content_root.name))
+    return code_fingerprint(portable, modules=model_modules(), packages=("pyyaml",))
 
-    def __init__(self, folder: Path | None, fingerprint: str, path_type: Callable[[str], Path] = Path) -> None:
+
+def model_cache(folder: Path | None, rules: SiteRules) -> ParseCache:
+    """The cache of parses without rendering that ``invoke check`` and the review share."""
+    return ParseCache(folder, model_fingerprint(rules), rules.content_root)
+
+
+class ParseCache:
+    """Parsed files on disk (``folder``), in shards; entries unused by a build are dropped.
+
+    ``root`` is the content folder the recorded probes are checked against: a real folder,
+    or the review's git tree (:class:`toasoan.editorial.tree.TreePath`).
+    """
+
+    def __init__(self, folder: Path | None, fingerprint: str, root: Path) -> None:
         self.folder = Path(folder) / fingerprint[:16] if folder else None
         self.fingerprint = fingerprint
-        self.path_type = path_type
+        self.root = root
         self.shards: dict[int, dict[str, ParsedFile]] = {}
         self.used: dict[int, set[str]] = {}
         self.dirty: set[int] = set()
@@ -114,7 +138,7 @@ class ParseCache:
     def get(self, key: str) -> ParsedFile | None:
         shard = self._shard(key)
         found = self._load(shard).get(key)
-        if found is not None and probes.still_true(found.probes, self.path_type):
+        if found is not None and probes.still_true(found.probes, self.root):
             self.used.setdefault(shard, set()).add(key)
             return found
         return None

@@ -8,7 +8,7 @@ every recorded answer is still the same (:func:`still_true`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -51,7 +51,7 @@ def recording() -> Iterator[list[Probe]]:
         _recorded.reset(token)
 
 
-def still_true(probes: Iterable[Probe], path_type: Callable[[str], Path] = Path) -> bool:
-    """Whether every recorded probe would get the same answer now (asked through
-    ``path_type``: the review passes the path class of the git tree it reads)."""
-    return all(_size(path_type(path)) == size for path, size in probes)
+def still_true(probes: Iterable[Probe], root: Path) -> bool:
+    """Whether every probe, recorded relative to the content folder, would get the same
+    answer under ``root`` now (the review passes the root of the git tree it reads)."""
+    return all(_size(root / path) == size for path, size in probes)

@@ -154,7 +154,7 @@ def prefetch(pelican) -> None:
         return
     rules, _ = site_rules(settings)
     files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
-    cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules))
+    cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules), rules.content_root)
     parsed = parse_files(files, rules, HtmlRenderer(settings, rules), cache)
     _PREFETCH.clear()
     _PREFETCH[id(settings)] = {relpath: (content_key(relpath, raw), parsed[relpath]) for relpath, raw in files}

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from newsroom import REPO, Newsroom, article
 
-from toasoan.content import read_content
+from toasoan import parsing
+from toasoan.build import load_settings
+from toasoan.content import read_content, shared_cache
+from toasoan.editorial import tree
 from toasoan.editorial.tree import literal_settings, read_tree
 from toasoan.findings import Finding
 from toasoan.settings import site_rules
@@ -32,7 +36,7 @@ def test_links_follow_the_tree_and_the_cache_follows_the_links(room: Newsroom) -
     room.write(LINKING, article("Bài có liên kết", "Vũ Thị Lan", body="Xem [hội thảo](hoi-thao.md)."))
     room.commit("Bài có liên kết")
     assert "E303" not in codes(room, "main").get(LINKING, set())  # the link resolves in git's tree
-    assert list((room.root / ".git" / "toasoan" / "parse").rglob("*.pickle"))
+    assert list(shared_cache(room.root / ".git").rglob("*.pickle"))
     room.branch("xoa-bai")
     (room.root / TARGET).unlink()
     room.commit("Gỡ bài hội thảo")
@@ -74,3 +78,27 @@ def test_tree_checks_match_the_disk_checks_on_the_sample_site(room: Newsroom) ->
     assert sorted(map(_key, content.findings)) == sorted(map(_key, problems + findings))
     assert sorted(content.documents) == sorted(d.source.removeprefix("content/") for d in documents)
     assert "E304" in {f.code for f in findings}
+
+
+def test_a_review_after_a_check_parses_only_what_the_branch_changed(
+        room: Newsroom, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``invoke check`` in the work tree and the review of a branch share one parse cache."""
+    rules, _ = site_rules(load_settings(str(room.root / "pelicanconf.py")))
+    documents, _ = read_content(rules)  # what `invoke check` does; fills the cache
+    assert len(documents) >= 2
+    room.branch("sua-bai")
+    room.write(TARGET, article("Hội thảo khoa học quốc gia", "Trần Văn Đức"))
+    room.commit("Sửa tiêu đề")
+    parsed: list[str] = []
+
+    def spy(files: list[tuple[str, bytes]], *args: object) -> list[parsing.ParsedFile]:
+        parsed.extend(relpath for relpath, _ in files)
+        return parsing.parse_many(files, *args)
+
+    monkeypatch.setattr(tree, "parse_many", spy)
+    base_blob = room.git.text("rev-parse", f"main:{TARGET}")
+    content = read_tree(room.git, "sua-bai", earlier=[(TARGET, base_blob)])
+    assert parsed == ["articles/2024/hoi-thao.md"]  # the new version only; the rest came from the check
+    assert content.document(TARGET).title == "Hội thảo khoa học quốc gia"
+    assert content.earlier[TARGET].title == "Hội thảo khoa học"
+    assert len(content.documents) == len(documents)

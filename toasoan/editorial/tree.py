@@ -8,8 +8,10 @@ root is a :class:`TreePath`, a path that answers those questions from the git tr
 Site settings come from the revision's ``pelicanconf.py`` by reading its literal
 assignments (never by running it), so a submission cannot run code on a reviewer's machine.
 
-Parsing is cached by blob id (:class:`ParseCache`): a file whose bytes, site rules, parser
-code and the files it looked at are unchanged is not parsed again.
+Parsing is cached by path and blob id (:class:`ParseCache`): a file whose bytes, site
+rules, parser code and the files it looked at are unchanged is not parsed again. The cache
+is the one ``invoke check`` fills (in the git directory), so a review after a check parses only
+what the branch changed.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
+from pelican.settings import DEFAULT_CONFIG
+
 from ..checks import check_site
-from ..content import MARKDOWN_SUFFIXES
+from ..content import MARKDOWN_SUFFIXES, shared_cache
 from ..findings import Finding
 from ..model import ContentFile, SiteRules, load_units
-from ..parsing import ParseCache, ParsedFile, cache_key, code_fingerprint, model_modules, parse_many
+from ..parsing import ParseCache, ParsedFile, cache_key, model_cache, parse_many
 from ..settings import site_rules
 from .git import Git, TreeEntry
 
@@ -157,7 +161,8 @@ def tree_rules(git: Git, revision: str) -> tuple[SiteRules, list[Finding], str, 
     listing = git.ls_tree(revision, prefix)
     entries = {e.path: e for e in listing}
     root = tree_root(prefix, listing, lambda path: git.cat_files([entries[path].sha])[0] if path in entries else None)
-    base, _ = site_rules({**settings, "PATH": prefix.rstrip("/")})
+    # What the file does not say, Pelican's defaults say, as in a build of the branch.
+    base, _ = site_rules({**DEFAULT_CONFIG, **settings, "PATH": prefix.rstrip("/")})
     units, findings = load_units(root, base.units_file)
     return replace(base, content_root=root, units=units), findings, prefix, entries
 
@@ -191,28 +196,26 @@ def read_tree(git: Git, revision: str, paths: set[str] | None = None,
 def _parse(git: Git, rules: SiteRules, root: TreePath, prefix: str,
            keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[ContentFile | None, list[Finding]]]:
     """(path, blob id) → what :func:`parse_content_file` says, from the shared parse cache
-    (:mod:`toasoan.parsing`, kept in the git directory, keyed by blob id) when still valid."""
-    cache = _cache(git, rules, type(root))
+    (:mod:`toasoan.parsing`) when still valid."""
+    cache = _cache(git, rules)
     found: dict[tuple[str, str], ParsedFile] = {}
     missing = []
     for key in dict.fromkeys(keys):
-        hit = cache.get(cache_key(*key))
+        hit = cache.get(cache_key(key[0][len(prefix):], key[1]))
         if hit is None:
             missing.append(key)
         else:
             found[key] = hit
     raws = git.cat_files(sha for _, sha in missing)
     files = [(path[len(prefix):], raw or b"") for (path, _), raw in zip(missing, raws, strict=True)]
-    for key, parsed in zip(missing, parse_many(files, rules), strict=True):
+    for key, (relpath, _), parsed in zip(missing, files, parse_many(files, rules), strict=True):
         found[key] = parsed
-        cache.put(cache_key(*key), parsed)
+        cache.put(cache_key(relpath, key[1]), parsed)
     cache.save()
     return {key: (parsed.content_file, list(parsed.findings)) for key, parsed in found.items()}
 
 
-def _cache(git: Git, rules: SiteRules, path_type: type[TreePath]) -> ParseCache:
-    """The review's parse cache: in the git directory, for these rules and this parser code."""
+def _cache(git: Git, rules: SiteRules) -> ParseCache:
+    """The parse cache in the git directory, shared with ``invoke check``."""
     common = git.run("rev-parse", "--git-common-dir", check=False).stdout.decode().strip()
-    folder = git.root / common / "toasoan" / "parse" if common else None
-    rules_without_root = replace(rules, content_root=PurePosixPath(rules.content_root.name))
-    return ParseCache(folder, code_fingerprint(rules_without_root, modules=model_modules()), path_type)
+    return model_cache(shared_cache(git.root / common) if common else None, rules)

@@ -22,7 +22,8 @@ from incremental.fingerprint import Fingerprinter
 
 from bench.corpus import generate
 from sitekit import Project, make_project
-from toasoan.build import BuildResult, build_site
+from toasoan.build import BuildResult, build_site, input_state, load_settings
+from toasoan.editorial.git import Git
 from toasoan.model import ActionItem
 
 CORPUS_SIZE = 36
@@ -244,3 +245,36 @@ def test_a_failed_incremental_build_keeps_the_output(newsroom: Project) -> None:
     result = build_site(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
     assert not result.ok and result.findings
     assert files(newsroom.output) == before
+
+
+def test_a_build_with_nothing_changed_has_nothing_to_do(newsroom: Project) -> None:
+    """Same inputs and untouched outputs: Pelican does not run; any change and it does."""
+    first = build(newsroom)
+    before = files(newsroom.output)
+    again = build(newsroom)
+    assert again.unchanged and again.rendered == 0 and again.kept == len(before) == first.rendered
+    assert files(newsroom.output) == before
+    article = sorted((newsroom.content / "articles").rglob("*.md"))[0]
+    article.write_bytes(article.read_bytes())  # the same bytes, written again: read again
+    assert not build(newsroom).unchanged  # (the sitemap's dates of pages come from file times)
+    page = sorted(newsroom.output.glob("20*/*/index.html"))[0]
+    page.write_text("sửa tay", encoding="utf-8")
+    assert not build(newsroom).unchanged
+    assert page.read_bytes() == before[page.relative_to(newsroom.output).as_posix()]
+    assert build(newsroom).unchanged
+    assert_same_as_clean(newsroom, "nothing changed")
+
+
+def test_a_setting_from_the_environment_or_a_git_commit_is_an_input(newsroom: Project) -> None:
+    settings = load_settings(newsroom.root / "pelicanconf.py")
+    state = input_state(settings, "key")
+    assert input_state(load_settings(newsroom.root / "pelicanconf.py"), "key") == state
+    assert input_state(load_settings(newsroom.root / "pelicanconf.py", SITEURL="https://hvdt.vn"), "key") != state
+    assert input_state(settings, "another build key") != state
+    git = Git(newsroom.root)
+    git.run("init", "--quiet", "--initial-branch=main")
+    untracked = input_state(settings, "key")
+    git.run("add", "--all")
+    git.run("-c", "user.name=Thu Phương", "-c", "user.email=tp@example.vn", "-c", "commit.gpgSign=false",
+            "commit", "--quiet", "-m", "Nội dung")
+    assert input_state(settings, "key") != untracked  # the provenance plugin reads the history

@@ -5,6 +5,10 @@ A *full* build renders everything into the staging folder and swaps it in for
 manifest) renders into the staging folder only the outputs whose inputs changed (see
 :mod:`toasoan.outputs`), then moves them into ``OUTPUT_PATH`` and deletes the outputs
 that no longer exist. Either way a failed build leaves the previous output untouched.
+
+When nothing a build reads has changed since the last one (:func:`input_state`) and its
+outputs are as it left them, an incremental build has nothing to do and does not run
+Pelican at all.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import outputs
+from .editorial.git import find_repository
 from .findings import ContentRejected, Finding
 from .parsing import code_fingerprint
 from .tracker import vietnam_today
@@ -39,6 +44,7 @@ class BuildResult:
     error: str | None = None
     rendered: int = 0  # outputs written by this build
     kept: int = 0  # outputs an incremental build kept from the previous one
+    unchanged: bool = False  # nothing had changed: Pelican did not run
 
 
 def load_settings(settings_file: str | Path, **overrides: object) -> dict:
@@ -60,12 +66,15 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
     settings = load_settings(settings_file, **overrides)
     output = Path(settings["OUTPUT_PATH"]).resolve()
     staging = output.with_name(f".output-staging-{uuid.uuid4().hex[:8]}")
-    settings["OUTPUT_PATH"] = str(staging)
     manifest = Manifest.for_output(settings, output)
     key = build_key(settings_file, settings, overrides)
+    state = input_state(settings, key)
     previous = manifest.load() if incremental and output.is_dir() else None
+    settings["OUTPUT_PATH"] = str(staging)
     if previous:
-        ledger = outputs.OutputLedger(output, staging, key, previous=previous[0], previous_trees=previous[1])
+        ledger = outputs.OutputLedger(output, staging, key, previous=previous.files, previous_trees=previous.trees)
+        if previous.inputs == state and ledger.all_intact():
+            return BuildResult(True, output, kept=len(previous.files), unchanged=True)
     else:
         ledger = outputs.FullBuild(output, staging, key)
     try:
@@ -84,7 +93,7 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
     else:
         swap_in(staging, output)
         entries = dict(_stat_all(output, ledger.written))
-    manifest.save(entries, ledger.trees)
+    manifest.save(entries, ledger.trees, state)
     return BuildResult(True, output, rendered=len(entries) - len(ledger.kept), kept=len(ledger.kept))
 
 
@@ -100,6 +109,44 @@ def build_key(settings_file: str | Path, settings: dict, overrides: dict) -> str
     overridden = sorted((k, repr(v)) for k, v in overrides.items() if k != "OUTPUT_PATH")
     return code_fingerprint(f"format {MANIFEST_FORMAT}", vietnam_today().isoformat(), overridden,
                             modules=files, packages=RENDERING_PACKAGES)
+
+
+def input_state(settings: dict, key: str) -> str:
+    """Everything a build reads, cheaply: the build key, the plain values of the settings
+    (an environment variable may set one), every file under the content folder by path,
+    size, times and inode (a rewrite changes its ctime), and the git refs of the repository
+    around it (the provenance plugin reads its history)."""
+    content = Path(settings["PATH"])
+    files = sorted(_file_states(content))
+    repository = find_repository(content)
+    refs = repository.run("show-ref", "--head", check=False).stdout if repository else b""
+    plain = {k: _plain(v) for k, v in settings.items() if k != "OUTPUT_PATH"}
+    return outputs.digest(key, json.dumps(plain, sort_keys=True, default=str), json.dumps(files), refs)
+
+
+def _file_states(folder: Path):
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            try:
+                stat = os.stat(path)
+            except OSError:  # a dangling link: the build reports it
+                yield path, None
+                continue
+            yield path, [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _plain(value: object) -> object:
+    """A setting as JSON-able data; code (filters, functions) is in the build key already."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(_plain(v)) for v in value)
+    if isinstance(value, dict):
+        return [[repr(k), _plain(v)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
+    return type(value).__qualname__
 
 
 def swap_in(staging: Path, output: Path) -> None:
@@ -161,6 +208,15 @@ def _entry(path: Path, key: str | None) -> outputs.Entry:
 
 
 @dataclass
+class PreviousBuild:
+    """What the manifest says of the last successful build."""
+
+    files: dict[str, outputs.Entry]
+    trees: dict[str, str]
+    inputs: str  # its input_state()
+
+
+@dataclass
 class Manifest:
     """What the last successful build wrote into an output folder (kept beside the content)."""
 
@@ -171,19 +227,19 @@ class Manifest:
         cache = Path(settings["PATH"]).resolve().parent / ".cache" / "toasoan" / "outputs"
         return cls(cache / f"{outputs.digest(str(output))}.json")
 
-    def load(self) -> tuple[dict[str, outputs.Entry], dict[str, str]] | None:
+    def load(self) -> PreviousBuild | None:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("format") != MANIFEST_FORMAT:
                 return None
             files = {rel: outputs.Entry(*values) for rel, values in data["files"].items()}
-            return files, dict(data.get("trees", {}))
+            return PreviousBuild(files, dict(data.get("trees", {})), str(data.get("inputs", "")))
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
-    def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str]) -> None:
+    def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str], inputs: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": MANIFEST_FORMAT, "trees": trees,
+        data = {"format": MANIFEST_FORMAT, "inputs": inputs, "trees": trees,
                 "files": {rel: list(asdict(e).values()) for rel, e in sorted(entries.items())}}
         scratch = self.path.with_suffix(".tmp")
         scratch.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

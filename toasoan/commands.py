@@ -41,6 +41,9 @@ def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
 def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: object) -> int:
     """Build the site (incrementally unless ``full``); print findings in Vietnamese on failure."""
     result = build_site(settings_file, incremental=not full, **overrides)
+    if result.unchanged:
+        print(f"Không có gì thay đổi kể từ lần dựng trước: giữ nguyên {result.kept} tệp trong {result.output}/.")
+        return 0
     if result.ok:
         kept = f", giữ nguyên {result.kept} tệp của lần dựng trước" if result.kept else ""
         print(f"Đã dựng trang vào {result.output}/: ghi {result.rendered} tệp{kept}.")

@@ -74,6 +74,10 @@ class OutputLedger:
             return False
         return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
 
+    def all_intact(self) -> bool:
+        """Whether every file of the last build is still on disk as it was written."""
+        return all(self._intact(relpath, entry) for relpath, entry in self.previous.items())
+
     def fresh(self, relpath: str, key: str) -> bool:
         """True (and the file is kept) when the last build wrote ``relpath`` from ``key``."""
         relpath = _norm(relpath)

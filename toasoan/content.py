@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,14 +22,11 @@ def shared_cache(git_dir: Path) -> Path:
 def site_cache(site: Path) -> Path:
     """The shared parse cache of a checked-out site, or ``.cache/toasoan/parse`` beside its
     content when it is not in a git repository."""
-    try:
-        found = subprocess.run(["git", "-C", str(site), "rev-parse", "--git-common-dir"],
-                               capture_output=True, text=True, check=False)
-    except OSError:  # no git on this machine
-        found = None
-    if found is not None and found.returncode == 0 and found.stdout.strip():
-        return shared_cache(site / found.stdout.strip())
-    return site / ".cache" / "toasoan" / "parse"
+    from .editorial.git import find_repository  # not at the top: the review imports this module
+
+    repository = find_repository(site)
+    common = repository.common_dir() if repository else None
+    return shared_cache(common) if common else site / ".cache" / "toasoan" / "parse"
 
 
 def content_files(rules: SiteRules) -> Iterator[str]:

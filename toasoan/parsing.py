@@ -8,8 +8,8 @@ file's path, its git blob id and a fingerprint of everything else the parse depe
 file-system probes made while parsing (linked files, image sizes, :mod:`toasoan.probes`,
 recorded relative to the content folder) are checked again before a cached result is
 reused. ``invoke check`` and ``invoke review`` share one cache (:func:`model_cache`): a
-review after a check parses only what the branch changed. Files that are not in the cache are parsed in a pool of
-forked processes when there are enough of them.
+review after a check parses only what the branch changed. Files that are not in the
+cache are parsed in a pool of forked processes when there are enough of them.
 """
 
 from __future__ import annotations

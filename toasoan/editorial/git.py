@@ -172,6 +172,12 @@ class Git:
         path = result.stdout.decode().strip()
         return Path(path) if result.returncode == 0 and path else None
 
+    def common_dir(self) -> Path | None:
+        """The git directory all work trees of the repository share (``.git``)."""
+        result = self.run("rev-parse", "--git-common-dir", check=False)
+        path = result.stdout.decode().strip()
+        return self.root / path if result.returncode == 0 and path else None
+
     def config_value(self, key: str) -> str | None:
         result = self.run("config", "--get", key, check=False)
         return result.stdout.decode().strip() or None

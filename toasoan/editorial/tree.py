@@ -217,5 +217,5 @@ def _parse(git: Git, rules: SiteRules, root: TreePath, prefix: str,
 
 def _cache(git: Git, rules: SiteRules) -> ParseCache:
     """The parse cache in the git directory, shared with ``invoke check``."""
-    common = git.run("rev-parse", "--git-common-dir", check=False).stdout.decode().strip()
-    return model_cache(shared_cache(git.root / common) if common else None, rules)
+    common = git.common_dir()
+    return model_cache(shared_cache(common) if common else None, rules)

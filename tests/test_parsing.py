@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from bench.corpus import generate
 from toasoan import parsing
 from toasoan.build import load_settings
+from toasoan.content import read_content, shared_cache, site_cache
+from toasoan.editorial.git import Git
 from toasoan.parsing import ParseCache, parse_files, parse_one
 from toasoan.settings import site_rules
 
@@ -113,3 +116,18 @@ def test_identical_bytes_at_two_paths_are_two_content_files(content: Path, tmp_p
         assert {relpath: p.content_file.source for relpath, p in parsed.items()} == {
             "articles/so-hoa.md": "content/articles/so-hoa.md",
             "articles/ban-sao.md": "content/articles/ban-sao.md"}
+
+
+def test_check_keeps_its_parses_in_the_git_directory_or_beside_the_content(content: Path) -> None:
+    """Never in a work tree a writer commits: in ``.git`` when there is one."""
+    site = content.parent
+    documents, _ = read_content(rules_for(content))
+    assert [d.title for d in documents] == ["Học viện số hoá tài liệu"]
+    assert list((site / ".cache" / "toasoan" / "parse").rglob("*.pickle"))  # not in git
+    shutil.rmtree(site / ".cache")
+    git = Git(site)
+    git.run("init", "--quiet")
+    assert site_cache(site) == shared_cache(site / ".git")
+    read_content(rules_for(content))
+    assert list(shared_cache(site / ".git").rglob("*.pickle"))
+    assert ".pickle" not in git.text("status", "--porcelain", "--untracked-files=all")

@@ -79,6 +79,10 @@ class Shard:
 
     name: str
     payloads: list[dict] = field(default_factory=list)
+    size: int = 0  # records; still known once the payloads are released
+
+    def __post_init__(self) -> None:
+        self.size = self.size or len(self.payloads)
 
     @property
     def reldir(self) -> str:
@@ -88,6 +92,12 @@ class Shard:
     def key(self) -> str:
         text = json.dumps(self.payloads, ensure_ascii=False, sort_keys=True)
         return outputs.digest("pagefind", pagefind_version(), LANGUAGE, text)
+
+    def release(self) -> None:
+        """Let the payloads go (the text of every page in the shard) once the key is known
+        and Pagefind has them, or does not need them: a build holds only what is left to index."""
+        _ = self.key
+        self.payloads = []
 
 
 def shard_name(year: int, month: int, splits: int) -> str:
@@ -147,6 +157,7 @@ def write_shards(output: Path, shards: list[Shard]) -> None:
                 service.batch([{"type": "AddRecord", "index_id": index, **p} for p in shard.payloads])
                 answer, _ = service.batch([{"type": "GetFiles", "index_id": index},
                                            {"type": "DeleteIndex", "index_id": index}])
+                shard.release()
                 files = bundle_files(answer.get("files") or [])
                 if "pagefind.js" not in files:
                     raise ServiceError(f"không thấy {shard.reldir}/pagefind.js trong bó chỉ mục")
@@ -183,6 +194,9 @@ class IndexJob:
         if not ledger.incremental:
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
         job.stale = [s for s in shards if not ledger.fresh_tree(s.reldir, s.key)]
+        for shard in shards:
+            if not any(shard is stale for stale in job.stale):
+                shard.release()
         return job
 
     def run(self) -> None:
@@ -213,7 +227,7 @@ class IndexJob:
             if isinstance(self.error, SearchIndexError):
                 raise self.error
             raise SearchIndexError(f"Không lập được chỉ mục tìm kiếm: {self.error}") from self.error
-        count = sum(len(s.payloads) for s in self.shards)
+        count = sum(s.size for s in self.shards)
         if not self.shards:
             logger.warning("Không có trang nào để lập chỉ mục tìm kiếm.")
             return 0

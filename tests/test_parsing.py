@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
+from sitekit import make_project
 from toasoan import parsing
-from toasoan.build import load_settings
+from toasoan.build import build_site, load_settings
 from toasoan.content import read_content, shared_cache, site_cache
 from toasoan.editorial.git import Git
-from toasoan.parsing import ParseCache, parse_files, parse_one
+from toasoan.parsing import ParseCache, parse_files, parse_many, parse_one
 from toasoan.settings import site_rules
 
 REPO = Path(__file__).resolve().parent.parent
@@ -131,3 +132,30 @@ def test_check_keeps_its_parses_in_the_git_directory_or_beside_the_content(conte
     read_content(rules_for(content))
     assert list(shared_cache(site / ".git").rglob("*.pickle"))
     assert ".pickle" not in git.text("status", "--porcelain", "--untracked-files=all")
+
+
+def test_after_a_build_check_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build puts what it parsed into the cache ``invoke check`` reads."""
+    project = make_project(tmp_path / "site", sample_content=True)
+    result = build_site(project.root / "pelicanconf.py")
+    assert result.ok, result.error
+    parsed: list[str] = []
+
+    def spy(files: list[tuple[str, bytes]], *args: object) -> list[parsing.ParsedFile]:
+        parsed.extend(relpath for relpath, _ in files)
+        return parse_many(files, *args)
+
+    monkeypatch.setattr(parsing, "parse_many", spy)
+    rules, _ = site_rules(load_settings(project.root / "pelicanconf.py"))
+    documents, findings = read_content(rules)
+    assert parsed == [] and len(documents) > 20
+    shutil.rmtree(site_cache(project.root))
+    again, cold_findings = read_content(rules)  # parsed now: the same documents and findings
+    assert len(parsed) == len(again) == len(documents) and cold_findings == findings
+    parsed.clear()
+    article = project.content / "articles" / "2019" / "nghiem-thu-de-tai-cntt-quan-ly-dao-tao.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    assert build_site(project.root / "pelicanconf.py").ok
+    assert parsed == ["articles/2019/nghiem-thu-de-tai-cntt-quan-ly-dao-tao.md"]  # by the build
+    read_content(rules)
+    assert parsed == ["articles/2019/nghiem-thu-de-tai-cntt-quan-ly-dao-tao.md"]  # not again

@@ -98,22 +98,26 @@ def model_fingerprint(rules: SiteRules) -> str:
     return code_fingerprint(portable, modules=model_modules(), packages=("pyyaml",))
 
 
-def model_cache(folder: Path | None, rules: SiteRules) -> ParseCache:
-    """The cache of parses without rendering that ``invoke check`` and the review share."""
-    return ParseCache(folder, model_fingerprint(rules), rules.content_root)
+def model_cache(folder: Path | None, rules: SiteRules, prune: bool = True) -> ParseCache:
+    """The cache of parses without rendering that ``invoke check`` and the review share
+    (and the build adds to: ``prune=False``)."""
+    return ParseCache(folder, model_fingerprint(rules), rules.content_root, prune)
 
 
 class ParseCache:
-    """Parsed files on disk (``folder``), in shards; entries unused by a build are dropped.
+    """Parsed files on disk (``folder``), in shards.
 
     ``root`` is the content folder the recorded probes are checked against: a real folder,
-    or the review's git tree (:class:`toasoan.editorial.tree.TreePath`).
+    or the review's git tree (:class:`toasoan.editorial.tree.TreePath`). With ``prune``,
+    entries a run did not use are dropped when it saves (a run that reads every file);
+    without, a run only adds.
     """
 
-    def __init__(self, folder: Path | None, fingerprint: str, root: Path) -> None:
+    def __init__(self, folder: Path | None, fingerprint: str, root: Path, prune: bool = True) -> None:
         self.folder = Path(folder) / fingerprint[:16] if folder else None
         self.fingerprint = fingerprint
         self.root = root
+        self.prune = prune
         self.shards: dict[int, dict[str, ParsedFile]] = {}
         self.used: dict[int, set[str]] = {}
         self.dirty: set[int] = set()
@@ -166,9 +170,9 @@ class ParseCache:
         folder.mkdir(parents=True, exist_ok=True)
         for shard, entries in self.shards.items():
             used = self.used.get(shard, set())
-            if shard not in self.dirty and len(used) == len(entries):
+            if shard not in self.dirty and (not self.prune or len(used) == len(entries)):
                 continue
-            kept = {k: v for k, v in entries.items() if k in used}
+            kept = {k: v for k, v in entries.items() if k in used} if self.prune else entries
             temporary = folder / f"{shard:02x}.pickle.tmp-{os.getpid()}"
             with open(temporary, "wb") as handle:
                 pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -197,8 +201,12 @@ def workers() -> int:
 
 
 def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Render | None = None,
-                cache: ParseCache | None = None) -> dict[str, ParsedFile]:
-    """``{relpath: ParsedFile}`` for every file, from the cache or parsed now."""
+                cache: ParseCache | None = None, also: ParseCache | None = None) -> dict[str, ParsedFile]:
+    """``{relpath: ParsedFile}`` for every file, from the cache or parsed now.
+
+    Files parsed now are also put, without their HTML, into ``also``: the build fills the
+    cache ``invoke check`` and the review read, so they do not parse those files again.
+    """
     results: dict[str, ParsedFile] = {}
     missing: list[tuple[str, bytes, str]] = []
     for relpath, raw in files:
@@ -213,6 +221,8 @@ def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Re
         results[relpath] = parsed
         if cache is not None:
             cache.put(key, parsed)
+        if also is not None:
+            also.put(key, replace(parsed, html=""))
     return results
 
 

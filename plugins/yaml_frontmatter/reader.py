@@ -7,8 +7,10 @@ with errors is recorded with its findings and skipped (``status: skip``); the
 
 When Pelican starts (``initialized``), every content file is parsed and rendered up front
 by :func:`toasoan.parsing.parse_files`: on all CPUs, and from the parse cache in
-``.cache/toasoan/build/`` beside the content folder when the file has not changed. The
-reader then only looks the result up. When the generators are done, each article and
+``.cache/toasoan/build/`` beside the content folder when the file has not changed. What
+is parsed now also goes, without its HTML, into the cache ``invoke check`` and the review
+read (:func:`toasoan.content.site_cache`), so they do not parse it again. The reader then
+only looks the result up. When the generators are done, each article and
 page gets its URL and output path computed once (templates ask for them many times).
 """
 
@@ -24,13 +26,14 @@ from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from toasoan.content import content_files
+from toasoan.content import content_files, site_cache
 from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
 from toasoan.parsing import (
     ParseCache,
     ParsedFile,
     code_fingerprint,
     content_key,
+    model_cache,
     model_modules,
     parse_files,
     parse_one,
@@ -155,7 +158,9 @@ def prefetch(pelican) -> None:
     rules, _ = site_rules(settings)
     files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
     cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules), rules.content_root)
-    parsed = parse_files(files, rules, HtmlRenderer(settings, rules), cache)
+    shared = model_cache(site_cache(rules.content_root.resolve().parent), rules, prune=False)
+    parsed = parse_files(files, rules, HtmlRenderer(settings, rules), cache, also=shared)
+    shared.save()
     _PREFETCH.clear()
     _PREFETCH[id(settings)] = {relpath: (content_key(relpath, raw), parsed[relpath]) for relpath, raw in files}
     cache.save()

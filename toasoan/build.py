@@ -18,10 +18,12 @@ import logging
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import outputs
+from .content import local_cache
 from .editorial.git import find_repository
 from .findings import ContentRejected, Finding
 from .parsing import code_fingerprint
@@ -124,16 +126,21 @@ def input_state(settings: dict, key: str) -> str:
     return outputs.digest(key, json.dumps(plain, sort_keys=True, default=str), json.dumps(files), refs)
 
 
-def _file_states(folder: Path):
+def _files(folder: Path) -> Iterator[Path]:
+    """Every file under ``folder``."""
     for root, _, names in os.walk(folder):
         for name in names:
-            path = os.path.join(root, name)
-            try:
-                stat = os.stat(path)
-            except OSError:  # a dangling link: the build reports it
-                yield path, None
-                continue
-            yield path, [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+            yield Path(root) / name
+
+
+def _file_states(folder: Path) -> Iterator[tuple[str, list[int] | None]]:
+    for path in _files(folder):
+        try:
+            stat = path.stat()
+        except OSError:  # a dangling link: the build reports it
+            yield str(path), None
+            continue
+        yield str(path), [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
 def _plain(value: object) -> object:
@@ -161,14 +168,12 @@ def swap_in(staging: Path, output: Path) -> None:
 def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> dict[str, outputs.Entry]:
     """Move the staged outputs into ``output`` and delete the ones no build makes any more."""
     entries = dict(ledger.kept)
-    for root, _, names in os.walk(staging):
-        for name in names:
-            source = Path(root) / name
-            relpath = source.relative_to(staging).as_posix()
-            target = output / relpath
-            _make_room(target, output)
-            os.replace(source, target)
-            entries[relpath] = _entry(target, ledger.written.get(relpath))
+    for source in list(_files(staging)):
+        relpath = source.relative_to(staging).as_posix()
+        target = output / relpath
+        _make_room(target, output)
+        os.replace(source, target)
+        entries[relpath] = _entry(target, ledger.written.get(relpath))
     for relpath in ledger.previous.keys() - entries.keys():
         target = output / relpath
         target.unlink(missing_ok=True)
@@ -194,11 +199,10 @@ def _prune_empty(folder: Path, output: Path) -> None:
         folder = folder.parent
 
 
-def _stat_all(output: Path, keys: dict[str, str | None]):
-    for root, _, names in os.walk(output):
-        for name in names:
-            relpath = (Path(root) / name).relative_to(output).as_posix()
-            yield relpath, _entry(output / relpath, keys.get(relpath))
+def _stat_all(output: Path, keys: dict[str, str | None]) -> Iterator[tuple[str, outputs.Entry]]:
+    for path in _files(output):
+        relpath = path.relative_to(output).as_posix()
+        yield relpath, _entry(path, keys.get(relpath))
 
 
 def _entry(path: Path, key: str | None) -> outputs.Entry:
@@ -224,7 +228,7 @@ class Manifest:
 
     @classmethod
     def for_output(cls, settings: dict, output: Path) -> Manifest:
-        cache = Path(settings["PATH"]).resolve().parent / ".cache" / "toasoan" / "outputs"
+        cache = local_cache(Path(settings["PATH"]).resolve().parent, "outputs")
         return cls(cache / f"{outputs.digest(str(output))}.json")
 
     def load(self) -> PreviousBuild | None:

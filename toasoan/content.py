@@ -13,6 +13,11 @@ from .parsing import model_cache, parse_files
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
+def local_cache(site: Path, name: str) -> Path:
+    """A cache kept beside the content folder, ``.cache/toasoan/<name>`` (git ignores it)."""
+    return site / ".cache" / "toasoan" / name
+
+
 def shared_cache(git_dir: Path) -> Path:
     """Where the parses ``invoke check`` and ``invoke review`` share are kept: in the git
     directory, never in the work tree a writer commits."""
@@ -26,7 +31,7 @@ def site_cache(site: Path) -> Path:
 
     repository = find_repository(site)
     common = repository.common_dir() if repository else None
-    return shared_cache(common) if common else site / ".cache" / "toasoan" / "parse"
+    return shared_cache(common) if common else local_cache(site, "parse")
 
 
 def content_files(rules: SiteRules) -> Iterator[str]:

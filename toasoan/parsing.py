@@ -200,30 +200,44 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Render | None = None,
-                cache: ParseCache | None = None, also: ParseCache | None = None) -> dict[str, ParsedFile]:
-    """``{relpath: ParsedFile}`` for every file, from the cache or parsed now.
+Version = tuple[str, str]  # (path under the content folder, git blob id of its bytes)
 
-    Files parsed now are also put, without their HTML, into ``also``: the build fills the
+
+def parse_versions(versions: Sequence[Version], read: Callable[[list[Version]], list[bytes]],
+                   rules: SiteRules, render: Render | None = None, cache: ParseCache | None = None,
+                   also: ParseCache | None = None) -> dict[Version, ParsedFile]:
+    """Every version of a file, parsed: from the cache, or read (``read`` gives the bytes of
+    the versions the cache does not have, in order) and parsed now.
+
+    Versions parsed now are also put, without their HTML, into ``also``: the build fills the
     cache ``invoke check`` and the review read, so they do not parse those files again.
     """
-    results: dict[str, ParsedFile] = {}
-    missing: list[tuple[str, bytes, str]] = []
-    for relpath, raw in files:
-        key = content_key(relpath, raw)
-        found = cache.get(key) if cache else None
+    results: dict[Version, ParsedFile] = {}
+    missing: list[Version] = []
+    for version in dict.fromkeys(versions):
+        found = cache.get(cache_key(*version)) if cache else None
         if found is None:
-            missing.append((relpath, raw, key))
+            missing.append(version)
         else:
-            results[relpath] = found
-    for (relpath, _, key), parsed in zip(missing, parse_many([(r, b) for r, b, _ in missing], rules, render),
-                                         strict=True):
-        results[relpath] = parsed
+            results[version] = found
+    files = [(relpath, raw) for (relpath, _), raw in zip(missing, read(missing), strict=True)]
+    for version, parsed in zip(missing, parse_many(files, rules, render), strict=True):
+        results[version] = parsed
         if cache is not None:
-            cache.put(key, parsed)
+            cache.put(cache_key(*version), parsed)
         if also is not None:
-            also.put(key, replace(parsed, html=""))
+            also.put(cache_key(*version), replace(parsed, html=""))
     return results
+
+
+def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Render | None = None,
+                cache: ParseCache | None = None, also: ParseCache | None = None) -> dict[str, ParsedFile]:
+    """``{relpath: ParsedFile}`` for files read from disk (:func:`parse_versions`)."""
+    raws = dict(files)
+    versions = [(relpath, blob_id(raw)) for relpath, raw in files]
+    parsed = parse_versions(versions, lambda missing: [raws[relpath] for relpath, _ in missing],
+                            rules, render, cache, also)
+    return {version[0]: parsed[version] for version in versions}
 
 
 def parse_many(files: list[tuple[str, bytes]], rules: SiteRules, render: Render | None = None) -> list[ParsedFile]:

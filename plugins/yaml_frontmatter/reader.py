@@ -26,7 +26,7 @@ from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from toasoan.content import content_files, site_cache
+from toasoan.content import content_files, local_cache, site_cache
 from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
 from toasoan.parsing import (
     ParseCache,
@@ -140,7 +140,7 @@ _PREFETCH: dict[int, dict[str, tuple[str, ParsedFile]]] = {}  # id(settings) →
 
 def cache_folder(rules: SiteRules) -> Path:
     """Where parsed files are kept between builds: ``.cache/toasoan/build`` beside ``content/``."""
-    return rules.content_root.resolve().parent / ".cache" / "toasoan" / "build"
+    return local_cache(rules.content_root.resolve().parent, "build")
 
 
 def parse_fingerprint(settings: dict, rules: SiteRules) -> str:

@@ -11,7 +11,6 @@ from newsroom import REPO, Newsroom, article
 from toasoan import parsing
 from toasoan.build import load_settings
 from toasoan.content import read_content, shared_cache
-from toasoan.editorial import tree
 from toasoan.editorial.tree import literal_settings, read_tree
 from toasoan.findings import Finding
 from toasoan.settings import site_rules
@@ -91,11 +90,13 @@ def test_a_review_after_a_check_parses_only_what_the_branch_changed(
     room.commit("Sửa tiêu đề")
     parsed: list[str] = []
 
+    parse_many = parsing.parse_many
+
     def spy(files: list[tuple[str, bytes]], *args: object) -> list[parsing.ParsedFile]:
         parsed.extend(relpath for relpath, _ in files)
-        return parsing.parse_many(files, *args)
+        return parse_many(files, *args)
 
-    monkeypatch.setattr(tree, "parse_many", spy)
+    monkeypatch.setattr(parsing, "parse_many", spy)
     base_blob = room.git.text("rev-parse", f"main:{TARGET}")
     content = read_tree(room.git, "sua-bai", earlier=[(TARGET, base_blob)])
     assert parsed == ["articles/2024/hoi-thao.md"]  # the new version only; the rest came from the check

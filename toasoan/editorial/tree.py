@@ -28,7 +28,7 @@ from ..checks import check_site
 from ..content import MARKDOWN_SUFFIXES, shared_cache
 from ..findings import Finding
 from ..model import ContentFile, SiteRules, load_units
-from ..parsing import ParseCache, ParsedFile, cache_key, model_cache, parse_many
+from ..parsing import ParseCache, model_cache, parse_versions
 from ..settings import site_rules
 from .git import Git, TreeEntry
 
@@ -196,23 +196,14 @@ def read_tree(git: Git, revision: str, paths: set[str] | None = None,
 def _parse(git: Git, rules: SiteRules, root: TreePath, prefix: str,
            keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[ContentFile | None, list[Finding]]]:
     """(path, blob id) → what :func:`parse_content_file` says, from the shared parse cache
-    (:mod:`toasoan.parsing`) when still valid."""
+    (:mod:`toasoan.parsing`) when still valid; blobs are read only for what it lacks."""
     cache = _cache(git, rules)
-    found: dict[tuple[str, str], ParsedFile] = {}
-    missing = []
-    for key in dict.fromkeys(keys):
-        hit = cache.get(cache_key(key[0][len(prefix):], key[1]))
-        if hit is None:
-            missing.append(key)
-        else:
-            found[key] = hit
-    raws = git.cat_files(sha for _, sha in missing)
-    files = [(path[len(prefix):], raw or b"") for (path, _), raw in zip(missing, raws, strict=True)]
-    for key, (relpath, _), parsed in zip(missing, files, parse_many(files, rules), strict=True):
-        found[key] = parsed
-        cache.put(cache_key(relpath, key[1]), parsed)
+    versions = {key: (key[0][len(prefix):], key[1]) for key in keys}
+    parsed = parse_versions(list(versions.values()),
+                            lambda missing: [raw or b"" for raw in git.cat_files(sha for _, sha in missing)],
+                            rules, cache=cache)
     cache.save()
-    return {key: (parsed.content_file, list(parsed.findings)) for key, parsed in found.items()}
+    return {key: (parsed[v].content_file, list(parsed[v].findings)) for key, v in versions.items()}
 
 
 def _cache(git: Git, rules: SiteRules) -> ParseCache:

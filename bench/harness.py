@@ -48,11 +48,15 @@ MEASURES = {
     "cold": ("Dựng lần đầu (cold build)", "≤ 0.5×"),
     "primed": ("Dựng lần đầu, bật cache của Pelican", ""),
     "nochange": ("Dựng lại, không đổi gì", ""),
-    "edit": ("Dựng lại sau khi sửa một bài", "≤ 0.10× và < 1 s"),
+    "edit": ("Dựng lại sau khi sửa một bài (`invoke build`, tiến trình mới)", "≤ 0.10× và < 1 s"),
+    "edit_preview": ("Sửa thân một bài khi đang xem trước (`invoke livereload`, tiến trình thường trú)",
+                     "≤ 0.10× và < 1 s"),
     "check": ("`invoke check` toàn bộ kho", ""),
     "review": ("`invoke review` nhánh sửa một bài, sau `invoke check`", "≤ 2 s"),
     "review_cold": ("`invoke review` nhánh sửa một bài, chưa có bộ nhớ đệm", ""),
 }
+
+PREVIEW_EDITS = 3  # body edits measured in each resident process
 
 STOCK_SETTINGS = '''"""Stock Pelican + pelican-yaml-metadata, default theme (written by bench/harness.py)."""
 AUTHOR = "Ban biên tập"
@@ -207,6 +211,22 @@ class Bench:
         for name in ("output", ".cache"):
             shutil.rmtree(self.site / name, ignore_errors=True)
 
+    def preview(self, tool: str) -> list[Sample]:
+        """Body edits of the edited article in one resident process (bench/preview.py): a
+        Tòa soạn preview session, or stock Pelican running again as ``--autoreload`` does."""
+        log = self.logs / f"{tool}-preview.log"
+        command = [sys.executable, "-m", "bench.preview", tool, str(self.target), str(PREVIEW_EDITS)]
+        if tool == STOCK:
+            command.append("stockconf.py")
+        done = subprocess.run(command, cwd=self.stock if tool == STOCK else self.site, capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+        log.write_text(done.stdout + done.stderr, encoding="utf-8")
+        lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        patched = tool == STOCK or all(x["patched"] for x in lines)
+        if done.returncode != 0 or len(lines) != PREVIEW_EDITS or not patched:
+            raise BenchError(f"xem trước ({tool}): mã thoát {done.returncode} hoặc không vá được bài sửa; xem {log}")
+        return [Sample(x["wall"], x["cpu"], x["rss"]) for x in lines]
+
     def check(self) -> Sample:
         return self.invoke("check", "check")  # exit 0: the generated corpus has no error
 
@@ -268,6 +288,10 @@ def run_size(bench: Bench, runs: int, with_review: bool, progress: Callable[[str
         both("nochange", lambda: bench.stock_build(True, "nochange"), lambda: bench.toasoan_build("nochange"), flip)
         bench.edit(run)
         both("edit", lambda: bench.stock_build(True, "edit"), lambda: bench.toasoan_build("edit"), flip)
+        for tool in ([TOASOAN, STOCK] if flip else [STOCK, TOASOAN]):
+            for sample in bench.preview(tool):
+                result.add("edit_preview", tool, sample)
+            progress(f"  n={bench.size} preview  {tool:<8} {result.median('edit_preview', tool):7.2f} s (trung vị)")
         result.add("check", TOASOAN, bench.check())
         if with_review:
             try:
@@ -336,7 +360,7 @@ def size_table(result: SizeResult, runs: int) -> list[str]:
             ratio += f" ({_ratio(ours_c, stock_c)})"
         lines.append(f"| {label} | {_cell(stock_w, stock_c)} | {_cell(ours_w, ours_c)} | {ratio} | {target} |")
     stock_rss = max(s.rss for s in result.samples["cold"][STOCK])
-    ours_rss = max(s.rss for m in ("cold", "nochange", "edit") for s in result.samples[m][TOASOAN])
+    ours_rss = max(s.rss for m in ("cold", "nochange", "edit", "edit_preview") for s in result.samples[m][TOASOAN])
     lines.append(f"| RSS đỉnh khi dựng (MiB, lớn nhất) | {stock_rss:.0f} | {ours_rss:.0f} | "
                  f"{_ratio(ours_rss, stock_rss)} | ≤ 1× |")
     lines += [f"- {note}" for note in result.notes]
@@ -367,6 +391,9 @@ def report(results: list[SizeResult], runs: int, info: dict[str, str], elapsed: 
              "- Lần đầu: xoá output/ và cache. Pelican gốc dựng lần đầu khi tắt cache; sau đó một lần "
              "\"bật cache\" để nạp cache (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`), rồi mới đo dựng lại.",
              "- Sửa một bài: thêm một câu vào cuối thân một bài viết ở giữa kho.",
+             f"- Xem trước: một tiến trình thường trú dựng một lần rồi đo {PREVIEW_EDITS} lần sửa thân bài "
+             "đó (bench/preview.py): Tòa soạn bằng `PreviewSession` (như `invoke livereload`), Pelican gốc "
+             "chạy lại `Pelican.run()` trong cùng tiến trình, có cache (như `pelican --autoreload`).",
              "- Trong mỗi lần chạy, hai công cụ chạy xen kẽ (đảo thứ tự ở lần chạy chẵn).", "",
              "## Số liệu", "", *(line for r in results for line in size_table(r, runs)),
              *scaling_table(results)]

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.corpus import MAX_WORDS, MIN_WORDS, generate
-from bench.harness import MEASURES, STOCK, TOASOAN, run_bench
+from bench.harness import MEASURES, PREVIEW_EDITS, STOCK, TOASOAN, run_bench
 from toasoan.build import load_settings
 from toasoan.content import read_content
 from toasoan.findings import has_errors
@@ -61,12 +61,14 @@ def test_harness_runs_end_to_end_and_writes_a_results_table(tmp_path: Path) -> N
     [result] = run_bench([20], 1, tmp_path / "work", results_file, progress=lines.append)
     for measure in ("cold", "nochange", "edit"):
         assert len(result.samples[measure][STOCK]) == len(result.samples[measure][TOASOAN]) == 1
+    # The preview session patched every edit (the harness fails otherwise), alternated with stock's reruns.
+    assert [len(result.samples["edit_preview"][t]) for t in (STOCK, TOASOAN)] == [PREVIEW_EDITS] * 2
     assert result.samples["check"][TOASOAN][0].wall > 0
     assert not result.notes  # both reviews ran: after the check, and with no parse cache
     assert [len(result.samples[m][TOASOAN]) for m in ("review", "review_cold")] == [1, 1]
     assert all(s.rss > 0 for s in result.samples["cold"][STOCK])
     text = results_file.read_text(encoding="utf-8")
-    assert MEASURES["cold"][0] in text and MEASURES["edit"][0] in text
+    assert all(MEASURES[m][0] in text for m in ("cold", "edit", "edit_preview"))
     assert re.search(r"\| Dựng lần đầu \(cold build\) \| \d+\.\d\d \(\d+\.\d\d\) \| \d+\.\d\d", text)
     assert "Python" in text and "Pelican" in text and "nproc" in text
     assert text.startswith("# Kết quả") and text.rstrip().endswith("Ghi chú tay")

@@ -18,8 +18,8 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import outputs
@@ -47,6 +47,7 @@ class BuildResult:
     rendered: int = 0  # outputs written by this build
     kept: int = 0  # outputs an incremental build kept from the previous one
     unchanged: bool = False  # nothing had changed: Pelican did not run
+    patched: tuple[str, ...] = ()  # files whose new body a resident preview patched in (toasoan.preview)
 
 
 def load_settings(settings_file: str | Path, **overrides: object) -> dict:
@@ -65,38 +66,110 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
     """
     from pelican import Pelican
 
-    settings = load_settings(settings_file, **overrides)
-    output = Path(settings["OUTPUT_PATH"]).resolve()
-    staging = output.with_name(f".output-staging-{uuid.uuid4().hex[:8]}")
-    manifest = Manifest.for_output(settings, output)
-    key = build_key(settings_file, settings, overrides)
-    state = input_state(settings, key)
-    previous = manifest.load() if incremental and output.is_dir() else None
-    settings["OUTPUT_PATH"] = str(staging)
-    if previous:
-        ledger = outputs.OutputLedger(output, staging, key, previous=previous.files, previous_trees=previous.trees)
-        if previous.inputs == state and ledger.all_intact():
-            return BuildResult(True, output, kept=len(previous.files), unchanged=True)
-    else:
-        ledger = outputs.FullBuild(output, staging, key)
-    try:
-        with outputs.using(ledger):
-            Pelican(settings).run()
-    except ContentRejected as rejected:
-        shutil.rmtree(staging, ignore_errors=True)
-        return BuildResult(False, output, findings=rejected.findings)
-    except Exception as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        logger.debug("build failed", exc_info=True)
-        return BuildResult(False, output, error=f"{type(error).__name__}: {error}")
-    manifest.remove()  # until the new one is written: an interrupted swap means a full build next
-    if ledger.incremental:
-        entries = merge_into(staging, output, ledger)
-    else:
-        swap_in(staging, output)
-        entries = dict(_stat_all(output, ledger.written))
-    manifest.save(entries, ledger.trees, state)
-    return BuildResult(True, output, rendered=len(entries) - len(ledger.kept), kept=len(ledger.kept))
+    plan = BuildPlan.make(settings_file, incremental=incremental, **overrides)
+    if plan.unchanged():
+        return BuildResult(True, plan.output, kept=len(plan.previous.files), unchanged=True)
+    return plan.run(plan.ledger(), lambda: Pelican(plan.settings).run())
+
+
+@dataclass
+class BuildInputs:
+    """Everything a build reads, cheaply (see :func:`input_state`), in parts."""
+
+    key: str  # the build key
+    settings: str  # the plain values of the settings, as JSON
+    files: dict[str, list[int] | None]  # every file under the content folder: size, times, inode
+    refs: bytes  # the git refs of the repository around the content
+
+    @classmethod
+    def of(cls, settings: dict, key: str) -> BuildInputs:
+        content = Path(settings["PATH"])
+        repository = find_repository(content)
+        refs = repository.run("show-ref", "--head", check=False).stdout if repository else b""
+        plain = {k: _plain(v) for k, v in settings.items() if k != "OUTPUT_PATH"}
+        return cls(key, json.dumps(plain, sort_keys=True, default=str), dict(_file_states(content)), refs)
+
+    def digest(self) -> str:
+        return outputs.digest(self.key, self.settings, json.dumps(sorted(self.files.items())), self.refs)
+
+    def changed_files(self, later: BuildInputs) -> set[str] | None:
+        """The content files ``later`` finds changed; None when anything else changed too
+        (code, settings, git refs, a file added or deleted)."""
+        if (self.key, self.settings, self.refs) != (later.key, later.settings, later.refs):
+            return None
+        if self.files.keys() != later.files.keys():
+            return None
+        return {path for path, state in later.files.items() if self.files[path] != state}
+
+
+def input_state(settings: dict, key: str) -> str:
+    """Everything a build reads, cheaply: the build key, the plain values of the settings
+    (an environment variable may set one), every file under the content folder by path,
+    size, times and inode (a rewrite changes its ctime), and the git refs of the repository
+    around it (the provenance plugin reads its history)."""
+    return BuildInputs.of(settings, key).digest()
+
+
+@dataclass
+class BuildPlan:
+    """One build, before it runs: its settings, staging folder, inputs and the last build."""
+
+    settings: dict  # OUTPUT_PATH is the staging folder
+    output: Path
+    staging: Path
+    manifest: Manifest
+    key: str
+    inputs: BuildInputs
+    previous: PreviousBuild | None
+
+    @classmethod
+    def make(cls, settings_file: str | Path, *, incremental: bool = True, staging: Path | None = None,
+             **overrides: object) -> BuildPlan:
+        """``staging``: a fixed staging folder (a resident preview keeps one); a new one otherwise."""
+        settings = load_settings(settings_file, **overrides)
+        output = Path(settings["OUTPUT_PATH"]).resolve()
+        staging = staging or output.with_name(f".output-staging-{uuid.uuid4().hex[:8]}")
+        manifest = Manifest.for_output(settings, output)
+        key = build_key(settings_file, settings, overrides)
+        inputs = BuildInputs.of(settings, key)
+        previous = manifest.load() if incremental and output.is_dir() else None
+        settings["OUTPUT_PATH"] = str(staging)
+        return cls(settings, output, staging, manifest, key, inputs, previous)
+
+    def ledger(self) -> outputs.OutputLedger:
+        """An incremental ledger over the last build's outputs, or a full build's."""
+        if self.previous is None:
+            return outputs.FullBuild(self.output, self.staging, self.key)
+        return outputs.OutputLedger(self.output, self.staging, self.key, previous=self.previous.files,
+                                    previous_trees=self.previous.trees)
+
+    def unchanged(self) -> bool:
+        """Nothing read has changed since the last build, and its outputs are as it left them."""
+        return (self.previous is not None and self.previous.inputs == self.inputs.digest()
+                and self.ledger().all_intact())
+
+    def run(self, ledger: outputs.OutputLedger, render: Callable[[], object]) -> BuildResult:
+        """``render()`` into the staging folder with ``ledger`` active; on success move the
+        outputs into place and save the manifest. A failure leaves the output untouched."""
+        try:
+            with outputs.using(ledger):
+                render()
+        except ContentRejected as rejected:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return BuildResult(False, self.output, findings=rejected.findings)
+        except Exception as error:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            logger.debug("build failed", exc_info=True)
+            return BuildResult(False, self.output, error=f"{type(error).__name__}: {error}")
+        self.manifest.remove()  # until the new one is written: an interrupted swap means a full build next
+        if ledger.incremental:
+            entries, moved = merge_into(self.staging, self.output, ledger)
+        else:
+            swap_in(self.staging, self.output)
+            entries = dict(_stat_all(self.output, ledger.written))
+            moved = len(entries)
+        self.manifest.save(entries, ledger.trees, self.inputs.digest())
+        return BuildResult(True, self.output, rendered=moved, kept=len(entries) - moved)
 
 
 def build_key(settings_file: str | Path, settings: dict, overrides: dict) -> str:
@@ -113,34 +186,26 @@ def build_key(settings_file: str | Path, settings: dict, overrides: dict) -> str
                             modules=files, packages=RENDERING_PACKAGES)
 
 
-def input_state(settings: dict, key: str) -> str:
-    """Everything a build reads, cheaply: the build key, the plain values of the settings
-    (an environment variable may set one), every file under the content folder by path,
-    size, times and inode (a rewrite changes its ctime), and the git refs of the repository
-    around it (the provenance plugin reads its history)."""
-    content = Path(settings["PATH"])
-    files = sorted(_file_states(content))
-    repository = find_repository(content)
-    refs = repository.run("show-ref", "--head", check=False).stdout if repository else b""
-    plain = {k: _plain(v) for k, v in settings.items() if k != "OUTPUT_PATH"}
-    return outputs.digest(key, json.dumps(plain, sort_keys=True, default=str), json.dumps(files), refs)
-
-
 def _files(folder: Path) -> Iterator[Path]:
     """Every file under ``folder``."""
+    for path in _file_paths(folder):
+        yield Path(path)
+
+
+def _file_paths(folder: Path) -> Iterator[str]:
     for root, _, names in os.walk(folder):
         for name in names:
-            yield Path(root) / name
+            yield os.path.join(root, name)
 
 
 def _file_states(folder: Path) -> Iterator[tuple[str, list[int] | None]]:
-    for path in _files(folder):
+    for path in _file_paths(folder):  # strings, not Paths: a preview stats every file each time
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:  # a dangling link: the build reports it
-            yield str(path), None
+            yield path, None
             continue
-        yield str(path), [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        yield path, [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
 def _plain(value: object) -> object:
@@ -165,10 +230,13 @@ def swap_in(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> dict[str, outputs.Entry]:
-    """Move the staged outputs into ``output`` and delete the ones no build makes any more."""
+def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> tuple[dict[str, outputs.Entry], int]:
+    """Move the staged outputs into ``output`` and delete the ones no build makes any more;
+    every output's manifest entry, and how many were moved."""
     entries = dict(ledger.kept)
+    moved = 0
     for source in list(_files(staging)):
+        moved += 1
         relpath = source.relative_to(staging).as_posix()
         target = output / relpath
         _make_room(target, output)
@@ -179,7 +247,7 @@ def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> dic
         target.unlink(missing_ok=True)
         _prune_empty(target.parent, output)
     shutil.rmtree(staging, ignore_errors=True)
-    return entries
+    return entries, moved
 
 
 def _make_room(target: Path, output: Path) -> None:
@@ -244,7 +312,7 @@ class Manifest:
     def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str], inputs: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": MANIFEST_FORMAT, "inputs": inputs, "trees": trees,
-                "files": {rel: list(asdict(e).values()) for rel, e in sorted(entries.items())}}
+                "files": {rel: [e.key, e.size, e.mtime_ns] for rel, e in sorted(entries.items())}}
         scratch = self.path.with_suffix(".tmp")
         scratch.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(scratch, self.path)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import findings as f
-from .build import Manifest, build_site, load_settings
+from .build import BuildResult, Manifest, build_site, load_settings
 from .content import read_content
 from .scaffold import ScaffoldError, new_content
 from .settings import site_rules
@@ -40,7 +40,11 @@ def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
 
 def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: object) -> int:
     """Build the site (incrementally unless ``full``); print findings in Vietnamese on failure."""
-    result = build_site(settings_file, incremental=not full, **overrides)
+    return report_build(build_site(settings_file, incremental=not full, **overrides))
+
+
+def report_build(result: BuildResult) -> int:
+    """Say what a build did (findings in Vietnamese on failure); its exit code."""
     if result.unchanged:
         print(f"Không có gì thay đổi kể từ lần dựng trước: giữ nguyên {result.kept} tệp trong {result.output}/.")
         return 0

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -129,6 +129,10 @@ class ContentFile:
 
     def line(self, *path: str | int) -> int:
         return line_of(self.lines, path)
+
+    def same_apart_from_body(self, other: ContentFile) -> bool:
+        """Whether ``other`` is this file with another body (whose links may have moved)."""
+        return type(other) is type(self) and replace(other, body=self.body, site_links=self.site_links) == self
 
 
 @dataclass

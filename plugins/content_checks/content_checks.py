@@ -13,6 +13,7 @@ from toasoan.checks import check_site
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
 from toasoan.model import ContentFile
 from toasoan.settings import plugin_enabled
+from toasoan.signals import content_patched
 from toasoan.tracker import tracker_settings
 
 logger = logging.getLogger(__name__)
@@ -53,5 +54,11 @@ def check_build(generators: list) -> None:
         logger.warning("Cảnh báo nội dung:\n%s", format_text(findings))
 
 
+def check_patched(_pelican, contents: list, generators: list) -> None:
+    """``content_patched``: check again after a resident preview read bodies anew."""
+    check_build(generators)
+
+
 def register() -> None:
     signals.all_generators_finalized.connect(check_build)
+    content_patched.connect(check_patched)

@@ -60,6 +60,11 @@ class Fingerprinter:
         self._memo: dict[tuple[int, str], tuple[object, str]] = {}
         self._busy: set[tuple[int, str]] = set()
 
+    def forget(self, content: Content) -> None:
+        """Fingerprint ``content`` afresh next time (a resident preview changed it in place)."""
+        for kind in ("page", "card", "of"):
+            self._memo.pop((id(content), kind), None)
+
     # ---------------------------------------------------------------- pages
     def page(self, content: Content) -> str:
         """Everything a page shows about its own article or page."""

@@ -10,7 +10,8 @@ fingerprint of the entries they carry.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
+from functools import partial
 
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url
@@ -38,6 +39,9 @@ class IncrementalWriter(Writer):
         self._fingerprints: Fingerprinter | None = None
         self._names: TemplateNames | None = None  # the generators' environments share the theme
         self._shared: dict[tuple[str, int], tuple[dict, str]] = {}
+        # id of an article or page → {output: how to write it again} for the pages and feeds
+        # that show it in full (rewrite() renders them after a resident preview patched it).
+        self._shows: dict[int, dict[str, Callable[[], object]]] = {}
 
     def _fingerprinter(self, context) -> Fingerprinter:
         """One for the whole build: generators pass the shared context or copies of it."""
@@ -85,6 +89,8 @@ class IncrementalWriter(Writer):
             # Each page of the list is keyed on its own, when Pelican renders it.
             own = {*kwargs, *(f"{k}_{part}" for k in to_paginate for part in PAGINATION_PARTS)}
             return super().write_file(name, _Keyed(self, template, context, own), *pass_on[2:], **kwargs)
+        again = partial(self.write_file, *pass_on, **kwargs)
+        self._remember(name, again, (kwargs[n] for n in OWN_CONTENT if n in kwargs))
         localcontext = _local_context(context, name, kwargs, relative_urls)
         key = self.page_key(template, localcontext, context, kwargs.keys())
         if self.ledger.fresh(name, key):
@@ -98,11 +104,32 @@ class IncrementalWriter(Writer):
         if path:
             fingerprints = self._fingerprinter(context)
             shown = elements[: self.settings["FEED_MAX_ITEMS"]]
+            self._remember(path, partial(self.write_feed, elements, context, path, url, feed_type,
+                                         override_output, feed_title), shown)
             key = outputs.digest("feed", feed_type, url, feed_title, *(fingerprints.page(e) for e in shown))
             if self.ledger.fresh(path, key):
                 return None
             self.ledger.wrote(path, key)
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def _remember(self, output: str, again: Callable[[], object], contents: Iterable) -> None:
+        for content in contents:
+            self._shows.setdefault(id(content), {})[output] = again
+
+    def rewrite(self, contents: Iterable) -> None:
+        """Render again, into the active ledger, every page and feed that shows one of
+        ``contents`` in full: a resident preview gave them new bodies (toasoan.preview)."""
+        self.ledger = outputs.active()
+        self._kept.clear()
+        self._written_files.clear()
+        self._overridden_files.clear()
+        again: dict[str, Callable[[], object]] = {}
+        for content in contents:
+            if self._fingerprints is not None:
+                self._fingerprints.forget(content)
+            again.update(self._shows.get(id(content), {}))
+        for write in again.values():
+            write()
 
     def keep(self, relpath: str) -> None:
         self._kept.add(os.path.normpath(os.path.join(self.output_path, relpath)))

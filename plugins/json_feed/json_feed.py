@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 from toasoan import outputs
 from toasoan.settings import plugin_enabled
+from toasoan.signals import content_patched
 from toasoan.urls import absolute, site_url
 
 logger = logging.getLogger(__name__)
@@ -109,6 +111,14 @@ def announce(pelican) -> None:
         pelican.settings["JSON_FEED_URL"] = str(save_as)
 
 
+def write_patched(_pelican, contents: list, generators: list) -> None:
+    """``content_patched``: a resident preview gave articles new bodies; the feed shows them."""
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            write_feed(generator)
+
+
 def register() -> None:
     signals.initialized.connect(announce)
     signals.article_writer_finalized.connect(write_feed)
+    content_patched.connect(write_patched)

@@ -19,7 +19,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from toasoan.text import fold, short_date
 
@@ -48,6 +48,7 @@ class SearchRecord:
     kind: str  # filter "kind": Bài viết, Báo cáo cuộc họp, Nhiệm vụ, Trang thông tin, Văn bản
     date: dt.date | None = None  # shown, sorted on, and the "year" filter
     category: str | None = None
+    source: object = field(default=None, repr=False, compare=False)  # the article, page or item
 
     @property
     def folded(self) -> str:
@@ -129,7 +130,7 @@ def article_record(article: object) -> SearchRecord:
         parts += [item.id, item.title, item.owner, *item.support]
     return SearchRecord(url=_site_url(article.url), title=model.title, text=_join(*parts),
                         kind=KIND_MEETING if meeting is not None else KIND_ARTICLE,
-                        date=_date(model.date), category=model.category or None)
+                        date=_date(model.date), category=model.category or None, source=article)
 
 
 def page_record(page: object) -> SearchRecord | None:
@@ -145,7 +146,8 @@ def page_record(page: object) -> SearchRecord | None:
         date = model.issued
         parts += [model.doc_type, model.number, short_date(model.issued), model.issuer, model.summary]
     parts.append(plain_text(page.content or ""))
-    return SearchRecord(url=_site_url(page.url), title=title, text=_join(*parts), kind=kind, date=date)
+    return SearchRecord(url=_site_url(page.url), title=title, text=_join(*parts), kind=kind, date=date,
+                        source=page)
 
 
 def item_record(tracked: object) -> SearchRecord:
@@ -155,7 +157,18 @@ def item_record(tracked: object) -> SearchRecord:
     for entry in tracked.history:
         parts += [entry.report.title, entry.status_label, entry.note]
     return SearchRecord(url=_site_url(tracked.url), title=f"{tracked.id} {tracked.title}",
-                        text=_join(*parts), kind=KIND_ITEM, date=_date(tracked.history[0].date))
+                        text=_join(*parts), kind=KIND_ITEM, date=_date(tracked.history[0].date), source=tracked)
+
+
+def record_of(source: object) -> SearchRecord | None:
+    """The record of one article, page, document or tracked action item, made again."""
+    from pelican.contents import Article, Content
+
+    if isinstance(source, Article):
+        return article_record(source)
+    if isinstance(source, Content):
+        return page_record(source)
+    return item_record(source)
 
 
 def site_records(articles: Iterable, pages: Iterable, tracked_items: Iterable) -> Iterator[SearchRecord]:

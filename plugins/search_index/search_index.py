@@ -26,6 +26,7 @@ import math
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -33,8 +34,9 @@ from pathlib import Path
 
 from toasoan import outputs
 from toasoan.settings import plugin_enabled
+from toasoan.signals import content_patched
 
-from .records import LANGUAGE, SearchRecord, site_records
+from .records import LANGUAGE, SearchRecord, record_of, site_records
 from .reproducible import BundleFormatError, canonicalise
 from .service import PagefindService, ServiceError
 
@@ -80,6 +82,7 @@ class Shard:
     name: str
     payloads: list[dict] = field(default_factory=list)
     size: int = 0  # records; still known once the payloads are released
+    sources: list = field(default_factory=list, repr=False)  # what each record is of, in order
 
     def __post_init__(self) -> None:
         self.size = self.size or len(self.payloads)
@@ -126,7 +129,17 @@ def shard_records(records: Iterable[SearchRecord]) -> list[Shard]:
     if undated:
         groups[PAGES_SHARD] = undated
         names.append(PAGES_SHARD)
-    return [Shard(name, [r.payload() for r in sorted(groups[name], key=lambda r: r.url)]) for name in names]
+    return [_shard(name, groups[name]) for name in names]
+
+
+def _shard(name: str, records: Iterable[SearchRecord]) -> Shard:
+    ordered = sorted(records, key=lambda r: r.url)
+    return Shard(name, [r.payload() for r in ordered], sources=[r.source for r in ordered])
+
+
+def remade(shard: Shard) -> Shard:
+    """``shard`` with the records of its articles, pages and items made again."""
+    return _shard(shard.name, filter(None, map(record_of, shard.sources)))
 
 
 DEFAULT_UI = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
@@ -188,8 +201,12 @@ class IndexJob:
 
     @classmethod
     def plan(cls, output: Path, records: Iterable[SearchRecord], ledger: outputs.OutputLedger) -> IndexJob:
+        return cls.of_shards(output, shard_records(records), ledger)
+
+    @classmethod
+    def of_shards(cls, output: Path, shards: list[Shard], ledger: outputs.OutputLedger) -> IndexJob:
+        """Index the shards the ledger cannot keep from the last build."""
         output = Path(output).resolve()
-        shards = shard_records(records)
         job = cls(output, shards, ledger)
         if not ledger.incremental:
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
@@ -245,6 +262,7 @@ def index_records(output: Path, records: Iterable[SearchRecord]) -> int:
 
 
 _JOBS: dict[Path, IndexJob] = {}
+_FINISHED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Pelican → its last IndexJob
 
 
 def start_indexing(generators: list) -> None:
@@ -272,6 +290,22 @@ def finish_indexing(pelican: object) -> None:
         if job is None:
             raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
         job.finish()
+        _FINISHED[pelican] = job
+
+
+def reindex_patched(pelican: object, contents: list, generators: list) -> None:
+    """``content_patched``: index again the shards holding a page a resident preview patched."""
+    if not plugin_enabled(pelican.settings, PLUGIN_NAME):
+        return
+    finished = _FINISHED.get(pelican)
+    if finished is None:
+        raise SearchIndexError("Không còn chỉ mục tìm kiếm của lần dựng trước để cập nhật.")
+    patched = {id(content) for content in contents}
+    shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished.shards]
+    job = IndexJob.of_shards(finished.output, shards, outputs.active())
+    if BACKGROUND:
+        job.start()
+    _JOBS[job.output] = job
 
 
 def register() -> None:
@@ -279,3 +313,4 @@ def register() -> None:
 
     signals.all_generators_finalized.connect(start_indexing)
     signals.finalized.connect(finish_indexing)
+    content_patched.connect(reindex_patched)

@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -26,6 +28,7 @@ from pelican import signals
 
 from toasoan import outputs
 from toasoan.settings import plugin_enabled
+from toasoan.signals import content_patched
 from toasoan.text import VIETNAM
 from toasoan.urls import absolute, site_url
 
@@ -115,11 +118,20 @@ class Sitemap:
             self._changed[key] = changed(item)
         return self._changed[key]
 
+    def forget(self, item: object) -> None:
+        """Ask when ``item`` changed afresh (a resident preview changed it in place)."""
+        self._changed.pop(id(item), None)
+
     def add(self, context: dict) -> None:
         """A page written with this template context (``output_file`` is its path)."""
         name = str(context.get("output_file") or "")
         if listed(name, context, self.exclude):
             self.entries[name] = lastmod(context, self.changed)
+
+    def key(self, base: str) -> str:
+        """What :meth:`xml` writes, hashed: an unchanged sitemap is not serialised again."""
+        return outputs.digest("sitemap", base, *(f"{name} {moment.isoformat() if moment else ''}"
+                                                 for name, moment in sorted(self.entries.items())))
 
     def xml(self, base: str) -> bytes:
         ElementTree.register_namespace("", NAMESPACE)
@@ -154,10 +166,12 @@ def draft_prefixes(settings: dict) -> list[str]:
 
 
 class _Build:
-    """The sitemap of the build that is running (one Pelican run at a time per process)."""
+    """The sitemap of the build that is running (one Pelican run at a time per process), and
+    of each finished run still alive (a resident preview patches it)."""
 
     current: Sitemap | None = None
     settings: dict | None = None
+    finished: ClassVar[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()  # Pelican → (sitemap, settings)
 
 
 def start(pelican) -> None:
@@ -177,11 +191,20 @@ def collect(_path: str, context: dict) -> None:
         _Build.current.add(context)
 
 
+def resume(pelican, contents: list, generators: list) -> None:
+    """``content_patched``: take up the run's sitemap again; the patched pages are added anew."""
+    _Build.current, _Build.settings = _Build.finished.get(pelican, (None, None))
+    if _Build.current is not None:
+        for content in contents:
+            _Build.current.forget(content)
+
+
 def write(pelican) -> None:
     sitemap, settings = _Build.current, _Build.settings
     _Build.current = _Build.settings = None
     if sitemap is None or settings is None:
         return
+    _Build.finished[pelican] = (sitemap, settings)
     base = site_url(settings)
     if not base:
         logger.warning("sitemap.xml không được ghi: SITEURL (%r) không phải địa chỉ tuyệt đối.",
@@ -190,8 +213,7 @@ def write(pelican) -> None:
     opts = options(settings)
     output = Path(settings["OUTPUT_PATH"])
     save_as = str(opts["save_as"])
-    xml = sitemap.xml(base)
-    outputs.write_if_changed(output, save_as, xml)
+    outputs.write_output(output, save_as, lambda: sitemap.xml(base), sitemap.key(base))
     logger.info("Writing %s (%d trang)", output / save_as, len(sitemap.entries))
     if opts["robots_txt"]:
         text = robots_txt(base, absolute(base, save_as), draft_prefixes(settings))
@@ -202,3 +224,4 @@ def register() -> None:
     signals.initialized.connect(start)
     signals.content_written.connect(collect)
     signals.finalized.connect(write)
+    content_patched.connect(resume)

@@ -72,6 +72,12 @@ class NewsroomReader(BaseReader):
         self.documents.append(document)
         return parsed.html, self.metadata(document, parsed.html)
 
+    def forget(self, source_path: str) -> None:
+        """Drop what reading ``source_path`` found: it is about to be read again."""
+        shown_as = self.rules.display_path(os.path.relpath(source_path, self.rules.content_root).replace(os.sep, "/"))
+        self.documents = [d for d in self.documents if d.source != shown_as]
+        self.findings = [f for f in self.findings if f.file != shown_as]
+
     def render(self, markdown_text: str, relpath: str = "") -> str:
         """Markdown → sanitised HTML; relative links resolved from ``relpath``."""
         return self.renderer(markdown_text, relpath)

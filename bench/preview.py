@@ -1,0 +1,68 @@
+"""Measure body edits in a resident preview: one process, several edits.
+
+Run by the harness: ``python -m bench.preview toasoan <file> <edits>`` inside the bench site
+starts a :class:`toasoan.preview.PreviewSession` (what ``invoke livereload`` runs; its first
+build runs Pelican and is kept); ``python -m bench.preview stock <file> <edits> <settings>``
+inside the stock site does what ``pelican --autoreload`` does on a change: ``Pelican.run()``
+again in the same process. Then ``edits`` times it adds a sentence to ``<file>``'s body and
+builds. Each build is printed as one JSON line: wall and CPU seconds (this process and the
+Pagefind processes it waited for), peak RSS in MiB, and whether it was patched. The file is
+left as it was found.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from toasoan.build import BuildResult
+from toasoan.preview import PreviewSession
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class _StockSession:
+    """``pelican --autoreload``: the same Pelican object runs again after each change."""
+
+    def __init__(self, settings_file: str) -> None:
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        self.pelican = Pelican(read_settings(settings_file))
+
+    def build(self) -> BuildResult:
+        self.pelican.run()
+        return BuildResult(True, Path(self.pelican.output_path))
+
+
+def main(argv: list[str]) -> int:
+    tool, target, edits = argv[0], Path(argv[1]), int(argv[2])
+    session = PreviewSession("pelicanconf.py") if tool == "toasoan" else _StockSession(argv[3])
+    if not session.build().ok:
+        print("Dựng lần đầu thất bại.", file=sys.stderr)
+        return 1
+    original = target.read_bytes()
+    try:
+        for number in range(edits):
+            target.write_bytes(original + f"\nBản xem trước được bổ sung lần {number + 1}.\n".encode())
+            wall, cpu = time.perf_counter(), _cpu()
+            result = session.build()
+            wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(json.dumps({"ok": result.ok, "patched": bool(result.patched), "wall": wall, "cpu": cpu,
+                              "rss": rss}), flush=True)
+            if not result.ok:
+                return 1
+    finally:
+        target.write_bytes(original)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,120 @@
+"""A resident preview (``invoke livereload``) patches body edits and still writes what a
+clean build writes.
+
+The session keeps its last Pelican run. When only bodies changed it reads those files
+again and renders only what shows them; anything else runs the incremental build. After
+every step ``output/`` is compared, byte for byte, with a clean full build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from editkit import CONTENT_EDITS, EPOCH, Editor, assert_same_as_clean, build, corpus_project, files
+
+from sitekit import Project
+from toasoan.build import BuildResult
+from toasoan.preview import PreviewSession
+
+BODY_EDITS = ("body", "meeting_body", "page_body")
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return corpus_project(tmp_path)
+
+
+def session_for(project: Project) -> PreviewSession:
+    return PreviewSession(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
+
+
+def built(session: PreviewSession) -> BuildResult:
+    result = session.build()
+    assert result.ok, (result.error, [f.code for f in result.findings])
+    return result
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_random_edits_in_a_session_match_a_clean_build(newsroom: Project, seed: int) -> None:
+    session = session_for(newsroom)
+    first = built(session)
+    editor = Editor(newsroom, seed)
+    steps = [editor.random.choice(BODY_EDITS + CONTENT_EDITS) for _ in range(8)]
+    steps[editor.random.randint(0, 7)] = "body"
+    for name in steps:
+        step = editor.apply(name)
+        result = built(session)
+        if name in BODY_EDITS:
+            assert result.patched == (str(editor.edited),), step
+            assert 0 < result.rendered < first.rendered / 10, (step, result.rendered, first.rendered)
+        else:
+            assert not result.patched, step
+        assert_same_as_clean(newsroom, step)
+
+
+def test_each_kind_of_body_is_patched(newsroom: Project) -> None:
+    session = session_for(newsroom)
+    built(session)
+    editor = Editor(newsroom, 8)
+    for name in BODY_EDITS:
+        editor.apply(name)
+        assert built(session).patched == (str(editor.edited),), name
+        assert_same_as_clean(newsroom, name)
+
+
+def test_bodies_of_several_files_are_patched_together(newsroom: Project) -> None:
+    session = session_for(newsroom)
+    built(session)
+    editor = Editor(newsroom, 9)
+    edited = set()
+    for name in ("body", "meeting_body"):
+        editor.apply(name)
+        edited.add(str(editor.edited))
+    assert set(built(session).patched) == edited
+    assert_same_as_clean(newsroom, "two bodies")
+
+
+def test_a_new_first_paragraph_changes_the_summary_so_lists_are_built_again(newsroom: Project) -> None:
+    session = session_for(newsroom)
+    built(session)
+    article = Editor(newsroom, 10).pick(Editor(newsroom, 10).articles())
+    text = article.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    article.write_text(head + sep + "\nĐoạn mở đầu mới của bài.\n\n" + body, encoding="utf-8")
+    result = built(session)
+    assert not result.patched
+    assert_same_as_clean(newsroom, "first paragraph")
+
+
+def test_a_body_with_an_error_fails_keeps_the_output_and_recovers(newsroom: Project) -> None:
+    session = session_for(newsroom)
+    built(session)
+    before = files(newsroom.output)
+    editor = Editor(newsroom, 11)
+    editor.apply("body")
+    article = editor.edited
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good + "\nXem [bài cũ](/2019/khong-co-bai-nay/).\n", encoding="utf-8")
+    failed = session.build()
+    assert not failed.ok and any(f.is_error for f in failed.findings), failed
+    assert files(newsroom.output) == before
+    article.write_text(good + "\nĐã sửa.\n", encoding="utf-8")
+    assert built(session).ok
+    assert_same_as_clean(newsroom, "fixed body")
+
+
+def test_outputs_from_another_build_or_changed_by_hand_are_not_patched_over(newsroom: Project) -> None:
+    session = session_for(newsroom)
+    built(session)
+    editor = Editor(newsroom, 12)
+    editor.apply("title")
+    build(newsroom)  # `invoke build` in another terminal: the session's run is not what output/ holds
+    editor.apply("body")
+    assert not built(session).patched
+    assert_same_as_clean(newsroom, "after another build")
+    (newsroom.output / "index.html").write_text("sửa tay", encoding="utf-8")
+    editor.apply("body")
+    assert not built(session).patched
+    assert_same_as_clean(newsroom, "output changed by hand")

@@ -235,11 +235,16 @@ def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> tup
     every output's manifest entry, and how many were moved."""
     entries = dict(ledger.kept)
     moved = 0
+    ready: set[Path] = {output}  # folders made ready for the files moved into them
     for source in list(_files(staging)):
         moved += 1
         relpath = source.relative_to(staging).as_posix()
         target = output / relpath
-        _make_room(target, output)
+        if target.parent not in ready:
+            _make_room(target.parent, output)
+            ready.add(target.parent)
+        if target.is_dir() and not target.is_symlink():  # a folder where a file now goes
+            shutil.rmtree(target)
         os.replace(source, target)
         entries[relpath] = _entry(target, ledger.written.get(relpath))
     for relpath in ledger.previous.keys() - entries.keys():
@@ -250,15 +255,13 @@ def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> tup
     return entries, moved
 
 
-def _make_room(target: Path, output: Path) -> None:
-    """Parent folders for ``target``; a file or folder in the way (a renamed output) goes."""
-    for parent in reversed(target.relative_to(output).parents[:-1]):
-        folder = output / parent
-        if folder.is_file() or folder.is_symlink():
-            folder.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
+def _make_room(folder: Path, output: Path) -> None:
+    """``folder`` (under ``output``) and its parents; a file in the way (a renamed output) goes."""
+    for parent in [*reversed(folder.relative_to(output).parents[:-1]), folder.relative_to(output)]:
+        path = output / parent
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _prune_empty(folder: Path, output: Path) -> None:

@@ -98,9 +98,11 @@ class OutputLedger:
         """The last build's files under ``reldir`` (one of its trees)."""
         if self._by_tree is None:
             self._by_tree = {}
+            tops = tuple({tree.split("/", 1)[0] + "/" for tree in self.previous_trees})
             for relpath, entry in self.previous.items():
-                for tree in self.previous_trees.keys() & _folders(relpath):
-                    self._by_tree.setdefault(tree, {})[relpath] = entry
+                if relpath.startswith(tops):
+                    for tree in self.previous_trees.keys() & _folders(relpath):
+                        self._by_tree.setdefault(tree, {})[relpath] = entry
         return self._by_tree.get(reldir, {})
 
     def wrote(self, relpath: str, key: str | None) -> None:

@@ -48,6 +48,10 @@ def report_build(result: BuildResult) -> int:
     if result.unchanged:
         print(f"Không có gì thay đổi kể từ lần dựng trước: giữ nguyên {result.kept} tệp trong {result.output}/.")
         return 0
+    if result.ok and result.patched:
+        names = ", ".join(Path(p).name for p in result.patched)
+        print(f"Đã cập nhật thân bài {names}: ghi {result.rendered} tệp vào {result.output}/.")
+        return 0
     if result.ok:
         kept = f", giữ nguyên {result.kept} tệp của lần dựng trước" if result.kept else ""
         print(f"Đã dựng trang vào {result.output}/: ghi {result.rendered} tệp{kept}.")

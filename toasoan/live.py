@@ -2,14 +2,20 @@
 
 The builds run in this process (:class:`toasoan.preview.PreviewSession`): an edit to the
 body of an article or page is patched into the last build, anything else is built
-incrementally.
+incrementally. A change to the code of the plugins or of ``toasoan`` starts the process
+again, so that builds never run code older than the files they are keyed on.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+
 from .build import load_settings
 from .commands import DEV_SETTINGS, report_build
 from .preview import PreviewSession
+
+CODE = ("plugins", "toasoan")
 
 
 def livereload(port: int = 8000, settings_file: str = DEV_SETTINGS) -> int:
@@ -24,7 +30,16 @@ def livereload(port: int = 8000, settings_file: str = DEV_SETTINGS) -> int:
         print("Sửa lỗi ở trên; trang sẽ tự dựng lại khi bạn lưu tệp.")
     settings = load_settings(settings_file)
     server = Server()
-    for watched in (settings["PATH"], settings["THEME"], settings_file, "plugins", "toasoan"):
-        server.watch(f"{watched}/**/*" if not watched.endswith(".py") else watched, rebuild)
+    for watched in (settings["PATH"], settings["THEME"]):
+        server.watch(f"{watched}/**/*", rebuild)
+    server.watch(settings_file, rebuild)
+    for folder in CODE:
+        server.watch(f"{folder}/**/*.py", restart)
     server.serve(port=port, root=settings["OUTPUT_PATH"], open_url_delay=None)
     return 0
+
+
+def restart() -> None:
+    """Plugins or toasoan changed: run again from the start, with the new code."""
+    print("Mã nguồn thay đổi: khởi động lại invoke livereload…", flush=True)
+    os.execv(sys.executable, [sys.executable, *sys.argv])

@@ -1,0 +1,74 @@
+"""``invoke livereload`` end to end: a real server process, real edits, real rebuilds.
+
+A body edit is patched into the resident build (the page shows it, the log says so); a
+change to a plugin's code starts the process again so builds run the new code.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sitekit import VENV_BIN, Project
+
+SENTENCE = "Câu mới thêm khi xem trước trên máy."
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(condition: Callable[[], bool], what: str, log: Path, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} — log:\n{log.read_text(encoding='utf-8', errors='replace')}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def livereload(project: Project, log: Path) -> Iterator[str]:
+    port = _free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(VENV_BIN / "invoke"), "livereload", "--port", str(port)],
+                                   cwd=project.root, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_livereload_patches_a_body_edit_and_restarts_when_code_changes(sample_project: Project,
+                                                                       tmp_path: Path) -> None:
+    log = tmp_path / "livereload.log"
+    article = sample_project.content / "articles" / "2019" / "nghiem-thu-de-tai-cntt-quan-ly-dao-tao.md"
+    page = sample_project.output / "2019" / "nghiem-thu-de-tai-cntt-quan-ly-dao-tao" / "index.html"
+    with livereload(sample_project, log) as base:
+        _wait(lambda: _answers(f"{base}/"), "the site is served after the first build", log)
+        assert page.is_file() and SENTENCE not in page.read_text(encoding="utf-8")
+        article.write_text(article.read_text(encoding="utf-8") + f"\n{SENTENCE}\n", encoding="utf-8")
+        _wait(lambda: SENTENCE in page.read_text(encoding="utf-8"), "the edit reaches the page", log)
+        _wait(lambda: f"Đã cập nhật thân bài {article.name}" in log.read_text(encoding="utf-8"),
+              "the edit was patched, not rebuilt", log)
+        plugin = sample_project.root / "plugins" / "sitemap" / "sitemap.py"
+        plugin.write_text(plugin.read_text(encoding="utf-8") + "\n# sửa mã\n", encoding="utf-8")
+        _wait(lambda: "khởi động lại" in log.read_text(encoding="utf-8"), "a code change restarts", log)
+        _wait(lambda: log.read_text(encoding="utf-8").count("Đã dựng trang") >= 2 and _answers(f"{base}/"),
+              "the restarted process builds and serves again", log)

@@ -36,6 +36,7 @@ class _Run:
     generators: list
     writer: object
     inputs: BuildInputs
+    staging: Path  # the run's OUTPUT_PATH: a patch renders there again
 
 
 @dataclass
@@ -52,13 +53,13 @@ class PreviewSession:
     def __init__(self, settings_file: str | Path = "pelicanconf.py", **overrides: object) -> None:
         self.settings_file = settings_file
         self.overrides = overrides
-        self._staging: Path | None = None  # one folder for the session: its run's objects write there
         self._last: _Run | None = None
 
     def build(self) -> BuildResult:
         """Build what changed since the last build (see module doc); never raises."""
-        plan = BuildPlan.make(self.settings_file, staging=self._staging, **self.overrides)
-        self._staging = plan.staging
+        # The kept run's objects write into its staging folder; a new run gets a new one.
+        staging = self._last.staging if self._last else None
+        plan = BuildPlan.make(self.settings_file, staging=staging, **self.overrides)
         if self._last is not None and plan.unchanged():  # the first build runs Pelican: it is kept
             return BuildResult(True, plan.output, kept=len(plan.previous.files), unchanged=True)
         ledger = plan.previous and Patch(plan.output, plan.staging, plan.key, previous=plan.previous.files,
@@ -98,7 +99,7 @@ class PreviewSession:
         with signals.all_generators_finalized.connected_to(keep):
             pelican.run()
         if hasattr(pelican.writer, "rewrite"):  # the incremental writer: it can render pages again
-            self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs)
+            self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging)
             # The run is kept for the whole session: the collector need not scan its millions
             # of objects again (each full collection would cost a patch ~0.3 s at 5 000 articles).
             gc.collect()

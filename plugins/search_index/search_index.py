@@ -294,7 +294,9 @@ def finish_indexing(pelican: object) -> None:
 
 
 def reindex_patched(pelican: object, contents: list, generators: list) -> None:
-    """``content_patched``: index again the shards holding a page a resident preview patched."""
+    """``content_patched``: plan to index again the shards holding a page a resident preview
+    patched. They are indexed at ``finalized``, in the main thread: when another plugin fails
+    the patch first, nothing is left writing into the staging folder."""
     if not plugin_enabled(pelican.settings, PLUGIN_NAME):
         return
     finished = _FINISHED.get(pelican)
@@ -303,8 +305,6 @@ def reindex_patched(pelican: object, contents: list, generators: list) -> None:
     patched = {id(content) for content in contents}
     shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished.shards]
     job = IndexJob.of_shards(finished.output, shards, outputs.active())
-    if BACKGROUND:
-        job.start()
     _JOBS[job.output] = job
 
 

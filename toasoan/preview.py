@@ -19,6 +19,7 @@ writes (tests/test_preview.py), and a failed build leaves ``output/`` untouched.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pathlib import Path
 from .build import BuildInputs, BuildPlan, BuildResult
 from .outputs import Patch
 
+logger = logging.getLogger(__name__)
 
 @dataclass
 class _Run:
@@ -62,9 +64,13 @@ class PreviewSession:
         plan = BuildPlan.make(self.settings_file, staging=staging, **self.overrides)
         if self._last is not None and plan.unchanged():  # the first build runs Pelican: it is kept
             return BuildResult(True, plan.output, kept=len(plan.previous.files), unchanged=True)
-        ledger = plan.previous and Patch(plan.output, plan.staging, plan.key, previous=plan.previous.files,
-                                         previous_trees=plan.previous.trees)
-        edits = self._body_edits(plan, ledger)
+        ledger = Patch(plan.output, plan.staging, plan.key, previous=plan.previous.files,
+                       previous_trees=plan.previous.trees) if plan.previous else None
+        try:
+            edits = self._body_edits(plan, ledger)
+        except Exception:  # e.g. a file gone while read: the full build below reports it
+            logger.debug("no patch", exc_info=True)
+            edits = []
         if edits:
             result = plan.run(ledger, lambda: self._patch(edits))
             if result.ok:

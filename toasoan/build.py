@@ -67,9 +67,7 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
     from pelican import Pelican
 
     plan = BuildPlan.make(settings_file, incremental=incremental, **overrides)
-    if plan.unchanged():
-        return BuildResult(True, plan.output, kept=len(plan.previous.files), unchanged=True)
-    return plan.run(plan.ledger(), lambda: Pelican(plan.settings).run())
+    return plan.unchanged() or plan.run(plan.ledger(), lambda: Pelican(plan.settings).run())
 
 
 @dataclass
@@ -136,17 +134,20 @@ class BuildPlan:
         settings["OUTPUT_PATH"] = str(staging)
         return cls(settings, output, staging, manifest, key, inputs, previous)
 
-    def ledger(self) -> outputs.OutputLedger:
-        """An incremental ledger over the last build's outputs, or a full build's."""
+    def ledger(self, kind: type[outputs.OutputLedger] = outputs.OutputLedger) -> outputs.OutputLedger:
+        """A ledger of ``kind`` over the last build's outputs (a full build's when there is none)."""
         if self.previous is None:
             return outputs.FullBuild(self.output, self.staging, self.key)
-        return outputs.OutputLedger(self.output, self.staging, self.key, previous=self.previous.files,
-                                    previous_trees=self.previous.trees)
+        return kind(self.output, self.staging, self.key, previous=self.previous.files,
+                    previous_trees=self.previous.trees)
 
-    def unchanged(self) -> bool:
-        """Nothing read has changed since the last build, and its outputs are as it left them."""
-        return (self.previous is not None and self.previous.inputs == self.inputs.digest()
-                and self.ledger().all_intact())
+    def unchanged(self) -> BuildResult | None:
+        """The result of a build with nothing to do — nothing read has changed since the last
+        build, and its outputs are as it left them — or None."""
+        if (self.previous is not None and self.previous.inputs == self.inputs.digest()
+                and self.ledger().all_intact()):
+            return BuildResult(True, self.output, kept=len(self.previous.files), unchanged=True)
+        return None
 
     def run(self, ledger: outputs.OutputLedger, render: Callable[[], object]) -> BuildResult:
         """``render()`` into the staging folder with ``ledger`` active; on success move the

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import BuildInputs, BuildPlan, BuildResult
-from .outputs import Patch
+from .outputs import OutputLedger, Patch
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +62,9 @@ class PreviewSession:
         # The kept run's objects write into its staging folder; a new run gets a new one.
         staging = self._last.staging if self._last else None
         plan = BuildPlan.make(self.settings_file, staging=staging, **self.overrides)
-        if self._last is not None and plan.unchanged():  # the first build runs Pelican: it is kept
-            return BuildResult(True, plan.output, kept=len(plan.previous.files), unchanged=True)
-        ledger = Patch(plan.output, plan.staging, plan.key, previous=plan.previous.files,
-                       previous_trees=plan.previous.trees) if plan.previous else None
+        if self._last is not None and (nothing_to_do := plan.unchanged()):  # a first build runs Pelican
+            return nothing_to_do
+        ledger = plan.ledger(Patch)
         try:
             edits = self._body_edits(plan, ledger)
         except Exception:  # e.g. a file gone while read: the full build below reports it
@@ -112,10 +111,10 @@ class PreviewSession:
             gc.freeze()
 
     # ------------------------------------------------------------------ patches
-    def _body_edits(self, plan: BuildPlan, ledger: Patch | None) -> list[_Edit]:
+    def _body_edits(self, plan: BuildPlan, ledger: OutputLedger) -> list[_Edit]:
         """The edits a patch can apply: [] unless only bodies of files the last run read changed."""
         last = self._last
-        if last is None or ledger is None or plan.previous.inputs != last.inputs.digest():
+        if last is None or plan.previous is None or plan.previous.inputs != last.inputs.digest():
             return []  # no run kept, or someone else built into this output since
         changed = last.inputs.changed_files(plan.inputs)
         if not changed or not ledger.all_intact():

@@ -62,7 +62,7 @@ class Fingerprinter:
 
     def forget(self, content: Content) -> None:
         """Fingerprint ``content`` afresh next time (a resident preview changed it in place)."""
-        for kind in ("page", "card", "of"):
+        for kind in ("page", "card"):
             self._memo.pop((id(content), kind), None)
 
     # ---------------------------------------------------------------- pages

@@ -8,6 +8,8 @@ every step ``output/`` is compared, byte for byte, with a clean full build.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,17 @@ def test_outputs_from_another_build_or_changed_by_hand_are_not_patched_over(news
     editor.apply("body")
     assert not built(session).patched
     assert_same_as_clean(newsroom, "output changed by hand")
+
+
+def test_a_new_run_lets_the_last_one_go(newsroom: Project) -> None:
+    """A long preview does not pile up runs (Pelican memoises bodies in a global cache)."""
+    session = session_for(newsroom)
+    built(session)
+    article = next(a for g in session._last.generators for a in getattr(g, "articles", ()))
+    _ = article.content, article.summary  # memoised by Pelican, as the templates do
+    last_run = weakref.ref(article)
+    del article
+    Editor(newsroom, 13).apply("title")
+    assert not built(session).patched
+    gc.collect()
+    assert last_run() is None

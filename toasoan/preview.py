@@ -99,7 +99,8 @@ class PreviewSession:
         def keep(generators: list) -> None:
             kept["generators"] = generators
 
-        gc.unfreeze()  # the last run's objects may go now
+        _forget_memoised()  # the last run's objects may go now
+        gc.unfreeze()
         pelican = Resident(plan.settings)
         with signals.all_generators_finalized.connected_to(keep):
             pelican.run()
@@ -201,12 +202,20 @@ def _links(content) -> set[str]:
 
 def _replace_body(kept, read) -> None:
     """Give ``kept`` the body (and content model) of ``read``; forget what Pelican memoised."""
-    from pelican.contents import Content
-
     kept._content = read._content
     kept.content_file = kept.metadata["content_file"] = read.content_file
+    _forget_memoised(kept)
+
+
+def _forget_memoised(content: object | None = None) -> None:
+    """Drop the bodies and summaries Pelican memoised for ``content``, or for every article and
+    page. Its memo is global to the process: it would keep a finished run alive."""
+    from pelican.contents import Content
+
     for name in ("get_content", "get_summary"):
         cache = Content.__dict__[name].cache
-        for key in [k for k in cache if k and k[0] is kept]:
+        if content is None:
+            cache.clear()
+        for key in [k for k in cache if k and k[0] is content]:
             del cache[key]
 

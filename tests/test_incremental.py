@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from editkit import CONTENT_EDITS, EPOCH, Editor, assert_same_as_clean, build, c
 from incremental.fingerprint import Fingerprinter
 
 from sitekit import Project
-from toasoan.build import build_site, input_state, load_settings
+from toasoan.build import BuildPlan, build_site, input_state, load_settings
 from toasoan.editorial.git import Git
 from toasoan.model import ActionItem
 
@@ -141,3 +143,28 @@ def test_a_setting_from_the_environment_or_a_git_commit_is_an_input(newsroom: Pr
     git.run("-c", "user.name=Thu Phương", "-c", "user.email=tp@example.vn", "-c", "commit.gpgSign=false",
             "commit", "--quiet", "-m", "Nội dung")
     assert input_state(settings, "key") != untracked  # the provenance plugin reads the history
+
+
+def test_a_failed_build_waits_for_its_background_writers_before_removing_staging(newsroom: Project) -> None:
+    """Search shards are indexed in a thread; a build failing meanwhile must not leave it
+    writing into a staging folder that was already removed."""
+    plan = BuildPlan.make(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    ledger = plan.ledger()
+
+    def late_write() -> None:
+        time.sleep(0.5)
+        shard = plan.staging / "pagefind" / "2019" / "pagefind.js"
+        shard.parent.mkdir(parents=True, exist_ok=True)
+        shard.write_text("// một phần chỉ mục", encoding="utf-8")
+
+    writer = threading.Thread(target=late_write)
+
+    def render() -> None:
+        ledger.follow(writer)
+        writer.start()
+        raise RuntimeError("mẫu hỏng")
+
+    result = plan.run(ledger, render)
+    writer.join()
+    assert not result.ok and "mẫu hỏng" in result.error
+    assert not plan.staging.exists() and not newsroom.output.exists()

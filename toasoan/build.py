@@ -156,10 +156,10 @@ class BuildPlan:
             with outputs.using(ledger):
                 render()
         except ContentRejected as rejected:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            self._discard(ledger)
             return BuildResult(False, self.output, findings=rejected.findings)
         except Exception as error:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            self._discard(ledger)
             logger.debug("build failed", exc_info=True)
             return BuildResult(False, self.output, error=f"{type(error).__name__}: {error}")
         self.manifest.remove()  # until the new one is written: an interrupted swap means a full build next
@@ -171,6 +171,11 @@ class BuildPlan:
             moved = len(entries)
         self.manifest.save(entries, ledger.trees, self.inputs.digest())
         return BuildResult(True, self.output, rendered=moved, kept=len(entries) - moved)
+
+    def _discard(self, ledger: outputs.OutputLedger) -> None:
+        """A failed build: its staging folder goes, once nothing writes into it any more."""
+        ledger.settle()
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def build_key(settings_file: str | Path, settings: dict, overrides: dict) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class OutputLedger:
     trees: dict[str, str] = field(default_factory=dict)
     _by_tree: dict[str, dict[str, Entry]] | None = field(default=None, repr=False)
     _intact_files: set[str] = field(default_factory=set, repr=False)
+    _background: list[threading.Thread] = field(default_factory=list, repr=False)
 
     @property
     def incremental(self) -> bool:
@@ -104,6 +106,15 @@ class OutputLedger:
                     for tree in self.previous_trees.keys() & _folders(relpath):
                         self._by_tree.setdefault(tree, {})[relpath] = entry
         return self._by_tree.get(reldir, {})
+
+    def follow(self, thread: threading.Thread) -> None:
+        """``thread`` writes into the staging folder: a failed build waits for it (:meth:`settle`)."""
+        self._background.append(thread)
+
+    def settle(self, timeout: float = 600) -> None:
+        """Wait for the threads writing into the staging folder, so it can be removed."""
+        for thread in self._background:
+            thread.join(timeout)
 
     def wrote(self, relpath: str, key: str | None) -> None:
         """Record that ``relpath`` was written into staging from ``key``."""

@@ -226,6 +226,7 @@ class IndexJob:
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self.run, name="search-index", daemon=True)
+        self.ledger.follow(self.thread)  # a build failing meanwhile waits before removing staging
         self.thread.start()
 
     def finish(self) -> int:
@@ -294,9 +295,8 @@ def finish_indexing(pelican: object) -> None:
 
 
 def reindex_patched(pelican: object, contents: list, generators: list) -> None:
-    """``content_patched``: plan to index again the shards holding a page a resident preview
-    patched. They are indexed at ``finalized``, in the main thread: when another plugin fails
-    the patch first, nothing is left writing into the staging folder."""
+    """``content_patched``: index again, in the background, the shards holding a page a
+    resident preview patched (a patch that fails meanwhile waits for it: ``ledger.follow``)."""
     if not plugin_enabled(pelican.settings, PLUGIN_NAME):
         return
     finished = _FINISHED.get(pelican)
@@ -305,6 +305,8 @@ def reindex_patched(pelican: object, contents: list, generators: list) -> None:
     patched = {id(content) for content in contents}
     shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished.shards]
     job = IndexJob.of_shards(finished.output, shards, outputs.active())
+    if BACKGROUND:
+        job.start()
     _JOBS[job.output] = job
 
 

@@ -13,6 +13,7 @@ Pelican at all.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import logging
 import os
@@ -238,14 +239,21 @@ def swap_in(staging: Path, output: Path) -> None:
 
 def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> tuple[dict[str, outputs.Entry], int]:
     """Move the staged outputs into ``output`` and delete the ones no build makes any more;
-    every output's manifest entry, and how many were moved."""
+    every output's manifest entry, and how many were moved.
+
+    A staged file with the very bytes of the file the last build left is not moved: the
+    output keeps its file and its time (static files Pelican copies on every build, search
+    fragments named by their content)."""
     entries = dict(ledger.kept)
     moved = 0
     ready: set[Path] = {output}  # folders made ready for the files moved into them
     for source in list(_files(staging)):
-        moved += 1
         relpath = source.relative_to(staging).as_posix()
         target = output / relpath
+        if relpath in ledger.previous and _same_bytes(source, target):
+            entries[relpath] = _entry(target, ledger.written.get(relpath))
+            continue
+        moved += 1
         if target.parent not in ready:
             _make_room(target.parent, output)
             ready.add(target.parent)
@@ -259,6 +267,14 @@ def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> tup
         _prune_empty(target.parent, output)
     shutil.rmtree(staging, ignore_errors=True)
     return entries, moved
+
+
+def _same_bytes(staged: Path, target: Path) -> bool:
+    try:
+        return (not target.is_symlink() and staged.stat().st_size == target.stat().st_size
+                and filecmp.cmp(staged, target, shallow=False))
+    except OSError:
+        return False
 
 
 def _make_room(folder: Path, output: Path) -> None:

@@ -250,16 +250,14 @@ def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> tup
     for source in list(_files(staging)):
         relpath = source.relative_to(staging).as_posix()
         target = output / relpath
-        if relpath in ledger.previous and _same_bytes(source, target):
-            entries[relpath] = _entry(target, ledger.written.get(relpath))
-            continue
-        moved += 1
-        if target.parent not in ready:
-            _make_room(target.parent, output)
-            ready.add(target.parent)
-        if target.is_dir() and not target.is_symlink():  # a folder where a file now goes
-            shutil.rmtree(target)
-        os.replace(source, target)
+        if not (relpath in ledger.previous and _same_bytes(source, target)):
+            moved += 1
+            if target.parent not in ready:
+                _make_room(target.parent, output)
+                ready.add(target.parent)
+            if target.is_dir() and not target.is_symlink():  # a folder where a file now goes
+                shutil.rmtree(target)
+            os.replace(source, target)
         entries[relpath] = _entry(target, ledger.written.get(relpath))
     for relpath in ledger.previous.keys() - entries.keys():
         target = output / relpath
@@ -279,7 +277,8 @@ def _same_bytes(staged: Path, target: Path) -> bool:
 
 def _make_room(folder: Path, output: Path) -> None:
     """``folder`` (under ``output``) and its parents; a file in the way (a renamed output) goes."""
-    for parent in [*reversed(folder.relative_to(output).parents[:-1]), folder.relative_to(output)]:
+    below = folder.relative_to(output)
+    for parent in [*reversed(below.parents[:-1]), below]:
         path = output / parent
         if path.is_file() or path.is_symlink():
             path.unlink()

@@ -21,11 +21,11 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .build import BuildInputs, BuildPlan, BuildResult
+from .generators import generator_contents
 from .outputs import OutputLedger, Patch
 
 logger = logging.getLogger(__name__)
@@ -147,20 +147,11 @@ class PreviewSession:
 
 
 # ---------------------------------------------------------------------- Pelican content objects
-_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
-          "hidden_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
-
-
-def _contents(generator) -> Iterator[object]:
-    for name in _LISTS:
-        yield from getattr(generator, name, ())
-
-
 def _find(generators: list, path: str) -> tuple[object, object] | None:
     """The generator and the article or page read from ``path`` in the last run."""
     path = os.path.abspath(path)
     for generator in generators:
-        for content in _contents(generator):
+        for content in generator_contents(generator):
             if os.path.abspath(content.source_path) == path:
                 return generator, content
     return None
@@ -192,7 +183,7 @@ def _only_body_differs(kept, read) -> bool:
         return False
     if not model_before.same_apart_from_body(model_after):
         return False
-    return _links(kept) == _links(read) and kept.get_static_links() == read.get_static_links()
+    return _links(kept) == _links(read)  # Pelican's static links are some of these, from the same file
 
 
 def _links(content) -> set[str]:

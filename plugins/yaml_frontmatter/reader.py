@@ -27,6 +27,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from toasoan.content import content_files, local_cache, site_cache
+from toasoan.generators import generator_contents
 from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
 from toasoan.parsing import (
     ParseCache,
@@ -60,8 +61,11 @@ class NewsroomReader(BaseReader):
         self.documents: list[ContentFile] = []
         self.renderer = HtmlRenderer(settings, self.rules)
 
+    def _relpath(self, source_path: str) -> str:
+        return os.path.relpath(source_path, self.rules.content_root).replace(os.sep, "/")
+
     def read(self, source_path: str) -> tuple[str, dict]:
-        relpath = os.path.relpath(source_path, self.rules.content_root).replace(os.sep, "/")
+        relpath = self._relpath(source_path)
         with open(source_path, "rb") as handle:
             raw = handle.read()
         parsed = _prefetched(self.settings, relpath, raw) or parse_one(relpath, raw, self.rules, self.render)
@@ -74,7 +78,7 @@ class NewsroomReader(BaseReader):
 
     def forget(self, source_path: str) -> None:
         """Drop what reading ``source_path`` found: it is about to be read again."""
-        shown_as = self.rules.display_path(os.path.relpath(source_path, self.rules.content_root).replace(os.sep, "/"))
+        shown_as = self.rules.display_path(self._relpath(source_path))
         self.documents = [d for d in self.documents if d.source != shown_as]
         self.findings = [f for f in self.findings if f.file != shown_as]
 
@@ -182,12 +186,10 @@ def fix_urls(generator) -> None:
     """``*_generator_finalized``: compute each article's and page's URL and path once."""
     if not plugin_enabled(generator.settings, "yaml_frontmatter"):
         return
-    for name in ("articles", "translations", "drafts", "drafts_translations", "pages", "hidden_pages",
-                 "hidden_translations", "draft_pages", "draft_translations"):
-        for content in getattr(generator, name, ()):
-            if getattr(content, "content_file", None) is not None:
-                content.override_url = content.url
-                content.override_save_as = content.save_as
+    for content in generator_contents(generator):
+        if getattr(content, "content_file", None) is not None:
+            content.override_url = content.url
+            content.override_save_as = content.save_as
 
 
 def first_paragraph(body: str) -> str:

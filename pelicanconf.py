@@ -45,7 +45,8 @@ NEWSROOM = {
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker", "provenance",
            "site_metadata", "json_feed", "neighbours", "related_articles", "sitemap", "documents",
-           "site_menu", "incremental", "search_index"]  # search_index last: it indexes what the others wrote
+           "site_menu", "taxonomy_lists", "incremental",
+           "search_index"]  # search_index last: it indexes what the others wrote
 
 # Public provenance (plugins/provenance): who approved each article and when, from git.
 # "history_url": link to a file's history, "{path}" = its path in the repository, e.g.

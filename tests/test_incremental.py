@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from editkit import CONTENT_EDITS, EPOCH, Editor, assert_same_as_clean, build, corpus_project, files
-from incremental.fingerprint import Fingerprinter
+from incremental.fingerprint import Fingerprinter, TemplateNames
+from jinja2 import DictLoader, Environment
 
 from sitekit import Project
 from toasoan.build import BuildPlan, build_site, input_state, load_settings
@@ -88,6 +89,31 @@ def test_fingerprints_see_every_field_of_nested_values() -> None:
     assert Fingerprinter().of({"items": [dataclasses.replace(item)]}) == same
     for change in ({"title": "Nâng cấp cổng"}, {"due": dt.date(2020, 1, 1)}, {"progress": 50}):
         assert Fingerprinter().of({"items": [dataclasses.replace(item, **change)]}) != same, change
+
+
+def test_template_names_follow_extends_include_and_import() -> None:
+    """A page's key covers the names of every template it reaches; each is parsed once, and
+    a template that reaches itself is unknown (every name counts)."""
+    templates = {"base.html": "{{ SITENAME }}{% include 'nav.html' %}{% block body %}{% endblock %}",
+                 "nav.html": "{% for item in MENU %}{{ item }}{% endfor %}",
+                 "macros.html": "{% macro card(a) %}{{ a.title }}{{ DATE_FORMAT }}{% endmacro %}",
+                 "article.html": "{% extends 'base.html' %}{% import 'macros.html' as m %}"
+                                 "{% block body %}{{ m.card(article) }}{% endblock %}",
+                 "tag.html": "{% extends 'base.html' %}{% block body %}{{ tag }}{% endblock %}",
+                 "loop.html": "{{ depth }}{% include 'loop.html' %}",
+                 "dynamic.html": "{% include page_template %}"}
+    environment = Environment(loader=DictLoader(templates))
+    parsed: list[str] = []
+    parse = environment.parse
+    environment.parse = lambda source: parsed.append(source) or parse(source)
+    names = TemplateNames(environment)
+    assert names("article.html") >= {"SITENAME", "MENU", "DATE_FORMAT", "article"}
+    assert names("tag.html") == {"SITENAME", "MENU", "tag"}
+    assert "tag" not in names("article.html")
+    assert sorted(parsed) == sorted(templates[n] for n in ("article.html", "base.html", "nav.html",
+                                                           "macros.html", "tag.html"))
+    assert names("loop.html") is None
+    assert names("dynamic.html") is None
 
 
 def test_outputs_changed_by_hand_are_written_again(newsroom: Project) -> None:

@@ -5,6 +5,7 @@ browser in test_browser.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -15,6 +16,7 @@ import pytest
 import search_index
 from bs4 import BeautifulSoup
 from search_index import SearchRecord, folded_words, plain_text, shard_records
+from search_index.records import KIND_PAGE
 
 from sitekit import ARTICLE, Project
 from toasoan.build import build_site
@@ -50,9 +52,16 @@ def test_shards_by_year_newest_first_then_pages_and_big_years_split_by_months(mo
     records = [record("/2019/b/", dt.date(2019, 8, 1)), record("/gioi-thieu/", None),
                record("/2018/a/", dt.date(2018, 1, 1)), record("/2019/a/", dt.date(2019, 2, 1))]
     shards = shard_records(records)
-    assert [(s.name, [p["url"] for p in s.payloads]) for s in shards] == [
+    assert [(s.name, [p["url"] for p in s.payloads()]) for s in shards] == [
         ("2019", ["/2019/a/", "/2019/b/"]), ("2018", ["/2018/a/"]), ("trang", ["/gioi-thieu/"])]
     assert [s.key for s in shards] == [s.key for s in shard_records(reversed(records))]  # order-free
+    payloads = {s.name: s.payloads() for s in shards}
+    for change in ({"title": "Khác"}, {"text": "Khác"}, {"kind": KIND_PAGE}, {"category": "Khác"},
+                   {"date": dt.date(2019, 8, 2)}, {"url": "/2019/c/"}):
+        edited = [dataclasses.replace(records[0], **change), *records[1:]]
+        assert shard_records(edited)[0].key != shards[0].key, change
+        assert shard_records(edited)[0].payloads() != payloads["2019"], change
+    assert shard_records([dataclasses.replace(r) for r in records])[0].key == shards[0].key
     monkeypatch.setattr(search_index.search_index, "SHARD_SIZE", 1)
     assert [s.name for s in shard_records(records)] == ["2019-07", "2019-01", "2018", "trang"]
 

@@ -14,6 +14,7 @@ Pelican at all.
 from __future__ import annotations
 
 import filecmp
+import gc
 import json
 import logging
 import os
@@ -68,7 +69,28 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
     from pelican import Pelican
 
     plan = BuildPlan.make(settings_file, incremental=incremental, **overrides)
-    return plan.unchanged() or plan.run(plan.ledger(), lambda: Pelican(plan.settings).run())
+    return plan.unchanged() or plan.run(plan.ledger(), lambda: run_pelican(Pelican(plan.settings)))
+
+
+def run_pelican(pelican) -> None:
+    """``pelican.run()``, sparing the garbage collector what it has read.
+
+    What Pelican reads lives until the build ends. Once everything is read
+    (``all_generators_finalized``) it is frozen for the collector, which otherwise scans it
+    all again on every full collection while the pages are written (≈ 0.8 s of an edit
+    rebuild at 5 000 articles). It is given back to the collector when the run ends.
+    """
+    from pelican import signals
+
+    def freeze(_generators: list) -> None:
+        gc.freeze()
+
+    gc.freeze()  # what came before: modules, settings, the content cache Pelican loaded
+    try:
+        with signals.all_generators_finalized.connected_to(freeze):
+            pelican.run()
+    finally:
+        gc.unfreeze()
 
 
 @dataclass

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import BuildInputs, BuildPlan, BuildResult
+from .build import BuildInputs, BuildPlan, BuildResult, run_pelican
 from .generators import generator_contents
 from .outputs import OutputLedger, Patch
 
@@ -103,7 +103,7 @@ class PreviewSession:
         gc.unfreeze()
         pelican = Resident(plan.settings)
         with signals.all_generators_finalized.connected_to(keep):
-            pelican.run()
+            run_pelican(pelican)
         if hasattr(pelican.writer, "rewrite"):  # the incremental writer: it can render pages again
             self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging)
             # The run is kept for the whole session: the collector need not scan its millions

@@ -177,25 +177,20 @@ class TemplateNames:
         self._names: dict[str, frozenset[str] | None] = {}
 
     def __call__(self, name: str) -> frozenset[str] | None:
-        """Names the template may read, or None when that cannot be known (dynamic includes)."""
+        """Names the template may read, or None when that cannot be known (dynamic or
+        recursive includes). Each template is parsed once, however many include it."""
         if name not in self._names:
+            self._names[name] = None  # while it is collected: a template reached again is unknown
             self._names[name] = self._collect(name)
         return self._names[name]
 
-    def _collect(self, root: str) -> frozenset[str] | None:
-        names: set[str] = set()
-        seen: set[str] = set()
-        todo = [root]
-        while todo:
-            name = todo.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            source, _, _ = self.environment.loader.get_source(self.environment, name)
-            tree = self.environment.parse(source)
-            names |= meta.find_undeclared_variables(tree)
-            for referenced in meta.find_referenced_templates(tree):
-                if referenced is None:
-                    return None
-                todo.append(referenced)
+    def _collect(self, name: str) -> frozenset[str] | None:
+        source, _, _ = self.environment.loader.get_source(self.environment, name)
+        tree = self.environment.parse(source)
+        names = set(meta.find_undeclared_variables(tree))
+        for referenced in meta.find_referenced_templates(tree):
+            found = None if referenced is None else self(referenced)
+            if found is None:
+                return None
+            names |= found
         return frozenset(names)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable
 from functools import partial
 
 from pelican import signals
+from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
@@ -25,8 +26,6 @@ from .fingerprint import Fingerprinter, TemplateNames
 OWN_CONTENT = ("article", "page")
 # Names the writer sets for each page (with relative URLs, SITEURL too).
 PAGE_NAMES = frozenset(("output_file", "localsiteurl", "SITEURL"))
-# What Pelican's paginator adds for each paginated list ("articles_page"…).
-PAGINATION_PARTS = ("paginator", "page", "previous_page", "next_page")
 
 
 class IncrementalWriter(Writer):
@@ -35,7 +34,6 @@ class IncrementalWriter(Writer):
     def __init__(self, output_path, settings=None) -> None:
         super().__init__(output_path, settings=settings)
         self.ledger = outputs.active()
-        self._kept: set[str] = set()
         self._fingerprints: Fingerprinter | None = None
         self._names: TemplateNames | None = None  # the generators' environments share the theme
         self._shared: dict[tuple[str, int], tuple[dict, str]] = {}
@@ -82,13 +80,13 @@ class IncrementalWriter(Writer):
                    template_name=None, override_output=False, url=None, **kwargs):
         if not name:
             return None
-        pass_on = (name, template, context, relative_urls, paginated, template_name, override_output, url)
         to_paginate = paginated if paginated is not None else {
             k: v for k, v in kwargs.items() if k in ("articles", "dates")}
         if to_paginate and template_name in self.settings["PAGINATED_TEMPLATES"]:
-            # Each page of the list is keyed on its own, when Pelican renders it.
-            own = {*kwargs, *(f"{k}_{part}" for k in to_paginate for part in PAGINATION_PARTS)}
-            return super().write_file(name, _Keyed(self, template, context, own), *pass_on[2:], **kwargs)
+            for save_as, page_kwargs in self._pages(name, url, template_name, to_paginate, kwargs):
+                self.write_file(save_as, template, context, relative_urls, {}, None, override_output, **page_kwargs)
+            return None
+        pass_on = (name, template, context, relative_urls, paginated, template_name, override_output, url)
         again = partial(self.write_file, *pass_on, **kwargs)
         self._remember(name, again, (kwargs[n] for n in OWN_CONTENT if n in kwargs))
         localcontext = _local_context(context, name, kwargs, relative_urls)
@@ -98,6 +96,24 @@ class IncrementalWriter(Writer):
             return None
         self.ledger.wrote(name, key)
         return super().write_file(*pass_on, **kwargs)
+
+    def _pages(self, name, url, template_name, to_paginate: dict, kwargs: dict):
+        """Each page of a paginated list: where it goes and what it is given, as Pelican's
+        ``Writer.write_file`` pages it — here, so each page is keyed before anything of it is
+        made (Pelican would make its folder in the staging folder first)."""
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginators = {key: Paginator(name, url, value, self.settings, per_page) for key, value in to_paginate.items()}
+        for number in range(1, next(iter(paginators.values())).num_pages + 1):
+            page_kwargs = kwargs.copy()
+            for key, paginator in paginators.items():
+                page = paginator.page(number)
+                page_kwargs.update({
+                    f"{key}_paginator": paginator,
+                    f"{key}_page": page,
+                    f"{key}_previous_page": paginator.page(number - 1) if number > 1 else None,
+                    f"{key}_next_page": paginator.page(number + 1) if number < paginator.num_pages else None,
+                })
+            yield page.save_as, page_kwargs
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):
@@ -120,7 +136,6 @@ class IncrementalWriter(Writer):
         """Render again, into the active ledger, every page and feed that shows one of
         ``contents`` in full: a resident preview gave them new bodies (toasoan.preview)."""
         self.ledger = outputs.active()
-        self._kept.clear()
         self._written_files.clear()
         self._overridden_files.clear()
         again: dict[str, Callable[[], object]] = {}
@@ -130,37 +145,6 @@ class IncrementalWriter(Writer):
             again.update(self._shows.get(id(content), {}))
         for write in again.values():
             write()
-
-    def keep(self, relpath: str) -> None:
-        self._kept.add(os.path.normpath(os.path.join(self.output_path, relpath)))
-
-    def _open_w(self, filename, encoding, override=False):
-        if os.path.normpath(filename) in self._kept:
-            return open(os.devnull, "w", encoding=encoding)
-        return super()._open_w(filename, encoding, override)
-
-
-class _Keyed:
-    """Stands in for a template: renders only when the ledger cannot keep the page."""
-
-    def __init__(self, writer: IncrementalWriter, template, context: dict, own: set[str]) -> None:
-        self.writer = writer
-        self.template = template
-        self.context = context
-        self.own = own
-
-    def __getattr__(self, name: str):
-        return getattr(self.template, name)
-
-    def render(self, localcontext: dict) -> str:
-        relpath = localcontext["output_file"]
-        ledger = self.writer.ledger
-        key = self.writer.page_key(self.template, localcontext, self.context, self.own)
-        if ledger.fresh(relpath, key):
-            self.writer.keep(relpath)
-            return ""
-        ledger.wrote(relpath, key)
-        return self.template.render(localcontext)
 
 
 def _local_context(context: dict, name: str, kwargs: dict, relative_urls: bool) -> dict:

@@ -40,7 +40,8 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class SearchRecord:
-    """One searchable page as Pagefind stores it (a custom record)."""
+    """One searchable page as Pagefind stores it (a custom record). Its ``repr`` holds every
+    field its payload is made from: a shard is keyed on it."""
 
     url: str  # from the site root, with a leading "/": "/2019/khai-giang/"
     title: str

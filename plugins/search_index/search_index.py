@@ -80,12 +80,12 @@ class Shard:
     """The records of one bundle, ``output/pagefind/<name>/``, and the key they hash to."""
 
     name: str
-    payloads: list[dict] = field(default_factory=list)
-    size: int = 0  # records; still known once the payloads are released
+    records: list[SearchRecord] = field(default_factory=list, repr=False)
+    size: int = 0  # records; still known once they are released
     sources: list = field(default_factory=list, repr=False)  # what each record is of, in order
 
     def __post_init__(self) -> None:
-        self.size = self.size or len(self.payloads)
+        self.size = self.size or len(self.records)
 
     @property
     def reldir(self) -> str:
@@ -93,14 +93,19 @@ class Shard:
 
     @functools.cached_property
     def key(self) -> str:
-        text = json.dumps(self.payloads, ensure_ascii=False, sort_keys=True)
-        return outputs.digest("pagefind", pagefind_version(), LANGUAGE, text)
+        """The records' fields — what their payloads are made from — in order. A kept shard
+        never needs its payloads made (the folded words of every page: most of the work)."""
+        return outputs.digest("pagefind", pagefind_version(), LANGUAGE, *map(repr, self.records))
+
+    def payloads(self) -> list[dict]:
+        """The records as Pagefind's ``AddRecord`` requests take them."""
+        return [record.payload() for record in self.records]
 
     def release(self) -> None:
-        """Let the payloads go (the text of every page in the shard) once the key is known
+        """Let the records go (the text of every page in the shard) once the key is known
         and Pagefind has them, or does not need them: a build holds only what is left to index."""
         _ = self.key
-        self.payloads = []
+        self.records = []
 
 
 def shard_name(year: int, month: int, splits: int) -> str:
@@ -134,7 +139,7 @@ def shard_records(records: Iterable[SearchRecord]) -> list[Shard]:
 
 def _shard(name: str, records: Iterable[SearchRecord]) -> Shard:
     ordered = sorted(records, key=lambda r: r.url)
-    return Shard(name, [r.payload() for r in ordered], sources=[r.source for r in ordered])
+    return Shard(name, ordered, sources=[r.source for r in ordered])
 
 
 def remade(shard: Shard) -> Shard:
@@ -167,7 +172,7 @@ def write_shards(output: Path, shards: list[Shard]) -> None:
                 target = output / shard.reldir
                 shutil.rmtree(target, ignore_errors=True)
                 index = service.new_index({"force_language": LANGUAGE})
-                service.batch([{"type": "AddRecord", "index_id": index, **p} for p in shard.payloads])
+                service.batch([{"type": "AddRecord", "index_id": index, **p} for p in shard.payloads()])
                 answer, _ = service.batch([{"type": "GetFiles", "index_id": index},
                                            {"type": "DeleteIndex", "index_id": index}])
                 shard.release()

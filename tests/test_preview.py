@@ -107,6 +107,23 @@ def test_a_body_with_an_error_fails_keeps_the_output_and_recovers(newsroom: Proj
     assert_same_as_clean(newsroom, "fixed body")
 
 
+def test_a_patch_warns_as_a_full_check_does(newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A patch reuses the last check's model findings (slugs, ids, tracker) and checks links."""
+    import content_checks.content_checks as plugin
+
+    warned: list[list[tuple]] = []
+    real = plugin.format_text
+    monkeypatch.setattr(plugin, "format_text", lambda findings: warned.append(
+        sorted((f.code, f.file, f.line) for f in findings)) or real(findings))
+    session = session_for(newsroom)
+    built(session)
+    Editor(newsroom, 13).apply("body")
+    assert built(session).patched
+    full, patched = warned
+    assert any(code == "W202" for code, _, _ in full), full  # items left open too long, as of EPOCH
+    assert patched == full
+
+
 def test_outputs_from_another_build_or_changed_by_hand_are_not_patched_over(newsroom: Project) -> None:
     session = session_for(newsroom)
     built(session)

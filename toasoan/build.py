@@ -101,6 +101,7 @@ class BuildInputs:
     settings: str  # the plain values of the settings, as JSON
     files: dict[str, list[int] | None]  # every file under the content folder: size, times, inode
     refs: bytes  # the git refs of the repository around the content
+    _digest: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, settings: dict, key: str) -> BuildInputs:
@@ -111,7 +112,10 @@ class BuildInputs:
         return cls(key, json.dumps(plain, sort_keys=True, default=str), dict(_file_states(content)), refs)
 
     def digest(self) -> str:
-        return outputs.digest(self.key, self.settings, json.dumps(sorted(self.files.items())), self.refs)
+        if self._digest is None:
+            self._digest = outputs.digest(self.key, self.settings, json.dumps(sorted(self.files.items())),
+                                          self.refs)
+        return self._digest
 
     def changed_files(self, later: BuildInputs) -> set[str] | None:
         """The content files ``later`` finds changed; None when anything else changed too

@@ -1,4 +1,5 @@
-"""Checks that need every file at once: unique slugs and ids, updates that follow a decision.
+"""Checks that need every file at once: links between pages, unique slugs and ids, updates
+that follow a decision.
 
 Shared by the build (``content_checks`` plugin), ``invoke check`` and the editorial review.
 """
@@ -19,12 +20,22 @@ _ARTICLE_PATH = re.compile(r"^/\d{4}/[^/]+/$")
 
 def check_site(documents: list[ContentFile], rules: SiteRules | None = None, *,
                today: dt.date | None = None) -> list[Finding]:
-    """Checks that need every file: unique slugs and ids, updates that follow a decision,
-    links to the site's own pages (when ``rules`` are given).
+    """Checks that need every file: links to the site's own pages (when ``rules`` are given),
+    then :func:`check_site_model`.
 
     ``today`` (default: today in Vietnam) dates the tracker's stale-item warning W202.
     """
-    findings: list[Finding] = _site_links(documents, rules) if rules else []
+    findings = check_site_links(documents, rules) if rules else []
+    return findings + check_site_model(documents, today=today)
+
+
+def check_site_model(documents: list[ContentFile], *, today: dt.date | None = None) -> list[Finding]:
+    """Unique slugs and ids, updates that follow a decision, the tracker's own checks.
+
+    They read nothing of a body: files that differ only in their bodies (and the links in
+    them) have the same findings — a resident preview's patch reuses them.
+    """
+    findings: list[Finding] = []
     slugs: dict[tuple[str, str], ContentFile] = {}
     for doc in sorted(documents, key=lambda d: d.source):
         space = doc.kind if doc.kind in (PAGE, DOCUMENT) else "article"
@@ -56,7 +67,7 @@ def check_site(documents: list[ContentFile], rules: SiteRules | None = None, *,
     return findings
 
 
-def _site_links(documents: list[ContentFile], rules: SiteRules) -> list[Finding]:
+def check_site_links(documents: list[ContentFile], rules: SiteRules) -> list[Finding]:
     """Site-absolute links (``/2019/ten-bai/``, ``/images/…``) must reach a page or file."""
     known = {"/" + rules.article_url.format(date=d.date, slug=d.slug) for d in documents
              if isinstance(d, Article)}

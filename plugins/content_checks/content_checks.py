@@ -1,15 +1,17 @@
 """Gather the readers' findings, run the cross-file checks, stop the build on errors.
 
-Runs at ``all_generators_finalized``: every file has been read, nothing written yet.
+Runs at ``all_generators_finalized``: every file has been read, nothing written yet; and on
+``content_patched``, when a resident preview has read bodies anew.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 
 from pelican import signals
 
-from toasoan.checks import check_site
+from toasoan.checks import check_site_links, check_site_model
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
 from toasoan.model import ContentFile
 from toasoan.settings import plugin_enabled
@@ -17,6 +19,9 @@ from toasoan.signals import content_patched
 from toasoan.tracker import tracker_settings
 
 logger = logging.getLogger(__name__)
+
+# A run's first generator → the findings of check_site_model at its last check.
+_MODEL_FINDINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _newsroom_readers(generators: list) -> list:
@@ -40,14 +45,24 @@ def collect(generators: list) -> tuple[list[ContentFile], list[Finding]]:
     return list(documents.values()), list(findings)
 
 
-def check_build(generators: list) -> None:
+def check_build(generators: list, *, patched: bool = False) -> None:
+    """Readers' findings and the site-wide checks; ContentRejected on errors.
+
+    ``patched``: only bodies changed since the last check of this run (a resident preview):
+    the model's site-wide findings are the last check's, links are checked again.
+    """
     settings = generators[0].settings if generators else {}
     if not plugin_enabled(settings, "content_checks"):
         return
     documents, findings = collect(generators)
     readers = _newsroom_readers(generators)
-    findings += check_site(documents, readers[0].rules if readers else None,
-                           today=tracker_settings(settings)["today"])
+    if readers:
+        findings += check_site_links(documents, readers[0].rules)
+    model = _MODEL_FINDINGS.get(generators[0]) if patched else None
+    if model is None:
+        model = _MODEL_FINDINGS[generators[0]] = check_site_model(
+            documents, today=tracker_settings(settings)["today"])
+    findings += model
     if has_errors(findings):
         raise ContentRejected(findings)
     if findings:
@@ -56,7 +71,7 @@ def check_build(generators: list) -> None:
 
 def check_patched(_pelican, contents: list, generators: list) -> None:
     """``content_patched``: check again after a resident preview read bodies anew."""
-    check_build(generators)
+    check_build(generators, patched=True)
 
 
 def register() -> None:

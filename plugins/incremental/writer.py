@@ -10,7 +10,7 @@ fingerprint of the entries they carry.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import partial
 
 from pelican import signals
@@ -97,7 +97,7 @@ class IncrementalWriter(Writer):
         self.ledger.wrote(name, key)
         return super().write_file(*pass_on, **kwargs)
 
-    def _pages(self, name, url, template_name, to_paginate: dict, kwargs: dict):
+    def _pages(self, name, url, template_name, to_paginate: dict, kwargs: dict) -> Iterator[tuple[str, dict]]:
         """Each page of a paginated list: where it goes and what it is given, as Pelican's
         ``Writer.write_file`` pages it — here, so each page is keyed before anything of it is
         made (Pelican would make its folder in the staging folder first)."""

@@ -42,8 +42,8 @@ def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
 
 def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: object) -> int:
     """Build the site (incrementally unless ``full``); print findings in Vietnamese on failure."""
-    # The command's process ends soon after: Python's last full collection at exit would scan
-    # every object of the build once more (≈ 0.5 s at 5 000 articles) only to free memory.
+    # When the process ends, Python's last full collection would scan every object of the
+    # build once more (≈ 0.5 s at 5 000 articles) only to free memory the process gives back.
     atexit.register(gc.freeze)
     return report_build(build_site(settings_file, incremental=not full, **overrides))
 

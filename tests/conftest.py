@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from editkit import EPOCH, corpus_project
 
 from sitekit import Project, make_project
 
@@ -13,6 +14,13 @@ from sitekit import Project, make_project
 def project(tmp_path: Path) -> Project:
     """An empty newsroom (code, theme, settings, units roster) in tmp_path."""
     return make_project(tmp_path / "site", sample_content=False)
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """A newsroom with the generated test corpus (``editkit``); the tracker's today is EPOCH."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return corpus_project(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -22,12 +22,16 @@ def corpus_project(tmp_path: Path) -> Project:
     return project
 
 
+def succeeded(result: BuildResult) -> BuildResult:
+    """``result``, which must be a successful build (else its error and finding codes show)."""
+    assert result.ok, (result.error, [f.code for f in result.findings])
+    return result
+
+
 def build(project: Project, *, clean: bool = False) -> BuildResult:
     """An incremental build into ``output/``, or a clean one into ``clean-output/``; must succeed."""
     output = project.root / ("clean-output" if clean else "output")
-    result = build_site(project.root / "pelicanconf.py", incremental=not clean, OUTPUT_PATH=str(output))
-    assert result.ok, (result.error, [f.code for f in result.findings])
-    return result
+    return succeeded(build_site(project.root / "pelicanconf.py", incremental=not clean, OUTPUT_PATH=str(output)))
 
 
 def assert_same_as_clean(project: Project, step: str) -> None:

@@ -14,10 +14,9 @@ import dataclasses
 import datetime as dt
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from editkit import CONTENT_EDITS, EPOCH, Editor, assert_same_as_clean, build, corpus_project, files
+from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files
 from incremental.fingerprint import Fingerprinter, TemplateNames
 from jinja2 import DictLoader, Environment
 
@@ -25,12 +24,6 @@ from sitekit import Project
 from toasoan.build import BuildPlan, build_site, input_state, load_settings
 from toasoan.editorial.git import Git
 from toasoan.model import ActionItem
-
-
-@pytest.fixture
-def newsroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    return corpus_project(tmp_path)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import gc
 import weakref
-from pathlib import Path
 
 import pytest
-from editkit import CONTENT_EDITS, EPOCH, Editor, assert_same_as_clean, build, corpus_project, files
+from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files, succeeded
 
 from sitekit import Project
 from toasoan.build import BuildResult
@@ -22,20 +21,12 @@ from toasoan.preview import PreviewSession
 BODY_EDITS = ("body", "meeting_body", "page_body")
 
 
-@pytest.fixture
-def newsroom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    return corpus_project(tmp_path)
-
-
 def session_for(project: Project) -> PreviewSession:
     return PreviewSession(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
 
 
 def built(session: PreviewSession) -> BuildResult:
-    result = session.build()
-    assert result.ok, (result.error, [f.code for f in result.findings])
-    return result
+    return succeeded(session.build())
 
 
 @pytest.mark.parametrize("seed", [5, 6])

@@ -207,6 +207,7 @@ def _forget_memoised(content: object | None = None) -> None:
         cache = Content.__dict__[name].cache
         if content is None:
             cache.clear()
+            continue
         for key in [k for k in cache if k and k[0] is content]:
             del cache[key]
 

@@ -82,7 +82,7 @@ class Shard:
     name: str
     records: list[SearchRecord] = field(default_factory=list, repr=False)
     size: int = 0  # records; still known once they are released
-    sources: list = field(default_factory=list, repr=False)  # what each record is of, in order
+    sources: list = field(default_factory=list, repr=False)  # what each record is of, in order; kept on release
 
     def __post_init__(self) -> None:
         self.size = self.size or len(self.records)

@@ -1,6 +1,9 @@
 """Pelican settings for the Tòa soạn sample site (settings only; logic lives in plugins/)."""
 
+from pathlib import Path
+
 from toasoan.model import ACTION_ITEM_STATUSES, PRIORITIES
+from toasoan.template_cache import TemplateCache
 from toasoan.text import short_date, vi_date
 
 AUTHOR = "Ban biên tập"
@@ -141,7 +144,9 @@ LOAD_CONTENT_CACHE = False
 # sanitised body and summary with |safe.
 # auto_reload off: each build is a new Pelican run, so templates never change during one; Jinja
 # then stops checking every template file's date at every include (tens of thousands of stat()).
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
+# Compiled templates are kept between builds (checked against their sources).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False,
+                     "bytecode_cache": TemplateCache(Path(__file__).resolve().parent / ".cache/toasoan/templates")}
 
 JINJA_FILTERS = {
     "vi_date": vi_date,

@@ -240,7 +240,8 @@ def audit_command(settings_file: str = "pelicanconf.py", with_lighthouse: bool =
         output = Path(scratch) / "output"
         server = make_server(output, "127.0.0.1", 0)
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        result = build_site(settings_file, OUTPUT_PATH=str(output), SITEURL=base)  # canonical = this host
+        # A full build (nothing to carry on from in a new folder); canonical URLs = this host.
+        result = build_site(settings_file, incremental=False, OUTPUT_PATH=str(output), SITEURL=base)
         if not result.ok:
             print(f"Dựng trang thất bại: {result.error or result.findings}", file=sys.stderr)
             server.server_close()

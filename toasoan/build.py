@@ -13,6 +13,7 @@ Pelican at all.
 
 from __future__ import annotations
 
+import dataclasses
 import filecmp
 import gc
 import json
@@ -28,6 +29,7 @@ from . import outputs
 from .content import local_cache
 from .editorial.git import find_repository
 from .findings import ContentRejected, Finding
+from .kept_run import SavedRun
 from .parsing import code_fingerprint
 from .tracker import vietnam_today
 
@@ -63,13 +65,20 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
                **overrides: object) -> BuildResult:
     """Run Pelican into a staging folder; on success its outputs reach ``OUTPUT_PATH``.
 
+    An incremental build saves its Pelican run, and patches the run the last build saved
+    when only bodies changed (:mod:`toasoan.preview`, :mod:`toasoan.kept_run`).
     ``incremental=False`` renders everything. A failed build leaves the previous output
     exactly as it was and never raises.
     """
+    if incremental:
+        from .preview import PreviewSession
+
+        return PreviewSession(settings_file, saved=True, **overrides).build()
     from pelican import Pelican
 
-    plan = BuildPlan.make(settings_file, incremental=incremental, **overrides)
-    return plan.unchanged() or plan.run(plan.ledger(), lambda: run_pelican(Pelican(plan.settings)))
+    plan = BuildPlan.make(settings_file, incremental=False, **overrides)
+    plan.manifest.saved_run.remove()  # its outputs will not come from it
+    return plan.run(plan.ledger(), lambda: run_pelican(Pelican(plan.settings)))
 
 
 def run_pelican(pelican) -> None:
@@ -176,9 +185,16 @@ class BuildPlan:
             return BuildResult(True, self.output, kept=len(self.previous.files), unchanged=True)
         return None
 
-    def run(self, ledger: outputs.OutputLedger, render: Callable[[], object]) -> BuildResult:
+    def restaged(self, staging: Path) -> BuildPlan:
+        """This build, rendering into ``staging`` (a kept run's: its objects write there)."""
+        self.settings["OUTPUT_PATH"] = str(staging)
+        return dataclasses.replace(self, staging=staging)
+
+    def run(self, ledger: outputs.OutputLedger, render: Callable[[], object], *,
+            run: str | None = None) -> BuildResult:
         """``render()`` into the staging folder with ``ledger`` active; on success move the
-        outputs into place and save the manifest. A failure leaves the output untouched."""
+        outputs into place and save the manifest (``run``: the id of the Pelican run the
+        outputs come from, when it is kept for a patch). A failure leaves the output untouched."""
         try:
             with outputs.using(ledger):
                 render()
@@ -196,7 +212,7 @@ class BuildPlan:
             swap_in(self.staging, self.output)
             entries = dict(_stat_all(self.output, ledger.written))
             moved = len(entries)
-        self.manifest.save(entries, ledger.trees, self.inputs.digest())
+        self.manifest.save(entries, ledger.trees, self.inputs.digest(), run)
         return BuildResult(True, self.output, rendered=moved, kept=len(entries) - moved)
 
     def _discard(self, ledger: outputs.OutputLedger) -> None:
@@ -336,6 +352,7 @@ class PreviousBuild:
     files: dict[str, outputs.Entry]
     trees: dict[str, str]
     inputs: str  # its input_state()
+    run: str | None = None  # the kept Pelican run its outputs come from (toasoan.preview)
 
 
 @dataclass
@@ -355,13 +372,14 @@ class Manifest:
             if data.get("format") != MANIFEST_FORMAT:
                 return None
             files = {rel: outputs.Entry(*values) for rel, values in data["files"].items()}
-            return PreviousBuild(files, dict(data.get("trees", {})), str(data.get("inputs", "")))
+            return PreviousBuild(files, dict(data.get("trees", {})), str(data.get("inputs", "")), data.get("run"))
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
-    def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str], inputs: str) -> None:
+    def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str], inputs: str,
+             run: str | None = None) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": MANIFEST_FORMAT, "inputs": inputs, "trees": trees,
+        data = {"format": MANIFEST_FORMAT, "inputs": inputs, "run": run, "trees": trees,
                 "files": {rel: [e.key, e.size, e.mtime_ns] for rel, e in sorted(entries.items())}}
         scratch = self.path.with_suffix(".tmp")
         scratch.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -369,3 +387,8 @@ class Manifest:
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
+
+    @property
+    def saved_run(self) -> SavedRun:
+        """Where an incremental build saves its Pelican run for the next (toasoan.kept_run)."""
+        return SavedRun(self.path.with_suffix(".run"))

@@ -87,7 +87,9 @@ def clean(settings_file: str = DEV_SETTINGS) -> int:
     output = Path(settings["OUTPUT_PATH"])
     for leftover in [output, *output.parent.glob(".output-*")]:
         shutil.rmtree(leftover, ignore_errors=True)
-    Manifest.for_output(settings, output.resolve()).remove()
+    manifest = Manifest.for_output(settings, output.resolve())
+    manifest.remove()
+    manifest.saved_run.remove()
     return 0
 
 

@@ -130,9 +130,13 @@ class ContentFile:
     def line(self, *path: str | int) -> int:
         return line_of(self.lines, path)
 
+    def apart_from_body(self) -> ContentFile:
+        """This file without its body (nor the site links in it): what a body edit keeps."""
+        return replace(self, body="", site_links=())
+
     def same_apart_from_body(self, other: ContentFile) -> bool:
         """Whether ``other`` is this file with another body (whose links may have moved)."""
-        return type(other) is type(self) and replace(other, body=self.body, site_links=self.site_links) == self
+        return type(other) is type(self) and other.apart_from_body() == self.apart_from_body()
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Resident previews: ``invoke livereload`` keeps its last build in memory.
+"""Body edits patched into the last Pelican run: ``invoke livereload`` keeps its last run in
+memory; an incremental ``invoke build`` takes up the run the last build saved to disk
+(:mod:`toasoan.kept_run`) and saves the run it makes.
 
 A writer previewing an article changes its text far more often than anything else. When the
 only change since the session's last build is the body of existing articles or pages —
@@ -7,8 +9,8 @@ session reads just those files again, puts each new body into the article or pag
 its last Pelican run, and renders again only what shows a body in full: the page itself and
 the feeds that carry it. Plugins bring their own outputs up to date on
 :data:`toasoan.signals.content_patched` (the search shard of the page, content checks, the
-JSON Feed, the sitemap). At 5 000 articles that takes a fraction of a second, where a
-rebuild in a new process visits every page (bench/RESULTS.md).
+JSON Feed, the sitemap). At 5 000 articles that takes about a second in a preview and two
+in a new process, where a Pelican run visits every page (bench/RESULTS.md).
 
 Anything else — a title, a date, a new or deleted file, an action item, a template, a
 setting, a commit — runs the incremental build of :mod:`toasoan.build` in the same process,
@@ -21,12 +23,19 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from pelican import Pelican
+
 from .build import BuildInputs, BuildPlan, BuildResult, run_pelican
 from .generators import generator_contents
-from .outputs import OutputLedger, Patch
+from .kept_run import FORMAT, SavedRunHeader
+from .model import ContentFile, parse_content_file
+from .outputs import OutputLedger, Patch, digest
+from .settings import site_rules
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +46,9 @@ class _Run:
     pelican: object
     generators: list
     writer: object
-    inputs: BuildInputs
+    inputs: BuildInputs  # what its objects hold now: what the run read, and the bodies patched in since
     staging: Path  # the run's OUTPUT_PATH: a patch renders there again
+    id: str  # the manifest of every build this run made names it
 
 
 @dataclass
@@ -49,34 +59,57 @@ class _Edit:
     read: object  # the same file read again
 
 
-class PreviewSession:
-    """The builds of one ``invoke livereload``: patched in place when only bodies changed."""
+class _Resident(Pelican):
+    """Pelican, keeping the writer it made."""
 
-    def __init__(self, settings_file: str | Path = "pelicanconf.py", **overrides: object) -> None:
+    def _get_writer(self):
+        self.writer = super()._get_writer()
+        return self.writer
+
+
+class PreviewSession:
+    """Builds that patch the last Pelican run when only bodies changed: in memory for the
+    builds of one ``invoke livereload``; with ``saved``, from the run the last build saved
+    (toasoan.kept_run) — an incremental ``invoke build`` is such a session of one build."""
+
+    def __init__(self, settings_file: str | Path = "pelicanconf.py", *, saved: bool = False,
+                 **overrides: object) -> None:
         self.settings_file = settings_file
         self.overrides = overrides
+        self.saved = saved
         self._last: _Run | None = None
 
     def build(self) -> BuildResult:
         """Build what changed since the last build (see module doc); never raises."""
-        # The kept run's objects write into its staging folder; a new run gets a new one.
-        staging = self._last.staging if self._last else None
-        plan = BuildPlan.make(self.settings_file, staging=staging, **self.overrides)
-        if self._last is not None and (nothing_to_do := plan.unchanged()):  # a first build runs Pelican
-            return nothing_to_do
+        plan = BuildPlan.make(self.settings_file, **self.overrides)
+        header = self._saved_header(plan) if self.saved and self._last is None else None
+        if self._last is not None:  # the kept run's objects write into its staging folder
+            plan = plan.restaged(self._last.staging)
+        elif header is not None:
+            plan = plan.restaged(header.staging)
+            shutil.rmtree(plan.staging, ignore_errors=True)  # left by a build that was stopped
+        if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
+            return nothing_to_do  # (a preview's first build runs Pelican: it keeps the run)
         ledger = plan.ledger(Patch)
+        if header is not None:
+            self._last = self._take_up(plan, header)
         try:
             edits = self._body_edits(plan, ledger)
         except Exception:  # e.g. a file gone while read: the full build below reports it
             logger.debug("no patch", exc_info=True)
             edits = []
         if edits:
-            result = plan.run(ledger, lambda: self._patch(edits))
+            result = plan.run(ledger, lambda: self._patch(edits), run=self._last.id)
             if result.ok:
                 result.patched = tuple(sorted(e.kept.source_path for e in edits))
         else:
             self._last = None
-            result = plan.run(plan.ledger(), lambda: self._run_pelican(plan))
+            run = uuid.uuid4().hex
+            result = plan.run(plan.ledger(), lambda: self._run_pelican(plan, run), run=run)
+            if result.ok and self.saved and self._last is not None:
+                last = self._last
+                header = SavedRunHeader(FORMAT, run, plan.staging, plan.inputs, _without_bodies(last.generators))
+                plan.manifest.saved_run.save(header, last.pelican, last.generators, last.writer)
         if result.ok and self._last is not None:
             self._last.inputs = plan.inputs
         else:
@@ -84,15 +117,8 @@ class PreviewSession:
         return result
 
     # ------------------------------------------------------------------ full runs
-    def _run_pelican(self, plan: BuildPlan) -> None:
-        from pelican import Pelican, signals
-
-        class Resident(Pelican):
-            """Pelican, keeping the writer it made."""
-
-            def _get_writer(self):
-                self.writer = super()._get_writer()
-                return self.writer
+    def _run_pelican(self, plan: BuildPlan, run: str) -> None:
+        from pelican import signals
 
         kept: dict[str, list] = {}
 
@@ -101,21 +127,54 @@ class PreviewSession:
 
         _forget_memoised()  # the last run's objects may go now
         gc.unfreeze()
-        pelican = Resident(plan.settings)
+        pelican = _Resident(plan.settings)
         with signals.all_generators_finalized.connected_to(keep):
             run_pelican(pelican)
         if hasattr(pelican.writer, "rewrite"):  # the incremental writer: it can render pages again
-            self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging)
-            # The run is kept for the whole session: the collector need not scan its millions
-            # of objects again (each full collection would cost a patch ~0.3 s at 5 000 articles).
-            gc.collect()
-            gc.freeze()
+            self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging, run)
+            if not self.saved:
+                # The run is kept for the whole session: the collector need not scan its millions
+                # of objects again (each full collection would cost a patch ~0.3 s at 5 000 articles).
+                gc.collect()
+                gc.freeze()
+
+    # ------------------------------------------------------------------ saved runs
+    def _saved_header(self, plan: BuildPlan) -> SavedRunHeader | None:
+        """The header of the run the last build saved, if that build's outputs come from it
+        and only content files changed since (not the code, settings or git refs)."""
+        if plan.previous is None or plan.previous.run is None:
+            return None
+        header = plan.manifest.saved_run.header()
+        if header is None or header.run != plan.previous.run:
+            return None
+        changed = header.inputs.changed_files(plan.inputs)
+        if changed is None:
+            return None
+        rules, _ = site_rules(plan.settings)
+        for path in changed:  # worth loading the run only if each file may differ in its body alone
+            try:
+                document, _ = parse_content_file(os.path.relpath(path, rules.content_root),
+                                                 Path(path).read_bytes(), rules)
+            except OSError:
+                return None
+            if document is None or header.without_bodies.get(os.path.abspath(path)) != _without_body(document):
+                return None
+        return header
+
+    def _take_up(self, plan: BuildPlan, header: SavedRunHeader) -> _Run | None:
+        """The saved run, with this process's Pelican object; None if it cannot be read."""
+        pelican = _Resident(plan.settings)
+        loaded = plan.manifest.saved_run.load(pelican)
+        if loaded is None:
+            return None
+        generators, writer = loaded
+        return _Run(pelican, generators, writer, header.inputs, header.staging, header.run)
 
     # ------------------------------------------------------------------ patches
     def _body_edits(self, plan: BuildPlan, ledger: OutputLedger) -> list[_Edit]:
         """The edits a patch can apply: [] unless only bodies of files the last run read changed."""
         last = self._last
-        if last is None or plan.previous is None or plan.previous.inputs != last.inputs.digest():
+        if last is None or plan.previous is None or plan.previous.run != last.id:
             return []  # no run kept, or someone else built into this output since
         changed = last.inputs.changed_files(plan.inputs)
         if not changed or not ledger.all_intact():
@@ -147,6 +206,17 @@ class PreviewSession:
 
 
 # ---------------------------------------------------------------------- Pelican content objects
+def _without_body(document: ContentFile) -> str:
+    return digest(type(document).__name__, repr(document.apart_from_body()))
+
+
+def _without_bodies(generators: list) -> dict[str, str]:
+    """Each article's and page's file → :func:`_without_body` of what the run read there."""
+    return {os.path.abspath(content.source_path): _without_body(content.content_file)
+            for generator in generators for content in generator_contents(generator)
+            if isinstance(getattr(content, "content_file", None), ContentFile)}
+
+
 def _find(generators: list, path: str) -> tuple[object, object] | None:
     """The generator and the article or page read from ``path`` in the last run."""
     path = os.path.abspath(path)

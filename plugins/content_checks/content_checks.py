@@ -7,12 +7,12 @@ Runs at ``all_generators_finalized``: every file has been read, nothing written 
 from __future__ import annotations
 
 import logging
-import weakref
 
 from pelican import signals
 
 from toasoan.checks import check_site_links, check_site_model
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
+from toasoan.kept_run import RunMemory, by_first_generator
 from toasoan.model import ContentFile
 from toasoan.settings import plugin_enabled
 from toasoan.signals import content_patched
@@ -21,7 +21,7 @@ from toasoan.tracker import tracker_settings
 logger = logging.getLogger(__name__)
 
 # A run's first generator → the findings of check_site_model at its last check.
-_MODEL_FINDINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MODEL_FINDINGS = RunMemory("content_checks", by_first_generator)
 
 
 def _newsroom_readers(generators: list) -> list:
@@ -60,8 +60,8 @@ def check_build(generators: list, *, patched: bool = False) -> None:
         findings += check_site_links(documents, readers[0].rules)
     model = _MODEL_FINDINGS.get(generators[0]) if patched else None
     if model is None:
-        model = _MODEL_FINDINGS[generators[0]] = check_site_model(
-            documents, today=tracker_settings(settings)["today"])
+        model = check_site_model(documents, today=tracker_settings(settings)["today"])
+        _MODEL_FINDINGS.keep(generators[0], model)
     findings += model
     if has_errors(findings):
         raise ContentRejected(findings)

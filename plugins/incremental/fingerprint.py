@@ -56,9 +56,19 @@ class Fingerprinter:
 
     def __init__(self, context: Mapping | None = None, settings: Mapping | None = None) -> None:
         self.context = context or {}
+        self._settings = settings
         self._skip = {id(context), id(settings)}
         self._memo: dict[tuple[int, str], tuple[object, str]] = {}
         self._busy: set[tuple[int, str]] = set()
+
+    def __getstate__(self) -> dict:
+        """Saved with a run (toasoan.kept_run) without the memo: it is by identity, which a
+        new process changes, and a patch fingerprints only a few objects again."""
+        return {**vars(self), "_memo": {}, "_busy": set(), "_skip": set()}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._skip = {id(self.context), id(self._settings)}
 
     def forget(self, content: Content) -> None:
         """Fingerprint ``content`` afresh next time (a resident preview changed it in place)."""

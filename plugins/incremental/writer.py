@@ -37,9 +37,19 @@ class IncrementalWriter(Writer):
         self._fingerprints: Fingerprinter | None = None
         self._names: TemplateNames | None = None  # the generators' environments share the theme
         self._shared: dict[tuple[str, int], tuple[dict, str]] = {}
-        # id of an article or page → {output: how to write it again} for the pages and feeds
-        # that show it in full (rewrite() renders them after a resident preview patched it).
-        self._shows: dict[int, dict[str, Callable[[], object]]] = {}
+        # source of an article or page → {output: how to write it again} for the pages and
+        # feeds that show it in full (rewrite() renders them after a patch; toasoan.preview).
+        self._shows: dict[str, dict[str, Callable[[], object]]] = {}
+
+    def __getstate__(self) -> dict:
+        """Saved with a run (toasoan.kept_run); a patch gives it the ledger of its build."""
+        return {**vars(self), "ledger": None}
+
+    def __setstate__(self, state: dict) -> None:
+        """Taken up in a new process: contexts have new identities."""
+        self.__dict__.update(state)
+        self._shared = {(template, id(context)): (context, values)
+                        for (template, _), (context, values) in state["_shared"].items()}
 
     def _fingerprinter(self, context) -> Fingerprinter:
         """One for the whole build: generators pass the shared context or copies of it."""
@@ -130,7 +140,7 @@ class IncrementalWriter(Writer):
 
     def _remember(self, output: str, again: Callable[[], object], contents: Iterable) -> None:
         for content in contents:
-            self._shows.setdefault(id(content), {})[output] = again
+            self._shows.setdefault(content.source_path, {})[output] = again
 
     def rewrite(self, contents: Iterable) -> None:
         """Render again, into the active ledger, every page and feed that shows one of
@@ -142,7 +152,7 @@ class IncrementalWriter(Writer):
         for content in contents:
             if self._fingerprints is not None:
                 self._fingerprints.forget(content)
-            again.update(self._shows.get(id(content), {}))
+            again.update(self._shows.get(content.source_path, {}))
         for write in again.values():
             write()
 

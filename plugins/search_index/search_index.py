@@ -26,13 +26,13 @@ import math
 import shutil
 import threading
 import time
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from toasoan import outputs
+from toasoan.kept_run import RunMemory, by_pelican
 from toasoan.settings import plugin_enabled
 from toasoan.signals import content_patched
 
@@ -268,7 +268,7 @@ def index_records(output: Path, records: Iterable[SearchRecord]) -> int:
 
 
 _JOBS: dict[Path, IndexJob] = {}
-_FINISHED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Pelican → its last IndexJob
+_FINISHED = RunMemory(PLUGIN_NAME, by_pelican)  # Pelican → the shards of its last index
 
 
 def start_indexing(generators: list) -> None:
@@ -296,7 +296,7 @@ def finish_indexing(pelican: object) -> None:
         if job is None:
             raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
         job.finish()
-        _FINISHED[pelican] = job
+        _FINISHED.keep(pelican, job.shards)
 
 
 def reindex_patched(pelican: object, contents: list, generators: list) -> None:
@@ -308,8 +308,8 @@ def reindex_patched(pelican: object, contents: list, generators: list) -> None:
     if finished is None:
         raise SearchIndexError("Không còn chỉ mục tìm kiếm của lần dựng trước để cập nhật.")
     patched = {id(content) for content in contents}
-    shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished.shards]
-    job = IndexJob.of_shards(finished.output, shards, outputs.active())
+    shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished]
+    job = IndexJob.of_shards(Path(pelican.output_path), shards, outputs.active())
     if BACKGROUND:
         job.start()
     _JOBS[job.output] = job

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from xml.etree import ElementTree
 from pelican import signals
 
 from toasoan import outputs
+from toasoan.kept_run import RunMemory, by_pelican
 from toasoan.settings import plugin_enabled
 from toasoan.signals import content_patched
 from toasoan.text import VIETNAM
@@ -122,6 +122,10 @@ class Sitemap:
         """Ask when ``item`` changed afresh (a resident preview changed it in place)."""
         self._changed.pop(id(item), None)
 
+    def __getstate__(self) -> dict:
+        """Saved with a run (toasoan.kept_run): the memo is by identity, which a new process changes."""
+        return {**vars(self), "_changed": {}}
+
     def add(self, context: dict) -> None:
         """A page written with this template context (``output_file`` is its path)."""
         name = str(context.get("output_file") or "")
@@ -167,11 +171,11 @@ def draft_prefixes(settings: dict) -> list[str]:
 
 class _Build:
     """The sitemap of the build that is running (one Pelican run at a time per process), and
-    of each finished run still alive (a resident preview patches it)."""
+    of each finished run still alive (a resident preview or the next build patches it)."""
 
     current: Sitemap | None = None
     settings: dict | None = None
-    finished: ClassVar[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()  # Pelican → (sitemap, settings)
+    finished: ClassVar[RunMemory] = RunMemory("sitemap", by_pelican)  # Pelican → (sitemap, settings)
 
 
 def start(pelican) -> None:
@@ -193,7 +197,7 @@ def collect(_path: str, context: dict) -> None:
 
 def resume(pelican, contents: list, generators: list) -> None:
     """``content_patched``: take up the run's sitemap again; the patched pages are added anew."""
-    _Build.current, _Build.settings = _Build.finished.get(pelican, (None, None))
+    _Build.current, _Build.settings = _Build.finished.get(pelican) or (None, None)
     if _Build.current is not None:
         for content in contents:
             _Build.current.forget(content)
@@ -204,7 +208,7 @@ def write(pelican) -> None:
     _Build.current = _Build.settings = None
     if sitemap is None or settings is None:
         return
-    _Build.finished[pelican] = (sitemap, settings)
+    _Build.finished.keep(pelican, (sitemap, settings))
     base = site_url(settings)
     if not base:
         logger.warning("sitemap.xml không được ghi: SITEURL (%r) không phải địa chỉ tuyệt đối.",

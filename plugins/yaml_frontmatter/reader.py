@@ -5,7 +5,7 @@ the model object into Pelican metadata and the Markdown body into safe HTML. A f
 with errors is recorded with its findings and skipped (``status: skip``); the
 ``content_checks`` plugin then stops the build before anything is written.
 
-When Pelican starts (``initialized``), every content file is parsed and rendered up front
+When a Pelican run starts (``get_generators``), every content file is parsed and rendered up front
 by :func:`toasoan.parsing.parse_files`: on all CPUs, and from the parse cache in
 ``.cache/toasoan/build/`` beside the content folder when the file has not changed. What
 is parsed now also goes, without its HTML, into the cache ``invoke check`` and the review
@@ -37,7 +37,6 @@ from toasoan.parsing import (
     model_cache,
     model_modules,
     parse_files,
-    parse_one,
 )
 from toasoan.safety import sanitize
 from toasoan.settings import plugin_enabled, site_rules
@@ -68,7 +67,8 @@ class NewsroomReader(BaseReader):
         relpath = self._relpath(source_path)
         with open(source_path, "rb") as handle:
             raw = handle.read()
-        parsed = _prefetched(self.settings, relpath, raw) or parse_one(relpath, raw, self.rules, self.render)
+        parsed = (_prefetched(self.settings, relpath, raw)
+                  or parse_remembered(self.settings, self.rules, [(relpath, raw)], self.renderer, whole=False)[relpath])
         self.findings.extend(parsed.findings)
         document = parsed.content_file
         if document is None:
@@ -161,19 +161,28 @@ def parse_fingerprint(settings: dict, rules: SiteRules) -> str:
 
 
 def prefetch(pelican) -> None:
-    """``initialized``: parse and render every content file (cache, then all CPUs)."""
+    """``get_generators`` (a run starts): parse and render every content file (cache, then
+    all CPUs). Not at ``initialized``: a saved run taken up reads only the files that changed."""
     settings = pelican.settings
     if not plugin_enabled(settings, "yaml_frontmatter"):
         return
     rules, _ = site_rules(settings)
     files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
-    cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules), rules.content_root)
-    shared = model_cache(site_cache(rules.content_root.resolve().parent), rules, prune=False)
-    parsed = parse_files(files, rules, HtmlRenderer(settings, rules), cache, also=shared)
-    shared.save()
+    parsed = parse_remembered(settings, rules, files, HtmlRenderer(settings, rules), whole=True)
     _PREFETCH.clear()
     _PREFETCH[id(settings)] = {relpath: (content_key(relpath, raw), parsed[relpath]) for relpath, raw in files}
+
+
+def parse_remembered(settings: dict, rules: SiteRules, files: list[tuple[str, bytes]], render: HtmlRenderer,
+                     *, whole: bool) -> dict[str, ParsedFile]:
+    """``files`` parsed through the build's parse cache (``whole``: they are every content
+    file, so the cache keeps only them), and put into the cache ``invoke check`` reads."""
+    cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules), rules.content_root, prune=whole)
+    shared = model_cache(site_cache(rules.content_root.resolve().parent), rules, prune=False)
+    parsed = parse_files(files, rules, render, cache, also=shared)
+    shared.save()
     cache.save()
+    return parsed
 
 
 def _prefetched(settings: dict, relpath: str, raw: bytes) -> ParsedFile | None:
@@ -208,6 +217,6 @@ def add_reader(readers) -> None:
 
 def register() -> None:
     signals.readers_init.connect(add_reader)
-    signals.initialized.connect(prefetch)
+    signals.get_generators.connect(prefetch)
     signals.article_generator_finalized.connect(fix_urls)
     signals.page_generator_finalized.connect(fix_urls)

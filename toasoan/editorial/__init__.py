@@ -9,9 +9,16 @@ Plain Python over the ``git`` command line, independent of Pelican and of any fo
 - :mod:`.cli` — what the ``invoke`` tasks call.
 """
 
-from .approvals import Approval, ChangeRequest
-from .board import BoardMember, EditorialBoard, load_board
-from .review import Review, Submission, review
+from importlib import import_module
 
-__all__ = ["Approval", "BoardMember", "ChangeRequest", "EditorialBoard", "Review", "Submission",
-           "load_board", "review"]
+# Imported when first asked for: a build needs only .git, not the review and its checks.
+_EXPORTS = {"Approval": "approvals", "ChangeRequest": "approvals", "BoardMember": "board",
+            "EditorialBoard": "board", "load_board": "board", "Review": "review",
+            "Submission": "review", "review": "review"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)

@@ -1,0 +1,106 @@
+"""``invoke build`` saves its Pelican run; the next ``invoke build``, in a new process, patches
+a body edit into it instead of running Pelican again — and still writes what a clean build
+writes.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from editkit import Editor, assert_same_as_clean, build
+from incremental.fingerprint import Fingerprinter
+from sitemap.sitemap import Sitemap
+
+from sitekit import Project
+from toasoan.build import Manifest, load_settings
+from toasoan.kept_run import SavedRun
+from toasoan.preview import PreviewSession
+
+
+def saved_run(project: Project) -> SavedRun:
+    settings = load_settings(project.root / "pelicanconf.py")
+    return Manifest.for_output(settings, project.output.resolve()).saved_run
+
+
+def invoke_build(project: Project, *args: str) -> str:
+    result = project.invoke("build", *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_invoke_build_patches_a_body_edit_into_the_run_the_last_one_saved(newsroom: Project) -> None:
+    assert "Đã dựng trang" in invoke_build(newsroom)
+    assert saved_run(newsroom).header() is not None
+    editor = Editor(newsroom, 11)
+    for name in ("body", "body", "tags", "meeting_body", "page_body"):
+        step = editor.apply(name)
+        printed = invoke_build(newsroom)
+        if name == "tags":  # not a body: Pelican runs, and its run is the one saved now
+            assert "Đã dựng trang" in printed, (step, printed)
+        else:  # every body edited since the saved run is patched in again
+            assert "Đã cập nhật thân bài" in printed and editor.edited.name in printed, (step, printed)
+        assert_same_as_clean(newsroom, step)
+
+
+def test_a_damaged_saved_run_means_pelican_runs(newsroom: Project) -> None:
+    build(newsroom)
+    saved = saved_run(newsroom)
+    data = saved.path.read_bytes()
+    saved.path.write_bytes(data[: len(data) // 2])  # the header is intact, the run is cut short
+    Editor(newsroom, 12).apply("body")
+    result = build(newsroom)
+    assert not result.patched and result.rendered > 0
+    assert_same_as_clean(newsroom, "body after a damaged saved run")
+    assert saved.path.stat().st_size > len(data) // 2, "the new run is saved whole"
+
+
+def test_a_run_not_behind_the_output_is_not_taken_up(newsroom: Project) -> None:
+    build(newsroom)
+    saved = saved_run(newsroom)
+    assert saved.header() is not None
+    preview = PreviewSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    assert preview.build().ok  # a preview's own run wrote the output since
+    Editor(newsroom, 13).apply("body")
+    assert not build(newsroom).patched
+    assert_same_as_clean(newsroom, "body after another process's build")
+    invoke_build(newsroom, "--full")
+    assert not saved.path.exists(), "a full build's outputs come from no saved run"
+
+
+def test_the_run_is_loaded_only_when_a_front_matter_is_unchanged(newsroom: Project,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[Path] = []
+    load = SavedRun.load
+
+    def spy(saved: SavedRun, pelican: object) -> object:
+        loaded.append(saved.path)
+        return load(saved, pelican)
+
+    monkeypatch.setattr(SavedRun, "load", spy)
+    build(newsroom)
+    editor = Editor(newsroom, 14)
+    for name, loads in (("tags", False), ("body", True), ("body", True), ("action_item", False)):
+        step = editor.apply(name)
+        loaded.clear()
+        result = build(newsroom)
+        assert bool(loaded) == loads and bool(result.patched) == loads, step
+        assert_same_as_clean(newsroom, step)
+
+
+def test_identity_memos_are_not_taken_up() -> None:
+    """Memos keyed by ``id`` stay with their process: in a new one, a new object could get an
+    old object's fingerprint."""
+    values = [["một", "hai"], {"ba": ("bốn",)}, {"năm"}]
+    fingerprints = Fingerprinter(context={"x": 1}, settings={})
+    before = [fingerprints.of(v) for v in values]
+    assert fingerprints._memo
+    copies, restored = pickle.loads(pickle.dumps((values, fingerprints)))
+    assert restored._memo == {} and id(restored.context) in restored._skip
+    assert [restored.of(c) for c in copies] == before
+
+    sitemap = Sitemap()
+    sitemap.changed(values[0])
+    assert sitemap._changed
+    assert pickle.loads(pickle.dumps(sitemap))._changed == {}

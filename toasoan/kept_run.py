@@ -1,0 +1,227 @@
+"""A finished Pelican run, saved to disk so the next build in a new process can patch it.
+
+``invoke livereload`` keeps its last run in memory (:mod:`toasoan.preview`). ``invoke build``
+starts a new process each time, so an incremental build saves the run it made beside the
+output manifest (``.cache/toasoan/outputs/<hash of the output path>.run``) and the next
+``invoke build`` takes it up: when only bodies changed it patches them in as the preview
+does, instead of running Pelican over every file again.
+
+The file is two pickles: a small :class:`SavedRunHeader` (which run, its staging folder, the
+inputs it read), read first to decide whether the run can be used at all, then the run's
+generators (and so its context and every article), its incremental writer and what plugins
+keep of it for a patch (:class:`RunMemory`). What belongs to a process — Jinja
+environments and templates, the ``Pelican`` object — is not saved: a run taken up gets the
+new process's (Jinja environments made by generators of the same classes, from the same
+settings). Like everything under ``.cache/``, the file is the build's own; it is read only
+when the code, settings and content it was made from are unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import gc
+import logging
+import os
+import pickle
+import sys
+import threading
+import uuid
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .signals import run_restored, run_saving
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+# Pickling follows references depth first: an article links its neighbours, so the chain
+# of every article is one deep path. It runs in a thread with room for it.
+_STACK = 512 << 20
+_DEPTH = 1_000_000
+
+
+@dataclass
+class SavedRunHeader:
+    """What a saved run is, readable without loading the run."""
+
+    format: int
+    run: str  # the run's id: the manifest of every build it led to names it
+    staging: Path  # the run's OUTPUT_PATH: a patch renders there again
+    inputs: object  # toasoan.build.BuildInputs the run read
+    # source path → a digest of its content model apart from the body (toasoan.preview): a
+    # file whose front matter changed rules out a patch before the run is loaded.
+    without_bodies: dict[str, str]
+
+
+@dataclass
+class SavedRun:
+    """The saved run of one output folder (a file beside its manifest)."""
+
+    path: Path
+
+    def header(self) -> SavedRunHeader | None:
+        try:
+            with open(self.path, "rb") as file:
+                header = pickle.load(file)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a damaged or older file: the build runs Pelican
+            logger.debug("saved run unreadable", exc_info=True)
+            return None
+        return header if isinstance(header, SavedRunHeader) and header.format == FORMAT else None
+
+    def save(self, header: SavedRunHeader, pelican: object, generators: list, writer: object) -> None:
+        """Save the run (atomically); a run that cannot be saved leaves no file."""
+        state: dict[str, object] = {}
+        run_saving.send(pelican, generators=generators, state=state)
+        scratch = self.path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(scratch, "wb") as file:
+                pickle.dump(header, file, protocol=pickle.HIGHEST_PROTOCOL)
+                _in_deep_thread(lambda: _RunPickler(file, pelican, generators).dump((generators, writer, state)))
+            os.replace(scratch, self.path)
+        except Exception as error:  # saving is an optimisation: the next build runs Pelican
+            logger.warning("Không lưu được lần dựng này để lần sau dựng nhanh hơn: %s", error)
+            logger.debug("saving the run failed", exc_info=True)
+            scratch.unlink(missing_ok=True)
+            self.remove()
+
+    def load(self, pelican: object) -> tuple[list, object] | None:
+        """The run's generators and writer, taken up by ``pelican`` (a new Pelican object
+        over the same settings); None when the file cannot be read."""
+        collecting = gc.isenabled()
+        gc.disable()  # millions of new objects, none of them garbage: no collection meanwhile
+        try:
+            with open(self.path, "rb") as file, _loading(pelican):
+                pickle.load(file)  # the header
+                generators, writer, state = pickle.load(file)
+        except Exception:  # a damaged file: the build runs Pelican
+            logger.debug("saved run unreadable", exc_info=True)
+            return None
+        finally:
+            if collecting:
+                gc.enable()
+        gc.freeze()  # as toasoan.build.run_pelican does with a run: the build keeps it to the end
+        pelican.settings = generators[0].settings  # the run's settings object, as in the run
+        pelican.writer = writer
+        run_restored.send(pelican, generators=generators, state=state)
+        return generators, writer
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+class RunMemory:
+    """What a plugin keeps of a finished run for a later patch (a weak map from the run's
+    ``Pelican`` object, or its first generator, to the value), saved and restored with it."""
+
+    def __init__(self, name: str, owner: Callable[[object, list], object]) -> None:
+        self.name = name
+        self.owner = owner  # (pelican, generators) → the object the value is kept for
+        self._kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        run_saving.connect(self._save, weak=False)
+        run_restored.connect(self._restore, weak=False)
+
+    def keep(self, owner: object, value: object) -> None:
+        self._kept[owner] = value
+
+    def get(self, owner: object) -> object | None:
+        return self._kept.get(owner)
+
+    def _save(self, pelican: object, generators: list, state: dict) -> None:
+        value = self._kept.get(self.owner(pelican, generators))
+        if value is not None:
+            state[self.name] = value
+
+    def _restore(self, pelican: object, generators: list, state: dict) -> None:
+        if self.name in state:
+            self._kept[self.owner(pelican, generators)] = state[self.name]
+
+
+def by_pelican(pelican: object, _generators: list) -> object:
+    return pelican
+
+
+def by_first_generator(_pelican: object, generators: list) -> object:
+    return generators[0]
+
+
+# ---------------------------------------------------------------------- what stays with the process
+class _RunPickler(pickle.Pickler):
+    """Pickles a run; its Pelican object and Jinja objects are named, not saved."""
+
+    def __init__(self, file, pelican: object, generators: list) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        owners = {id(g.env): type(g) for g in generators if hasattr(g, "env")}
+
+        def environment(env: jinja2.Environment) -> tuple:
+            return _environment, (owners[id(env)],)
+
+        def template(template: jinja2.Template) -> tuple:
+            return _template, (owners[id(template.environment)], template.name)
+
+        self.dispatch_table = copyreg.dispatch_table.copy()
+        self.dispatch_table[jinja2.Environment] = environment
+        self.dispatch_table[jinja2.environment.Template] = template
+        self.dispatch_table[type(pelican)] = lambda _: (_pelican, ())
+
+
+_LOADING = threading.local()
+
+
+@contextlib.contextmanager
+def _loading(pelican: object):
+    _LOADING.pelican, _LOADING.environments = pelican, {}
+    try:
+        yield
+    finally:
+        _LOADING.pelican = _LOADING.environments = None
+
+
+def _pelican() -> object:
+    return _LOADING.pelican
+
+
+def _environment(generator_class: type) -> jinja2.Environment:
+    """The Jinja environment a generator of ``generator_class`` makes in this process."""
+    found = _LOADING.environments.get(generator_class)
+    if found is None:
+        pelican = _LOADING.pelican
+        generator = generator_class(context={}, settings=pelican.settings, path=pelican.path,
+                                    theme=pelican.theme, output_path=pelican.output_path)
+        found = _LOADING.environments[generator_class] = generator.env
+    return found
+
+
+def _template(generator_class: type, name: str) -> jinja2.Template:
+    return _environment(generator_class).get_template(name)
+
+
+def _in_deep_thread(work: Callable[[], None]) -> None:
+    """Run ``work`` in a thread with a deep stack (and recursion limit); re-raise its error."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # noqa: BLE001 — re-raised in the caller's thread
+            failed.append(error)
+
+    limit, size = sys.getrecursionlimit(), threading.stack_size()
+    sys.setrecursionlimit(_DEPTH)
+    try:
+        threading.stack_size(_STACK)
+        thread = threading.Thread(target=run, name="save-run")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(size)
+        sys.setrecursionlimit(limit)
+    if failed:
+        raise failed[0]

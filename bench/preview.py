@@ -1,8 +1,9 @@
 """Measure body edits in a resident preview: one process, several edits.
 
 Run by the harness: ``python -m bench.preview toasoan <file> <edits>`` inside the bench site
-starts a :class:`toasoan.preview.PreviewSession` (what ``invoke livereload`` runs; its first
-build runs Pelican and is kept); ``python -m bench.preview stock <file> <edits> <settings>``
+starts a :class:`toasoan.preview.PreviewSession` as ``invoke livereload`` does (its first
+build has nothing to do after the harness's ``invoke build``; the first edit takes up the run
+that build saved, the next ones patch it in memory); ``python -m bench.preview stock <file> <edits> <settings>``
 inside the stock site does what ``pelican --autoreload`` does on a change: ``Pelican.run()``
 again in the same process. Then ``edits`` times it adds a sentence to ``<file>``'s body and
 builds. Each build is printed as one JSON line: wall and CPU seconds (this process and the
@@ -43,7 +44,7 @@ class _StockSession:
 
 def main(argv: list[str]) -> int:
     tool, target, edits = argv[0], Path(argv[1]), int(argv[2])
-    session = PreviewSession("pelicanconf.py") if tool == "toasoan" else _StockSession(argv[3])
+    session = PreviewSession("pelicanconf.py", saved=True) if tool == "toasoan" else _StockSession(argv[3])
     if not session.build().ok:
         print("Dựng lần đầu thất bại.", file=sys.stderr)
         return 1

@@ -69,8 +69,9 @@ def test_a_run_not_behind_the_output_is_not_taken_up(newsroom: Project) -> None:
     assert not saved.path.exists(), "a full build's outputs come from no saved run"
 
 
-def test_the_run_is_loaded_only_when_a_front_matter_is_unchanged(newsroom: Project,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The saved runs loaded from now on (each SavedRun.load call)."""
     loaded: list[Path] = []
     load = SavedRun.load
 
@@ -79,13 +80,32 @@ def test_the_run_is_loaded_only_when_a_front_matter_is_unchanged(newsroom: Proje
         return load(saved, pelican)
 
     monkeypatch.setattr(SavedRun, "load", spy)
+    return loaded
+
+
+def test_the_run_is_loaded_only_when_a_front_matter_is_unchanged(newsroom: Project, loads: list[Path]) -> None:
     build(newsroom)
     editor = Editor(newsroom, 14)
-    for name, loads in (("tags", False), ("body", True), ("body", True), ("action_item", False)):
+    for name, loaded in (("tags", False), ("body", True), ("body", True), ("action_item", False)):
         step = editor.apply(name)
-        loaded.clear()
+        loads.clear()
         result = build(newsroom)
-        assert bool(loaded) == loads and bool(result.patched) == loads, step
+        assert bool(loads) == loaded and bool(result.patched) == loaded, step
+        assert_same_as_clean(newsroom, step)
+
+
+def test_a_preview_starts_from_the_run_invoke_build_saved(newsroom: Project, loads: list[Path]) -> None:
+    """``invoke livereload`` after ``invoke build``: nothing to run at first; the first body
+    edit takes up the saved run, the next ones patch it in memory."""
+    build(newsroom)
+    session = PreviewSession(newsroom.root / "pelicanconf.py", saved=True, OUTPUT_PATH=str(newsroom.output))
+    assert session.build().unchanged
+    editor = Editor(newsroom, 15)
+    for number, name in enumerate(("body", "meeting_body", "body")):
+        step = editor.apply(name)
+        loads.clear()
+        result = session.build()
+        assert result.ok and result.patched and len(loads) == (number == 0), step
         assert_same_as_clean(newsroom, step)
 
 

@@ -73,7 +73,7 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
     if incremental:
         from .preview import PreviewSession
 
-        return PreviewSession(settings_file, saved=True, **overrides).build()
+        return PreviewSession(settings_file, saved=True, resident=False, **overrides).build()
     from pelican import Pelican
 
     plan = BuildPlan.make(settings_file, incremental=False, **overrides)

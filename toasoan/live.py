@@ -2,8 +2,10 @@
 
 The builds run in this process (:class:`toasoan.preview.PreviewSession`): an edit to the
 body of an article or page is patched into the last build, anything else is built
-incrementally. A change to the code of the plugins or of ``toasoan`` starts the process
-again, so that builds never run code older than the files they are keyed on.
+incrementally. When nothing changed since the last ``invoke build`` it starts at once, and
+its first body edit is patched into the run that build saved. A change to the code of the
+plugins or of ``toasoan`` starts the process again, so that builds never run code older
+than the files they are keyed on.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ CODE = ("plugins", "toasoan")
 def livereload(port: int = 8000, settings_file: str = DEV_SETTINGS) -> int:
     from livereload import Server
 
-    session = PreviewSession(settings_file)
+    session = PreviewSession(settings_file, saved=True)  # starts from the run invoke build saved
 
     def rebuild() -> int:
         return report_build(session.build())

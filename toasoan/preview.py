@@ -68,15 +68,20 @@ class _Resident(Pelican):
 
 
 class PreviewSession:
-    """Builds that patch the last Pelican run when only bodies changed: in memory for the
-    builds of one ``invoke livereload``; with ``saved``, from the run the last build saved
-    (toasoan.kept_run) — an incremental ``invoke build`` is such a session of one build."""
+    """Builds that patch the last Pelican run when only bodies changed.
+
+    ``saved``: the session saves each run it makes, and its first patch takes up the run
+    the last build saved (toasoan.kept_run); without, its first build runs Pelican.
+    ``resident``: the session lives for many builds (``invoke livereload``) and keeps its run
+    in memory; an incremental ``invoke build`` is a session of one build (``resident=False``).
+    """
 
     def __init__(self, settings_file: str | Path = "pelicanconf.py", *, saved: bool = False,
-                 **overrides: object) -> None:
+                 resident: bool = True, **overrides: object) -> None:
         self.settings_file = settings_file
         self.overrides = overrides
         self.saved = saved
+        self.resident = resident
         self._last: _Run | None = None
 
     def build(self) -> BuildResult:
@@ -132,7 +137,7 @@ class PreviewSession:
             run_pelican(pelican)
         if hasattr(pelican.writer, "rewrite"):  # the incremental writer: it can render pages again
             self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging, run)
-            if not self.saved:
+            if self.resident:
                 # The run is kept for the whole session: the collector need not scan its millions
                 # of objects again (each full collection would cost a patch ~0.3 s at 5 000 articles).
                 gc.collect()

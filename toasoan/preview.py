@@ -94,7 +94,7 @@ class PreviewSession:
             plan = plan.restaged(header.staging)
             shutil.rmtree(plan.staging, ignore_errors=True)  # left by a build that was stopped
         if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
-            return nothing_to_do  # (a preview's first build runs Pelican: it keeps the run)
+            return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
         ledger = plan.ledger(Patch)
         if header is not None:
             self._last = self._take_up(plan, header)

@@ -14,7 +14,7 @@ from incremental.fingerprint import Fingerprinter
 from sitemap.sitemap import Sitemap
 
 from sitekit import Project
-from toasoan.build import Manifest, load_settings
+from toasoan.build import Manifest, build_site, load_settings
 from toasoan.kept_run import SavedRun
 from toasoan.preview import PreviewSession
 
@@ -124,3 +124,18 @@ def test_identity_memos_are_not_taken_up() -> None:
     sitemap.changed(values[0])
     assert sitemap._changed
     assert pickle.loads(pickle.dumps(sitemap))._changed == {}
+
+
+def test_a_run_that_cannot_be_saved_only_costs_the_next_build_its_patch(
+        newsroom: Project, caplog: pytest.LogCaptureFixture) -> None:
+    def unpicklable() -> None:  # a setting pickle cannot name: the run cannot be saved
+        return None
+
+    overrides = {"OUTPUT_PATH": str(newsroom.output), "BOARD_NOTE": unpicklable}
+    assert build_site(newsroom.root / "pelicanconf.py", **overrides).ok
+    assert "Không lưu được lần dựng này" in caplog.text
+    assert not saved_run(newsroom).path.exists()
+    Editor(newsroom, 16).apply("body")
+    result = build_site(newsroom.root / "pelicanconf.py", **overrides)
+    assert result.ok and not result.patched
+    assert_same_as_clean(newsroom, "body after a run that could not be saved")

@@ -157,12 +157,11 @@ class BuildPlan:
     previous: PreviousBuild | None
 
     @classmethod
-    def make(cls, settings_file: str | Path, *, incremental: bool = True, staging: Path | None = None,
-             **overrides: object) -> BuildPlan:
-        """``staging``: a fixed staging folder (a resident preview keeps one); a new one otherwise."""
+    def make(cls, settings_file: str | Path, *, incremental: bool = True, **overrides: object) -> BuildPlan:
+        """A build into a new staging folder (a kept run's build is :meth:`restaged`)."""
         settings = load_settings(settings_file, **overrides)
         output = Path(settings["OUTPUT_PATH"]).resolve()
-        staging = staging or output.with_name(f".output-staging-{uuid.uuid4().hex[:8]}")
+        staging = output.with_name(f".output-staging-{uuid.uuid4().hex[:8]}")
         manifest = Manifest.for_output(settings, output)
         key = build_key(settings_file, settings, overrides)
         inputs = BuildInputs.of(settings, key)

@@ -82,10 +82,6 @@ class NewsroomReader(BaseReader):
         self.documents = [d for d in self.documents if d.source != shown_as]
         self.findings = [f for f in self.findings if f.file != shown_as]
 
-    def render(self, markdown_text: str, relpath: str = "") -> str:
-        """Markdown → sanitised HTML; relative links resolved from ``relpath``."""
-        return self.renderer(markdown_text, relpath)
-
     def metadata(self, document: ContentFile, body: str) -> dict:
         s = self.settings
         meta: dict = {

@@ -7,7 +7,8 @@ output manifest (``.cache/toasoan/outputs/<hash of the output path>.run``) and t
 does, instead of running Pelican over every file again.
 
 The file is two pickles: a small :class:`SavedRunHeader` (which run, its staging folder, the
-inputs it read), read first to decide whether the run can be used at all, then the run's
+inputs it read, each file's content model apart from its body, as a digest), read first to
+decide whether the run can be used at all, then the run's
 generators (and so its context and every article), its incremental writer and what plugins
 keep of it for a patch (:class:`RunMemory`). What belongs to a process — Jinja
 environments and templates, the ``Pelican`` object — is not saved: a run taken up gets the

@@ -392,7 +392,7 @@ def report(results: list[SizeResult], runs: int, info: dict[str, str], elapsed: 
              "\"bật cache\" để nạp cache (`CACHE_CONTENT`, `LOAD_CONTENT_CACHE`), rồi mới đo dựng lại.",
              "- Sửa một bài: thêm một câu vào cuối thân một bài viết ở giữa kho.",
              f"- Xem trước: một tiến trình thường trú dựng một lần rồi đo {PREVIEW_EDITS} lần sửa thân bài "
-             "đó (bench/preview.py): Tòa soạn bằng `PreviewSession` như `invoke livereload` (lần dựng đầu "
+             "đó (bench/preview.py): Tòa soạn bằng `BuildSession` như `invoke livereload` (lần dựng đầu "
              "không có gì để làm; lần sửa đầu nạp lần dựng mà `invoke build` đã lưu, các lần sau vá trong bộ "
              "nhớ), Pelican gốc chạy lại `Pelican.run()` trong cùng tiến trình, có cache (như "
              "`pelican --autoreload`).",

@@ -1,7 +1,7 @@
 """Measure body edits in a resident preview: one process, several edits.
 
 Run by the harness: ``python -m bench.preview toasoan <file> <edits>`` inside the bench site
-starts a :class:`toasoan.preview.PreviewSession` as ``invoke livereload`` does (its first
+starts a :class:`toasoan.session.BuildSession` as ``invoke livereload`` does (its first
 build has nothing to do after the harness's ``invoke build``; the first edit takes up the run
 that build saved, the next ones patch it in memory); ``python -m bench.preview stock <file> <edits> <settings>``
 inside the stock site does what ``pelican --autoreload`` does on a change: ``Pelican.run()``
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from toasoan.build import BuildResult
-from toasoan.preview import PreviewSession
+from toasoan.session import BuildSession
 
 
 def _cpu() -> float:
@@ -44,7 +44,7 @@ class _StockSession:
 
 def main(argv: list[str]) -> int:
     tool, target, edits = argv[0], Path(argv[1]), int(argv[2])
-    session = PreviewSession("pelicanconf.py", saved=True) if tool == "toasoan" else _StockSession(argv[3])
+    session = BuildSession("pelicanconf.py", saved=True) if tool == "toasoan" else _StockSession(argv[3])
     if not session.build().ok:
         print("Dựng lần đầu thất bại.", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from sitemap.sitemap import Sitemap
 from sitekit import Project
 from toasoan.build import Manifest, build_site, load_settings
 from toasoan.kept_run import SavedRun
-from toasoan.preview import PreviewSession
+from toasoan.session import BuildSession
 
 
 def saved_run(project: Project) -> SavedRun:
@@ -60,7 +60,7 @@ def test_a_run_not_behind_the_output_is_not_taken_up(newsroom: Project) -> None:
     build(newsroom)
     saved = saved_run(newsroom)
     assert saved.header() is not None
-    preview = PreviewSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    preview = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
     assert preview.build().ok  # a preview's own run wrote the output since
     Editor(newsroom, 13).apply("body")
     assert not build(newsroom).patched
@@ -94,11 +94,19 @@ def test_the_run_is_loaded_only_when_a_front_matter_is_unchanged(newsroom: Proje
         assert_same_as_clean(newsroom, step)
 
 
+def test_an_output_changed_by_hand_means_no_loading_and_no_patch(newsroom: Project, loads: list[Path]) -> None:
+    build(newsroom)
+    (newsroom.output / "index.html").write_text("sửa tay", encoding="utf-8")
+    Editor(newsroom, 17).apply("body")
+    assert not build(newsroom).patched and loads == []
+    assert_same_as_clean(newsroom, "body after an output changed by hand")
+
+
 def test_a_preview_starts_from_the_run_invoke_build_saved(newsroom: Project, loads: list[Path]) -> None:
     """``invoke livereload`` after ``invoke build``: nothing to run at first; the first body
     edit takes up the saved run, the next ones patch it in memory."""
     build(newsroom)
-    session = PreviewSession(newsroom.root / "pelicanconf.py", saved=True, OUTPUT_PATH=str(newsroom.output))
+    session = BuildSession(newsroom.root / "pelicanconf.py", saved=True, OUTPUT_PATH=str(newsroom.output))
     assert session.build().unchanged
     editor = Editor(newsroom, 15)
     for number, name in enumerate(("body", "meeting_body", "body")):

@@ -16,16 +16,16 @@ from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files, s
 
 from sitekit import Project
 from toasoan.build import BuildResult
-from toasoan.preview import PreviewSession
+from toasoan.session import BuildSession
 
 BODY_EDITS = ("body", "meeting_body", "page_body")
 
 
-def session_for(project: Project) -> PreviewSession:
-    return PreviewSession(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
+def session_for(project: Project) -> BuildSession:
+    return BuildSession(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
 
 
-def built(session: PreviewSession) -> BuildResult:
+def built(session: BuildSession) -> BuildResult:
     return succeeded(session.build())
 
 

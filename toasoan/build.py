@@ -51,7 +51,7 @@ class BuildResult:
     rendered: int = 0  # outputs written by this build
     kept: int = 0  # outputs an incremental build kept from the previous one
     unchanged: bool = False  # nothing had changed: Pelican did not run
-    patched: tuple[str, ...] = ()  # files whose new body a resident preview patched in (toasoan.preview)
+    patched: tuple[str, ...] = ()  # files whose new body a resident preview patched in (toasoan.session)
 
 
 def load_settings(settings_file: str | Path, **overrides: object) -> dict:
@@ -66,14 +66,14 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
     """Run Pelican into a staging folder; on success its outputs reach ``OUTPUT_PATH``.
 
     An incremental build saves its Pelican run, and patches the run the last build saved
-    when only bodies changed (:mod:`toasoan.preview`, :mod:`toasoan.kept_run`).
+    when only bodies changed (:mod:`toasoan.session`, :mod:`toasoan.kept_run`).
     ``incremental=False`` renders everything. A failed build leaves the previous output
     exactly as it was and never raises.
     """
     if incremental:
-        from .preview import PreviewSession
+        from .session import BuildSession
 
-        return PreviewSession(settings_file, saved=True, resident=False, **overrides).build()
+        return BuildSession(settings_file, saved=True, resident=False, **overrides).build()
     from pelican import Pelican
 
     plan = BuildPlan.make(settings_file, incremental=False, **overrides)
@@ -186,8 +186,7 @@ class BuildPlan:
 
     def restaged(self, staging: Path) -> BuildPlan:
         """This build, rendering into ``staging`` (a kept run's: its objects write there)."""
-        self.settings["OUTPUT_PATH"] = str(staging)
-        return dataclasses.replace(self, staging=staging)
+        return dataclasses.replace(self, staging=staging, settings={**self.settings, "OUTPUT_PATH": str(staging)})
 
     def run(self, ledger: outputs.OutputLedger, render: Callable[[], object], *,
             run: str | None = None) -> BuildResult:
@@ -351,7 +350,7 @@ class PreviousBuild:
     files: dict[str, outputs.Entry]
     trees: dict[str, str]
     inputs: str  # its input_state()
-    run: str | None = None  # the kept Pelican run its outputs come from (toasoan.preview)
+    run: str | None = None  # the kept Pelican run its outputs come from (toasoan.session)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A finished Pelican run, saved to disk so the next build in a new process can patch it.
 
-``invoke livereload`` keeps its last run in memory (:mod:`toasoan.preview`). ``invoke build``
+``invoke livereload`` keeps its last run in memory (:mod:`toasoan.session`). ``invoke build``
 starts a new process each time, so an incremental build saves the run it made beside the
 output manifest (``.cache/toasoan/outputs/<hash of the output path>.run``) and the next
 ``invoke build`` takes it up: when only bodies changed it patches them in as the preview
@@ -54,7 +54,7 @@ class SavedRunHeader:
     run: str  # the run's id: the manifest of every build it led to names it
     staging: Path  # the run's OUTPUT_PATH: a patch renders there again
     inputs: object  # toasoan.build.BuildInputs the run read
-    # source path → a digest of its content model apart from the body (toasoan.preview): a
+    # source path → a digest of its content model apart from the body (toasoan.session): a
     # file whose front matter changed rules out a patch before the run is loaded.
     without_bodies: dict[str, str]
 

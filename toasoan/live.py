@@ -1,6 +1,6 @@
 """``invoke livereload``: rebuild on change and reload the browser (livereload package).
 
-The builds run in this process (:class:`toasoan.preview.PreviewSession`): an edit to the
+The builds run in this process (:class:`toasoan.session.BuildSession`): an edit to the
 body of an article or page is patched into the last build, anything else is built
 incrementally. When nothing changed since the last ``invoke build`` it starts at once, and
 its first body edit is patched into the run that build saved. A change to the code of the
@@ -15,7 +15,7 @@ import sys
 
 from .build import load_settings
 from .commands import DEV_SETTINGS, report_build
-from .preview import PreviewSession
+from .session import BuildSession
 
 CODE = ("plugins", "toasoan")
 
@@ -23,7 +23,7 @@ CODE = ("plugins", "toasoan")
 def livereload(port: int = 8000, settings_file: str = DEV_SETTINGS) -> int:
     from livereload import Server
 
-    session = PreviewSession(settings_file, saved=True)  # starts from the run invoke build saved
+    session = BuildSession(settings_file, saved=True)  # starts from the run invoke build saved
 
     def rebuild() -> int:
         return report_build(session.build())

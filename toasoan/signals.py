@@ -5,7 +5,7 @@ from __future__ import annotations
 from blinker import signal
 
 content_patched = signal("toasoan_content_patched")
-"""A resident preview (:mod:`toasoan.preview`) put new bodies into articles or pages of its
+"""A resident preview (:mod:`toasoan.session`) put new bodies into articles or pages of its
 last Pelican run. Sent with that run's ``Pelican`` object as sender, ``contents`` (the
 patched articles and pages) and ``generators``. Plugins that keep what a body shows outside
 Pelican's writer — search shards, content checks, the JSON Feed, the sitemap — bring it up

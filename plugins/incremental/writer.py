@@ -38,7 +38,7 @@ class IncrementalWriter(Writer):
         self._names: TemplateNames | None = None  # the generators' environments share the theme
         self._shared: dict[tuple[str, int], tuple[dict, str]] = {}
         # source of an article or page → {output: how to write it again} for the pages and
-        # feeds that show it in full (rewrite() renders them after a patch; toasoan.preview).
+        # feeds that show it in full (rewrite() renders them after a patch; toasoan.session).
         self._shows: dict[str, dict[str, Callable[[], object]]] = {}
 
     def __getstate__(self) -> dict:
@@ -144,7 +144,7 @@ class IncrementalWriter(Writer):
 
     def rewrite(self, contents: Iterable) -> None:
         """Render again, into the active ledger, every page and feed that shows one of
-        ``contents`` in full: a resident preview gave them new bodies (toasoan.preview)."""
+        ``contents`` in full: a resident preview gave them new bodies (toasoan.session)."""
         self.ledger = outputs.active()
         self._written_files.clear()
         self._overridden_files.clear()

@@ -34,7 +34,7 @@ from .build import BuildInputs, BuildPlan, BuildResult, run_pelican
 from .generators import generator_contents
 from .kept_run import FORMAT, SavedRunHeader
 from .model import ContentFile, parse_content_file
-from .outputs import OutputLedger, Patch, digest
+from .outputs import Patch, digest
 from .settings import site_rules
 
 logger = logging.getLogger(__name__)
@@ -67,8 +67,8 @@ class _Resident(Pelican):
         return self.writer
 
 
-class PreviewSession:
-    """Builds that patch the last Pelican run when only bodies changed.
+class BuildSession:
+    """Builds that patch the last Pelican run when only bodies changed (see module doc).
 
     ``saved``: the session saves each run it makes, and its first patch takes up the run
     the last build saved (toasoan.kept_run); without, its first build runs Pelican.
@@ -96,10 +96,13 @@ class PreviewSession:
         if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
             return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
         ledger = plan.ledger(Patch)
-        if header is not None:
+        # A patch keeps every other output: they must be as the last build left them (an
+        # output edited by hand means a full run). Checked once, before a saved run is loaded.
+        patchable = (self._last is not None or header is not None) and ledger.all_intact()
+        if patchable and header is not None:
             self._last = self._take_up(plan, header)
         try:
-            edits = self._body_edits(plan, ledger)
+            edits = self._body_edits(plan) if patchable else []
         except Exception:  # e.g. a file gone while read: the full build below reports it
             logger.debug("no patch", exc_info=True)
             edits = []
@@ -176,13 +179,13 @@ class PreviewSession:
         return _Run(pelican, generators, writer, header.inputs, header.staging, header.run)
 
     # ------------------------------------------------------------------ patches
-    def _body_edits(self, plan: BuildPlan, ledger: OutputLedger) -> list[_Edit]:
+    def _body_edits(self, plan: BuildPlan) -> list[_Edit]:
         """The edits a patch can apply: [] unless only bodies of files the last run read changed."""
         last = self._last
         if last is None or plan.previous is None or plan.previous.run != last.id:
             return []  # no run kept, or someone else built into this output since
         changed = last.inputs.changed_files(plan.inputs)
-        if not changed or not ledger.all_intact():
+        if not changed:
             return []
         edits = []
         for path in sorted(changed):

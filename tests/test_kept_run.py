@@ -5,12 +5,18 @@ writes.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import pickle
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from editkit import Editor, assert_same_as_clean, build
 from incremental.fingerprint import Fingerprinter
+from search_index import search_index
+from search_index.store import MAP, RecordStore
 from sitemap.sitemap import Sitemap
 
 from sitekit import Project
@@ -115,6 +121,62 @@ def test_a_preview_starts_from_the_run_invoke_build_saved(newsroom: Project, loa
         result = session.build()
         assert result.ok and result.patched and len(loads) == (number == 0), step
         assert_same_as_clean(newsroom, step)
+
+
+@pytest.fixture
+def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The thread each search shard is indexed in from now on (each Pagefind bundle made)."""
+    threads: list[str] = []
+    index_bundle = search_index.index_bundle
+
+    def spy(service: object, payloads: list[dict]) -> dict[str, bytes]:
+        threads.append(threading.current_thread().name)
+        return index_bundle(service, payloads)
+
+    monkeypatch.setattr(search_index, "index_bundle", spy)
+    return threads
+
+
+def record_store(project: Project) -> RecordStore:
+    return RecordStore.of(load_settings(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output)))
+
+
+def test_the_edited_shard_is_indexed_while_the_run_loads(newsroom: Project, indexed: list[str]) -> None:
+    build(newsroom)
+    store = record_store(newsroom)
+    stored = sorted(path.name for path in store.folder.iterdir())
+    shards = json.loads((newsroom.output / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    assert MAP in stored and len(stored) == len(shards) + 1, "one file per shard, and the map"
+    editor = Editor(newsroom, 18)
+    for name in ("body", "meeting_body", "page_body"):
+        step = editor.apply(name)
+        indexed.clear()
+        assert build(newsroom).patched, step
+        # each shard of a file edited since the saved run, indexed before the run was loaded
+        assert indexed and set(indexed) == {"search-index-ahead"}, step
+        assert_same_as_clean(newsroom, step)
+        assert len(list(store.folder.iterdir())) == len(stored), "the old shard's records are gone"
+
+
+def test_records_stored_wrong_are_never_indexed(newsroom: Project, indexed: list[str]) -> None:
+    build(newsroom)
+    store = record_store(newsroom)
+    editor = Editor(newsroom, 19)
+    step = editor.apply("body")
+    (shard,) = store.shard_of([str(editor.edited)]).values()
+    wrong = [dataclasses.replace(r, text=r.text + " sai") for r in shard.records]
+    store.put(shard.name, shard.key, wrong)  # what the patch makes no longer has that key
+    indexed.clear()
+    assert build(newsroom).patched
+    assert indexed == ["search-index-ahead", "search-index"]  # the guess, then the shard itself
+    assert_same_as_clean(newsroom, step)
+
+    shutil.rmtree(store.folder)  # no records stored: nothing ahead, the patch indexes
+    step = editor.apply("body")
+    indexed.clear()
+    assert build(newsroom).patched
+    assert indexed == ["search-index"]
+    assert_same_as_clean(newsroom, step)
 
 
 def test_identity_memos_are_not_taken_up() -> None:

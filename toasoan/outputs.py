@@ -200,6 +200,12 @@ def active() -> OutputLedger:
     return _ACTIVE if _ACTIVE is not None else FullBuild(Path("."), Path("."))
 
 
+def final_output(settings: dict) -> Path:
+    """The output folder the build in progress updates (its OUTPUT_PATH is a staging folder);
+    outside a build, OUTPUT_PATH itself."""
+    return (_ACTIVE.output if _ACTIVE is not None else Path(settings["OUTPUT_PATH"])).resolve()
+
+
 @contextlib.contextmanager
 def using(ledger: OutputLedger) -> Iterator[OutputLedger]:
     """Make ``ledger`` the active one for the duration of a build."""

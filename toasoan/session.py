@@ -34,7 +34,7 @@ from .build import BuildInputs, BuildPlan, BuildResult, run_pelican
 from .generators import generator_contents
 from .kept_run import FORMAT, SavedRunHeader
 from .model import ContentFile, parse_content_file
-from .outputs import Patch, digest
+from .outputs import Patch, digest, using
 from .settings import site_rules
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class BuildSession:
     def build(self) -> BuildResult:
         """Build what changed since the last build (see module doc); never raises."""
         plan = BuildPlan.make(self.settings_file, **self.overrides)
-        header = self._saved_header(plan) if self.saved and self._last is None else None
+        header, edited = (self._saved_header(plan) if self.saved and self._last is None else None) or (None, {})
         if self._last is not None:  # the kept run's objects write into its staging folder
             plan = plan.restaged(self._last.staging)
         elif header is not None:
@@ -100,7 +100,8 @@ class BuildSession:
         # output edited by hand means a full run). Checked once, before a saved run is loaded.
         patchable = (self._last is not None or header is not None) and ledger.all_intact()
         if patchable and header is not None:
-            self._last = self._take_up(plan, header)
+            with using(ledger):  # the work done ahead of the patch is the patch's
+                self._last = self._take_up(plan, header, edited)
         try:
             edits = self._body_edits(plan) if patchable else []
         except Exception:  # e.g. a file gone while read: the full build below reports it
@@ -147,9 +148,10 @@ class BuildSession:
                 gc.freeze()
 
     # ------------------------------------------------------------------ saved runs
-    def _saved_header(self, plan: BuildPlan) -> SavedRunHeader | None:
+    def _saved_header(self, plan: BuildPlan) -> tuple[SavedRunHeader, dict[str, ContentFile]] | None:
         """The header of the run the last build saved, if that build's outputs come from it
-        and only content files changed since (not the code, settings or git refs)."""
+        and only content files changed since (not the code, settings or git refs), and the
+        content model of each file changed."""
         if plan.previous is None or plan.previous.run is None:
             return None
         header = plan.manifest.saved_run.header()
@@ -159,7 +161,8 @@ class BuildSession:
         if changed is None:
             return None
         rules, _ = site_rules(plan.settings)
-        for path in changed:  # worth loading the run only if each file may differ in its body alone
+        edited = {}
+        for path in sorted(changed):  # worth loading the run only if each file may differ in its body alone
             try:
                 document, _ = parse_content_file(os.path.relpath(path, rules.content_root),
                                                  Path(path).read_bytes(), rules)
@@ -167,11 +170,14 @@ class BuildSession:
                 return None
             if document is None or header.without_bodies.get(os.path.abspath(path)) != _without_body(document):
                 return None
-        return header
+            edited[path] = document
+        return header, edited
 
-    def _take_up(self, plan: BuildPlan, header: SavedRunHeader) -> _Run | None:
-        """The saved run, with this process's Pelican object; None if it cannot be read."""
+    def _take_up(self, plan: BuildPlan, header: SavedRunHeader, edited: dict[str, ContentFile]) -> _Run | None:
+        """The saved run, with this process's Pelican object; None if it cannot be read.
+        Before loading, plugins get the edited files read on their own (``patch_ahead``)."""
         pelican = _Resident(plan.settings)
+        _send_ahead(pelican, edited)
         loaded = plan.manifest.saved_run.load(pelican)
         if loaded is None:
             return None
@@ -249,6 +255,26 @@ def _read_again(generator, kept) -> object:
         content_class=type(kept), context=generator.context,
         preread_signal=getattr(signals, f"{prefix}_generator_preread"), preread_sender=generator,
         context_signal=getattr(signals, f"{prefix}_generator_context"), context_sender=generator)
+
+
+def _send_ahead(pelican: Pelican, edited: dict[str, ContentFile]) -> None:
+    """Send ``patch_ahead`` with each edited file read alone, as its generator reads it but
+    without the run."""
+    from pelican.contents import Article, Page
+    from pelican.readers import Readers
+
+    from . import model
+    from .signals import patch_ahead
+
+    base = pelican.settings["PATH"]
+    try:
+        readers = Readers(pelican.settings)
+        contents = [readers.read_file(base_path=base, path=os.path.relpath(path, base),
+                                      content_class=Article if isinstance(document, model.Article) else Page)
+                    for path, document in edited.items()]
+        patch_ahead.send(pelican, contents=contents)
+    except Exception:  # only time is lost: the patch does it all again
+        logger.debug("nothing done ahead of the patch", exc_info=True)
 
 
 def _only_body_differs(kept, read) -> bool:

@@ -104,6 +104,13 @@ def plain_text(body: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body))).strip()
 
 
+def body_text(content: object) -> str:
+    """The plain text of an article's or page's body. Read from the body as written
+    (``_content``): Pelican's link resolution (``content``) changes only the attributes of
+    tags, which the text drops; so the text of a page read alone, outside a run, is the same."""
+    return plain_text(content._content or "")
+
+
 def _join(*parts: object) -> str:
     return " ".join(str(p) for p in parts if p)
 
@@ -124,7 +131,7 @@ def article_record(article: object) -> SearchRecord:
              _join("Chuyên mục:", model.category), model.image_caption or model.image_alt]
     if meeting is not None:
         parts += [meeting.location, meeting.chair, *meeting.bodies, *meeting.attendees]
-    parts.append(plain_text(article.content or ""))
+    parts.append(body_text(article))
     for decision in getattr(model, "decisions", ()):
         parts.append(decision)
     for item in getattr(model, "action_items", ()):
@@ -146,7 +153,7 @@ def page_record(page: object) -> SearchRecord | None:
     if kind == KIND_DOCUMENT:
         date = model.issued
         parts += [model.doc_type, model.number, short_date(model.issued), model.issuer, model.summary]
-    parts.append(plain_text(page.content or ""))
+    parts.append(body_text(page))
     return SearchRecord(url=_site_url(page.url), title=title, text=_join(*parts), kind=kind, date=date,
                         source=page)
 

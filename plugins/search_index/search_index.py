@@ -19,10 +19,12 @@ when Pagefind fails, :class:`SearchIndexError` fails the build and the old site 
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import logging
 import math
+import os
 import shutil
 import threading
 import time
@@ -34,11 +36,12 @@ from pathlib import Path
 from toasoan import outputs
 from toasoan.kept_run import RunMemory, by_pelican
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched
+from toasoan.signals import content_patched, patch_ahead
 
 from .records import LANGUAGE, SearchRecord, record_of, site_records
 from .reproducible import BundleFormatError, canonicalise
 from .service import PagefindService, ServiceError
+from .store import RecordStore
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +161,59 @@ def bundle_files(files: list[dict]) -> dict[str, bytes]:
     return canonicalise(kept, LANGUAGE)
 
 
-def write_shards(output: Path, shards: list[Shard]) -> None:
-    """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``.
+class Ahead:
+    """Shards indexed ahead of a patch (:func:`prepare_patch`), by key, until
+    :func:`write_shards` takes them: Pagefind runs while the saved run loads."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, tuple[threading.Thread, dict[str, dict[str, bytes]]]] = {}
+
+    def start(self, shards: list[Shard]) -> None:
+        """Index ``shards`` in a thread (their keys are taken here, before it starts)."""
+        if not shards:
+            return
+        bundles: dict[str, dict[str, bytes]] = {}
+        keys = [shard.key for shard in shards]
+
+        def run() -> None:
+            try:
+                with PagefindService(pagefind_executable()) as service:
+                    for key, shard in zip(keys, shards, strict=True):
+                        bundles[key] = index_bundle(service, shard.payloads())
+            except Exception:
+                logger.debug("indexing ahead failed", exc_info=True)
+
+        thread = threading.Thread(target=run, name="search-index-ahead", daemon=True)
+        self._jobs.update((key, (thread, bundles)) for key in keys)
+        thread.start()
+
+    def take(self, key: str) -> dict[str, bytes] | None:
+        """The bundle indexed ahead for the shard ``key``, if there is one."""
+        thread, bundles = self._jobs.pop(key, (None, {}))
+        if thread is not None:
+            thread.join(TIMEOUT)
+        return bundles.get(key)
+
+    def clear(self) -> None:
+        self._jobs.clear()
+
+
+_AHEAD = Ahead()
+
+
+def index_bundle(service: PagefindService, payloads: list[dict]) -> dict[str, bytes]:
+    """The bundle of one shard's records (``Shard.payloads``), indexed by ``service``."""
+    index = service.new_index({"force_language": LANGUAGE})
+    service.batch([{"type": "AddRecord", "index_id": index, **p} for p in payloads])
+    answer, _ = service.batch([{"type": "GetFiles", "index_id": index},
+                               {"type": "DeleteIndex", "index_id": index}])
+    return bundle_files(answer.get("files") or [])
+
+
+def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = None) -> None:
+    """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``; a shard
+    indexed ahead of a patch (:func:`prepare_patch`) is taken as it was indexed then. The
+    records of each shard go to ``store`` before they are let go.
 
     The files come back in memory (``GetFiles``) and are written here, so each one is
     complete before the build goes on (Pagefind's ``WriteFiles`` may answer first).
@@ -167,16 +221,19 @@ def write_shards(output: Path, shards: list[Shard]) -> None:
     if not shards:
         return
     try:
-        with PagefindService(pagefind_executable()) as service:
+        with contextlib.ExitStack() as stack:
+            service = None
             for shard in shards:
                 target = output / shard.reldir
                 shutil.rmtree(target, ignore_errors=True)
-                index = service.new_index({"force_language": LANGUAGE})
-                service.batch([{"type": "AddRecord", "index_id": index, **p} for p in shard.payloads()])
-                answer, _ = service.batch([{"type": "GetFiles", "index_id": index},
-                                           {"type": "DeleteIndex", "index_id": index}])
+                files = _AHEAD.take(shard.key)
+                if files is None:
+                    if service is None:
+                        service = stack.enter_context(PagefindService(pagefind_executable()))
+                    files = index_bundle(service, shard.payloads())
+                if store is not None:
+                    store.put(shard.name, shard.key, shard.records)
                 shard.release()
-                files = bundle_files(answer.get("files") or [])
                 if "pagefind.js" not in files:
                     raise ServiceError(f"không thấy {shard.reldir}/pagefind.js trong bó chỉ mục")
                 for relpath, data in files.items():
@@ -199,20 +256,23 @@ class IndexJob:
     output: Path
     shards: list[Shard]
     ledger: outputs.OutputLedger
+    store: RecordStore | None = None  # where the records of the shards go, for a patch ahead
     stale: list[Shard] = field(default_factory=list)
     error: BaseException | None = None
     thread: threading.Thread | None = None
     seconds: float = 0.0  # spent by Pagefind (in the thread)
 
     @classmethod
-    def plan(cls, output: Path, records: Iterable[SearchRecord], ledger: outputs.OutputLedger) -> IndexJob:
-        return cls.of_shards(output, shard_records(records), ledger)
+    def plan(cls, output: Path, records: Iterable[SearchRecord], ledger: outputs.OutputLedger,
+             store: RecordStore | None = None) -> IndexJob:
+        return cls.of_shards(output, shard_records(records), ledger, store)
 
     @classmethod
-    def of_shards(cls, output: Path, shards: list[Shard], ledger: outputs.OutputLedger) -> IndexJob:
+    def of_shards(cls, output: Path, shards: list[Shard], ledger: outputs.OutputLedger,
+                  store: RecordStore | None = None) -> IndexJob:
         """Index the shards the ledger cannot keep from the last build."""
         output = Path(output).resolve()
-        job = cls(output, shards, ledger)
+        job = cls(output, shards, ledger, store)
         if not ledger.incremental:
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
         job.stale = [s for s in shards if not ledger.fresh_tree(s.reldir, s.key)]
@@ -224,7 +284,7 @@ class IndexJob:
     def run(self) -> None:
         started = time.perf_counter()
         try:
-            write_shards(self.output, self.stale)
+            write_shards(self.output, self.stale, self.store)
         except BaseException as error:  # noqa: BLE001 — handed to finish() in the main thread
             self.error = error
         self.seconds = time.perf_counter() - started
@@ -256,6 +316,8 @@ class IndexJob:
             return 0
         for shard in self.stale:
             self.ledger.wrote_tree(shard.reldir, shard.key)
+        if self.store is not None:
+            self.store.keep(self.shards)
         outputs.write_if_changed(self.output, f"{BUNDLE_DIR}/{MANIFEST}", manifest_text(self.shards), self.ledger)
         logger.info("Chỉ mục tìm kiếm: %d trang trong %d phần, lập lại %d phần (Pagefind %.1f s, chờ %.1f s).",
                     count, len(self.shards), len(self.stale), self.seconds, waited)
@@ -282,7 +344,7 @@ def start_indexing(generators: list) -> None:
     started = time.perf_counter()
     records = list(site_records(context.get("articles", ()), context.get("pages", ()),
                                 (context.get("tracked_items") or {}).values()))
-    job = IndexJob.plan(output, records, outputs.active())
+    job = IndexJob.plan(output, records, outputs.active(), RecordStore.of(settings))
     logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
     if BACKGROUND:
         job.start()
@@ -295,7 +357,10 @@ def finish_indexing(pelican: object) -> None:
         job = _JOBS.pop(Path(pelican.output_path).resolve(), None)
         if job is None:
             raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
-        job.finish()
+        try:
+            job.finish()
+        finally:
+            _AHEAD.clear()
         _FINISHED.keep(pelican, job.shards)
 
 
@@ -309,10 +374,26 @@ def reindex_patched(pelican: object, contents: list, generators: list) -> None:
         raise SearchIndexError("Không còn chỉ mục tìm kiếm của lần dựng trước để cập nhật.")
     patched = {id(content) for content in contents}
     shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished]
-    job = IndexJob.of_shards(Path(pelican.output_path), shards, outputs.active())
+    job = IndexJob.of_shards(Path(pelican.output_path), shards, outputs.active(), RecordStore.of(pelican.settings))
     if BACKGROUND:
         job.start()
     _JOBS[job.output] = job
+
+
+def prepare_patch(pelican: object, contents: list) -> None:
+    """``patch_ahead``: index, before the saved run is loaded, the shards of the edited pages
+    with their new records (from the store); the patch takes the bundle if its key matches."""
+    if not plugin_enabled(pelican.settings, PLUGIN_NAME):
+        return
+    stored = RecordStore.of(pelican.settings).shard_of([content.source_path for content in contents])
+    edited: dict[str, list[SearchRecord]] = {}
+    for content in contents:
+        shard = stored.get(os.path.abspath(content.source_path))
+        record = record_of(content) if shard is not None else None
+        if record is not None:
+            records = edited.setdefault(shard.name, list(shard.records))
+            records[:] = [record if r.url == record.url else r for r in records]
+    _AHEAD.start([_shard(name, records) for name, records in edited.items()])
 
 
 def register() -> None:
@@ -321,3 +402,4 @@ def register() -> None:
     signals.all_generators_finalized.connect(start_indexing)
     signals.finalized.connect(finish_indexing)
     content_patched.connect(reindex_patched)
+    patch_ahead.connect(prepare_patch)

@@ -1,0 +1,99 @@
+"""The records of each search shard, kept on disk so that a patch in a new process can index
+an edited page's shard before it has loaded the saved run (:mod:`toasoan.kept_run`).
+
+``.cache/toasoan/search/<hash of the output path>/`` holds one file per shard key — the
+shard's records, without the pages they were made from — and ``shards.pickle``: which
+shard each article's or page's file is in, and each shard's key. Everything here is a
+guess to save time: records that no longer match what the patch makes give another key,
+and the shard is indexed as it would have been without them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from toasoan import outputs
+from toasoan.content import local_cache
+
+from .records import SearchRecord
+
+logger = logging.getLogger(__name__)
+
+MAP = "shards.pickle"
+
+
+@dataclass(frozen=True)
+class StoredShard:
+    """A shard as stored: its name, key and records (without their pages)."""
+
+    name: str
+    key: str
+    records: tuple[SearchRecord, ...]
+
+
+@dataclass
+class RecordStore:
+    """The stored records of one output folder's shards."""
+
+    folder: Path
+
+    @classmethod
+    def of(cls, settings: dict) -> RecordStore:
+        """The store of the output folder the build in progress updates."""
+        site = Path(settings["PATH"]).resolve().parent
+        return cls(local_cache(site, "search") / outputs.digest(str(outputs.final_output(settings))))
+
+    def put(self, name: str, key: str, records: list[SearchRecord]) -> None:
+        """Store the records of the shard ``key`` (a shard just indexed)."""
+        stored = StoredShard(name, key, tuple(dataclasses.replace(r, source=None) for r in records))
+        self._write(f"{key}.pickle", stored)
+
+    def keep(self, shards: list) -> None:
+        """After a build: which file is in which shard of ``shards``; the other keys' files go."""
+        where = {os.path.abspath(source.source_path): shard.name
+                 for shard in shards for source in shard.sources if hasattr(source, "source_path")}
+        self._write(MAP, {"where": where, "keys": {shard.name: shard.key for shard in shards}})
+        kept = {f"{shard.key}.pickle" for shard in shards} | {MAP}
+        for path in self.folder.glob("*.pickle"):
+            if path.name not in kept:
+                path.unlink(missing_ok=True)
+
+    def shard_of(self, source_paths: list[str]) -> dict[str, StoredShard]:
+        """The stored shard of each file in ``source_paths`` that has one."""
+        index = self._read(MAP)
+        if not isinstance(index, dict):
+            return {}
+        shards: dict[str, object] = {}
+        found: dict[str, StoredShard] = {}
+        for path in map(os.path.abspath, source_paths):
+            name = index["where"].get(path)
+            if name is not None and name not in shards:
+                shards[name] = self._read(f"{index['keys'].get(name)}.pickle")
+            if isinstance(stored := shards.get(name), StoredShard) and stored.name == name:
+                found[path] = stored
+        return found
+
+    def _write(self, name: str, value: object) -> None:
+        temporary = self.folder / f".{name}.{os.getpid()}"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, self.folder / name)
+        except OSError:  # a cache that cannot be written only costs time
+            logger.debug("search record store not written", exc_info=True)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+
+    def _read(self, name: str) -> object:
+        with contextlib.suppress(FileNotFoundError):
+            try:
+                return pickle.loads((self.folder / name).read_bytes())
+            except Exception:  # damaged: the patch indexes as it would without the store
+                logger.debug("search record store unreadable", exc_info=True)
+        return None

@@ -96,12 +96,12 @@ class BuildSession:
         if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
             return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
         ledger = plan.ledger(Patch)
-        # A patch keeps every other output: they must be as the last build left them (an
-        # output edited by hand means a full run). Checked once, before a saved run is loaded.
-        patchable = (self._last is not None or header is not None) and ledger.all_intact()
-        if patchable and header is not None:
+        if header is not None:
             with using(ledger):  # the work done ahead of the patch is the patch's
-                self._last = self._take_up(plan, header, edited)
+                self._last = self._take_up(plan, header, edited, ledger)
+            patchable = self._last is not None
+        else:
+            patchable = self._last is not None and ledger.all_intact()
         try:
             edits = self._body_edits(plan) if patchable else []
         except Exception:  # e.g. a file gone while read: the full build below reports it
@@ -173,11 +173,16 @@ class BuildSession:
             edited[path] = document
         return header, edited
 
-    def _take_up(self, plan: BuildPlan, header: SavedRunHeader, edited: dict[str, ContentFile]) -> _Run | None:
-        """The saved run, with this process's Pelican object; None if it cannot be read.
-        Before loading, plugins get the edited files read on their own (``patch_ahead``)."""
+    def _take_up(self, plan: BuildPlan, header: SavedRunHeader, edited: dict[str, ContentFile],
+                 ledger: Patch) -> _Run | None:
+        """The saved run, with this process's Pelican object; None if it cannot be read, or
+        if it cannot be patched. Plugins get the edited files first (``patch_ahead``)."""
         pelican = _Resident(plan.settings)
         _send_ahead(pelican, edited)
+        # A patch keeps every other output: they must be as the last build left them (an
+        # output edited by hand means a full run). Checked before the run is loaded.
+        if not ledger.all_intact():
+            return None
         loaded = plan.manifest.saved_run.load(pelican)
         if loaded is None:
             return None

@@ -16,7 +16,7 @@ import pytest
 from editkit import Editor, assert_same_as_clean, build
 from incremental.fingerprint import Fingerprinter
 from search_index import search_index
-from search_index.store import MAP, RecordStore
+from search_index.store import KEYS, WHERE, RecordStore
 from sitemap.sitemap import Sitemap
 
 from sitekit import Project
@@ -146,7 +146,7 @@ def test_the_edited_shard_is_indexed_while_the_run_loads(newsroom: Project, inde
     store = record_store(newsroom)
     stored = sorted(path.name for path in store.folder.iterdir())
     shards = json.loads((newsroom.output / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
-    assert MAP in stored and len(stored) == len(shards) + 1, "one file per shard, and the map"
+    assert {WHERE, KEYS} <= set(stored) and len(stored) == len(shards) + 2, "one file per shard, and the maps"
     editor = Editor(newsroom, 18)
     for name in ("body", "meeting_body", "page_body"):
         step = editor.apply(name)

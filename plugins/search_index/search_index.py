@@ -257,6 +257,7 @@ class IndexJob:
     shards: list[Shard]
     ledger: outputs.OutputLedger
     store: RecordStore | None = None  # where the records of the shards go, for a patch ahead
+    placed: bool = True  # a Pelican run's shards (False: a patch's, each file in the same shard)
     stale: list[Shard] = field(default_factory=list)
     error: BaseException | None = None
     thread: threading.Thread | None = None
@@ -269,10 +270,10 @@ class IndexJob:
 
     @classmethod
     def of_shards(cls, output: Path, shards: list[Shard], ledger: outputs.OutputLedger,
-                  store: RecordStore | None = None) -> IndexJob:
+                  store: RecordStore | None = None, *, placed: bool = True) -> IndexJob:
         """Index the shards the ledger cannot keep from the last build."""
         output = Path(output).resolve()
-        job = cls(output, shards, ledger, store)
+        job = cls(output, shards, ledger, store, placed)
         if not ledger.incremental:
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
         job.stale = [s for s in shards if not ledger.fresh_tree(s.reldir, s.key)]
@@ -317,7 +318,7 @@ class IndexJob:
         for shard in self.stale:
             self.ledger.wrote_tree(shard.reldir, shard.key)
         if self.store is not None:
-            self.store.keep(self.shards)
+            self.store.keep(self.shards, placed=self.placed)
         outputs.write_if_changed(self.output, f"{BUNDLE_DIR}/{MANIFEST}", manifest_text(self.shards), self.ledger)
         logger.info("Chỉ mục tìm kiếm: %d trang trong %d phần, lập lại %d phần (Pagefind %.1f s, chờ %.1f s).",
                     count, len(self.shards), len(self.stale), self.seconds, waited)
@@ -374,7 +375,8 @@ def reindex_patched(pelican: object, contents: list, generators: list) -> None:
         raise SearchIndexError("Không còn chỉ mục tìm kiếm của lần dựng trước để cập nhật.")
     patched = {id(content) for content in contents}
     shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished]
-    job = IndexJob.of_shards(Path(pelican.output_path), shards, outputs.active(), RecordStore.of(pelican.settings))
+    job = IndexJob.of_shards(Path(pelican.output_path), shards, outputs.active(), RecordStore.of(pelican.settings),
+                             placed=False)
     if BACKGROUND:
         job.start()
     _JOBS[job.output] = job

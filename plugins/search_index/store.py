@@ -2,8 +2,8 @@
 an edited page's shard before it has loaded the saved run (:mod:`toasoan.kept_run`).
 
 ``.cache/toasoan/search/<hash of the output path>/`` holds one file per shard key — the
-shard's records, without the pages they were made from — and ``shards.pickle``: which
-shard each article's or page's file is in, and each shard's key. Everything here is a
+shard's records, without the pages they were made from —, ``where.pickle``: which shard
+each article's or page's file is in, and ``keys.pickle``: each shard's key. Everything here is a
 guess to save time: records that no longer match what the patch makes give another key,
 and the shard is indexed as it would have been without them.
 """
@@ -25,7 +25,8 @@ from .records import SearchRecord
 
 logger = logging.getLogger(__name__)
 
-MAP = "shards.pickle"
+WHERE = "where.pickle"
+KEYS = "keys.pickle"
 
 
 @dataclass(frozen=True)
@@ -54,27 +55,30 @@ class RecordStore:
         stored = StoredShard(name, key, tuple(dataclasses.replace(r, source=None) for r in records))
         self._write(f"{key}.pickle", stored)
 
-    def keep(self, shards: list) -> None:
-        """After a build: which file is in which shard of ``shards``; the other keys' files go."""
-        where = {os.path.abspath(source.source_path): shard.name
-                 for shard in shards for source in shard.sources if hasattr(source, "source_path")}
-        self._write(MAP, {"where": where, "keys": {shard.name: shard.key for shard in shards}})
-        kept = {f"{shard.key}.pickle" for shard in shards} | {MAP}
+    def keep(self, shards: list, *, placed: bool = True) -> None:
+        """After a build: each shard's key, and (``placed``: a Pelican run placed every page
+        in a shard) which file is in which; the files of other keys go. A patch changes
+        records, not which shard a file is in: ``placed=False`` spares writing that again."""
+        if placed:
+            self._write(WHERE, {os.path.abspath(source.source_path): shard.name
+                                for shard in shards for source in shard.sources if hasattr(source, "source_path")})
+        self._write(KEYS, {shard.name: shard.key for shard in shards})
+        kept = {f"{shard.key}.pickle" for shard in shards} | {WHERE, KEYS}
         for path in self.folder.glob("*.pickle"):
             if path.name not in kept:
                 path.unlink(missing_ok=True)
 
     def shard_of(self, source_paths: list[str]) -> dict[str, StoredShard]:
         """The stored shard of each file in ``source_paths`` that has one."""
-        index = self._read(MAP)
-        if not isinstance(index, dict):
+        where, keys = self._read(WHERE), self._read(KEYS)
+        if not isinstance(where, dict) or not isinstance(keys, dict):
             return {}
         shards: dict[str, object] = {}
         found: dict[str, StoredShard] = {}
         for path in map(os.path.abspath, source_paths):
-            name = index["where"].get(path)
+            name = where.get(path)
             if name is not None and name not in shards:
-                shards[name] = self._read(f"{index['keys'].get(name)}.pickle")
+                shards[name] = self._read(f"{keys.get(name)}.pickle")
             if isinstance(stored := shards.get(name), StoredShard) and stored.name == name:
                 found[path] = stored
         return found

@@ -158,6 +158,18 @@ def test_the_edited_shard_is_indexed_while_the_run_loads(newsroom: Project, inde
         assert len(list(store.folder.iterdir())) == len(stored), "the old shard's records are gone"
 
 
+def test_a_preview_indexes_the_edited_shard_ahead_of_its_patch(newsroom: Project, indexed: list[str]) -> None:
+    session = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    assert session.build().ok
+    editor = Editor(newsroom, 20)
+    for name in ("body", "meeting_body", "body"):
+        step = editor.apply(name)
+        indexed.clear()
+        assert session.build().patched, step
+        assert indexed == ["search-index-ahead"], step  # the one shard edited, started before the patch
+        assert_same_as_clean(newsroom, step)
+
+
 def test_records_stored_wrong_are_never_indexed(newsroom: Project, indexed: list[str]) -> None:
     build(newsroom)
     store = record_store(newsroom)

@@ -29,10 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.contents import Article, Page
 
 from .build import BuildInputs, BuildPlan, BuildResult, run_pelican
 from .generators import generator_contents
 from .kept_run import FORMAT, SavedRunHeader
+from .model import Article as ArticleFile
 from .model import ContentFile, parse_content_file
 from .outputs import Patch, digest, using
 from .settings import site_rules
@@ -101,6 +103,9 @@ class BuildSession:
                 self._last = self._take_up(plan, header, edited, ledger)
             patchable = self._last is not None
         else:
+            if self._last is not None:
+                with using(ledger):
+                    _send_ahead(self._last.pelican, self._kept_classes(plan))
             patchable = self._last is not None and ledger.all_intact()
         try:
             edits = self._body_edits(plan) if patchable else []
@@ -178,7 +183,8 @@ class BuildSession:
         """The saved run, with this process's Pelican object; None if it cannot be read, or
         if it cannot be patched. Plugins get the edited files first (``patch_ahead``)."""
         pelican = _Resident(plan.settings)
-        _send_ahead(pelican, edited)
+        _send_ahead(pelican, {path: Article if isinstance(document, ArticleFile) else Page
+                              for path, document in edited.items()})
         # A patch keeps every other output: they must be as the last build left them (an
         # output edited by hand means a full run). Checked before the run is loaded.
         if not ledger.all_intact():
@@ -190,6 +196,14 @@ class BuildSession:
         return _Run(pelican, generators, writer, header.inputs, header.staging, header.run)
 
     # ------------------------------------------------------------------ patches
+    def _kept_classes(self, plan: BuildPlan) -> dict[str, type]:
+        """Each changed file the kept run read, and the class of what it read there."""
+        classes = {}
+        for path in sorted(self._last.inputs.changed_files(plan.inputs) or ()):
+            if (found := _find(self._last.generators, path)) is not None:
+                classes[path] = type(found[1])
+        return classes
+
     def _body_edits(self, plan: BuildPlan) -> list[_Edit]:
         """The edits a patch can apply: [] unless only bodies of files the last run read changed."""
         last = self._last
@@ -262,21 +276,20 @@ def _read_again(generator, kept) -> object:
         context_signal=getattr(signals, f"{prefix}_generator_context"), context_sender=generator)
 
 
-def _send_ahead(pelican: Pelican, edited: dict[str, ContentFile]) -> None:
-    """Send ``patch_ahead`` with each edited file read alone, as its generator reads it but
-    without the run."""
-    from pelican.contents import Article, Page
+def _send_ahead(pelican: Pelican, classes: dict[str, type]) -> None:
+    """Send ``patch_ahead`` with each edited file read alone (``classes``: its path → the
+    Pelican class its generator reads it as), as its generator reads it but without the run."""
     from pelican.readers import Readers
 
-    from . import model
     from .signals import patch_ahead
 
+    if not classes:
+        return
     base = pelican.settings["PATH"]
     try:
         readers = Readers(pelican.settings)
-        contents = [readers.read_file(base_path=base, path=os.path.relpath(path, base),
-                                      content_class=Article if isinstance(document, model.Article) else Page)
-                    for path, document in edited.items()]
+        contents = [readers.read_file(base_path=base, path=os.path.relpath(path, base), content_class=kind)
+                    for path, kind in classes.items()]
         patch_ahead.send(pelican, contents=contents)
     except Exception:  # only time is lost: the patch does it all again
         logger.debug("nothing done ahead of the patch", exc_info=True)

@@ -3,9 +3,9 @@ an edited page's shard before it has loaded the saved run (:mod:`toasoan.kept_ru
 
 ``.cache/toasoan/search/<hash of the output path>/`` holds one file per shard key — the
 shard's records, without the pages they were made from —, ``where.pickle``: which shard
-each article's or page's file is in, and ``keys.pickle``: each shard's key. Everything here is a
-guess to save time: records that no longer match what the patch makes give another key,
-and the shard is indexed as it would have been without them.
+each article's or page's file is in, and ``keys.pickle``: each shard's key. Everything
+here is a guess to save time: records that no longer match what the patch makes give
+another key, and the shard is indexed as it would have been without them.
 """
 
 from __future__ import annotations

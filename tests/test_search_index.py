@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 import search_index
 from bs4 import BeautifulSoup
+from editkit import build
+from pelican import signals
 from search_index import SearchRecord, folded_words, plain_text, shard_records
-from search_index.records import KIND_PAGE
+from search_index.records import KIND_PAGE, body_text
 
 from sitekit import ARTICLE, Project
 from toasoan.build import build_site
@@ -163,3 +165,16 @@ def test_a_failed_indexing_fails_the_build_and_keeps_the_previous_site(project: 
     assert not result.ok and "Pagefind" in result.error
     assert project.files() == before
     assert not list(project.root.glob(".output-*"))
+
+
+def test_a_record_reads_the_text_an_article_read_alone_has(newsroom: Project):
+    """Records take the body as written (``_content``), so an article read outside a run — its
+    links unresolved — gives the record it has in the run: resolving links changes only the
+    attributes of tags, which the text leaves out."""
+    articles: list = []
+    with signals.all_generators_finalized.connected_to(
+            lambda generators: articles.extend(a for g in generators for a in getattr(g, "articles", ()))):
+        build(newsroom, clean=True)
+    assert any("{static}" in a._content for a in articles), "the corpus links its images"
+    for article in articles:
+        assert body_text(article) == plain_text(article.content), article.source_path

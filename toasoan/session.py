@@ -43,6 +43,7 @@ from .settings import site_rules
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass
 class _Run:
     """The session's last successful Pelican run: its objects and what it read."""
@@ -198,26 +199,19 @@ class BuildSession:
     # ------------------------------------------------------------------ patches
     def _kept_classes(self, plan: BuildPlan) -> dict[str, type]:
         """Each changed file the kept run read, and the class of what it read there."""
-        classes = {}
-        for path in sorted(self._last.inputs.changed_files(plan.inputs) or ()):
-            if (found := _find(self._last.generators, path)) is not None:
-                classes[path] = type(found[1])
-        return classes
+        return {path: type(found[1]) for path, found in (_changed_in(self._last, plan) or {}).items()
+                if found is not None}
 
     def _body_edits(self, plan: BuildPlan) -> list[_Edit]:
         """The edits a patch can apply: [] unless only bodies of files the last run read changed."""
         last = self._last
         if last is None or plan.previous is None or plan.previous.run != last.id:
             return []  # no run kept, or someone else built into this output since
-        changed = last.inputs.changed_files(plan.inputs)
-        if not changed:
+        changed = _changed_in(last, plan)
+        if not changed or None in changed.values():
             return []
         edits = []
-        for path in sorted(changed):
-            found = _find(last.generators, path)
-            if found is None:
-                return []
-            generator, kept = found
+        for generator, kept in changed.values():
             read = _read_again(generator, kept)
             if not _only_body_differs(kept, read):
                 return []
@@ -248,6 +242,13 @@ def _without_bodies(generators: list) -> dict[str, str]:
     return {os.path.abspath(content.source_path): _without_body(content.content_file)
             for generator in generators for content in generator_contents(generator)
             if isinstance(getattr(content, "content_file", None), ContentFile)}
+
+
+def _changed_in(run: _Run, plan: BuildPlan) -> dict[str, tuple[object, object] | None] | None:
+    """Each file changed since ``run`` read it → :func:`_find` of it there (None: a file the
+    run did not read); None when more than content files changed."""
+    changed = run.inputs.changed_files(plan.inputs)
+    return None if changed is None else {path: _find(run.generators, path) for path in sorted(changed)}
 
 
 def _find(generators: list, path: str) -> tuple[object, object] | None:

@@ -23,10 +23,11 @@ run_restored = signal("toasoan_run_restored")
 run's ``generators`` and the ``state`` saved with it; plugins take back what they kept."""
 
 patch_ahead = signal("toasoan_patch_ahead")
-"""A build in a new process is about to load a saved run to patch the bodies of some files.
-Sent before loading, with the new ``Pelican`` object and ``contents``: those articles and
-pages read again on their own, without the run — so their links to other pages and files
-cannot be resolved (read ``_content``, not ``content``). A plugin may start slow work that
-needs no more than them; the patch itself decides whether that work is used (search_index
-indexes the edited pages' shards while the run loads, and takes a bundle only when its key
-matches what the patch makes)."""
+"""A build (:mod:`toasoan.session`) may patch the bodies of some files: sent as soon as it
+knows which files changed — in a new process before it loads the saved run, in a resident
+preview before it checks the outputs — with the ``Pelican`` object and ``contents``: those
+articles and pages read again on their own, without the run, so their links to other pages
+and files are not resolved (read ``_content``, not ``content``). A plugin may start slow work
+that needs no more than them; the patch itself decides whether that work is used
+(search_index has Pagefind index the edited pages' shards meanwhile, and takes a bundle only
+when its key matches what the patch makes)."""

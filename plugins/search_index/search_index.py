@@ -163,7 +163,8 @@ def bundle_files(files: list[dict]) -> dict[str, bytes]:
 
 class Ahead:
     """Shards indexed ahead of a patch (:func:`prepare_patch`), by key, until
-    :func:`write_shards` takes them: Pagefind runs while the saved run loads."""
+    :func:`write_shards` takes them: Pagefind runs while the build loads its saved run, or
+    checks its outputs."""
 
     def __init__(self) -> None:
         self._jobs: dict[str, tuple[threading.Thread, dict[str, dict[str, bytes]]]] = {}
@@ -257,7 +258,6 @@ class IndexJob:
     shards: list[Shard]
     ledger: outputs.OutputLedger
     store: RecordStore | None = None  # where the records of the shards go, for a patch ahead
-    placed: bool = True  # a Pelican run's shards (False: a patch's, each file in the same shard)
     stale: list[Shard] = field(default_factory=list)
     error: BaseException | None = None
     thread: threading.Thread | None = None
@@ -270,10 +270,10 @@ class IndexJob:
 
     @classmethod
     def of_shards(cls, output: Path, shards: list[Shard], ledger: outputs.OutputLedger,
-                  store: RecordStore | None = None, *, placed: bool = True) -> IndexJob:
+                  store: RecordStore | None = None) -> IndexJob:
         """Index the shards the ledger cannot keep from the last build."""
         output = Path(output).resolve()
-        job = cls(output, shards, ledger, store, placed)
+        job = cls(output, shards, ledger, store)
         if not ledger.incremental:
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
         job.stale = [s for s in shards if not ledger.fresh_tree(s.reldir, s.key)]
@@ -318,7 +318,8 @@ class IndexJob:
         for shard in self.stale:
             self.ledger.wrote_tree(shard.reldir, shard.key)
         if self.store is not None:
-            self.store.keep(self.shards, placed=self.placed)
+            # A patch changes records, not which shard a file is in.
+            self.store.keep(self.shards, placed=not isinstance(self.ledger, outputs.Patch))
         outputs.write_if_changed(self.output, f"{BUNDLE_DIR}/{MANIFEST}", manifest_text(self.shards), self.ledger)
         logger.info("Chỉ mục tìm kiếm: %d trang trong %d phần, lập lại %d phần (Pagefind %.1f s, chờ %.1f s).",
                     count, len(self.shards), len(self.stale), self.seconds, waited)
@@ -375,16 +376,15 @@ def reindex_patched(pelican: object, contents: list, generators: list) -> None:
         raise SearchIndexError("Không còn chỉ mục tìm kiếm của lần dựng trước để cập nhật.")
     patched = {id(content) for content in contents}
     shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished]
-    job = IndexJob.of_shards(Path(pelican.output_path), shards, outputs.active(), RecordStore.of(pelican.settings),
-                             placed=False)
+    job = IndexJob.of_shards(Path(pelican.output_path), shards, outputs.active(), RecordStore.of(pelican.settings))
     if BACKGROUND:
         job.start()
     _JOBS[job.output] = job
 
 
 def prepare_patch(pelican: object, contents: list) -> None:
-    """``patch_ahead``: index, before the saved run is loaded, the shards of the edited pages
-    with their new records (from the store); the patch takes the bundle if its key matches."""
+    """``patch_ahead``: index now the shards of the edited pages with their new records (the
+    others from the store); the patch takes a bundle only if its key matches."""
     if not plugin_enabled(pelican.settings, PLUGIN_NAME):
         return
     stored = RecordStore.of(pelican.settings).shard_of([content.source_path for content in contents])

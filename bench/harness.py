@@ -56,6 +56,8 @@ MEASURES = {
     "review_cold": ("`invoke review` nhánh sửa một bài, chưa có bộ nhớ đệm", ""),
 }
 
+# The builds both tools make: peak RSS is the largest of them, for each tool.
+BUILDS = ("cold", "nochange", "edit", "edit_preview")
 PREVIEW_EDITS = 3  # body edits measured in each resident process
 
 STOCK_SETTINGS = '''"""Stock Pelican + pelican-yaml-metadata, default theme (written by bench/harness.py)."""
@@ -359,8 +361,8 @@ def size_table(result: SizeResult, runs: int) -> list[str]:
         if ratio != "—":
             ratio += f" ({_ratio(ours_c, stock_c)})"
         lines.append(f"| {label} | {_cell(stock_w, stock_c)} | {_cell(ours_w, ours_c)} | {ratio} | {target} |")
-    stock_rss = max(s.rss for s in result.samples["cold"][STOCK])
-    ours_rss = max(s.rss for m in ("cold", "nochange", "edit", "edit_preview") for s in result.samples[m][TOASOAN])
+    stock_rss, ours_rss = (max(s.rss for m in BUILDS if m in result.samples for s in result.samples[m][tool])
+                           for tool in (STOCK, TOASOAN))
     lines.append(f"| RSS đỉnh khi dựng (MiB, lớn nhất) | {stock_rss:.0f} | {ours_rss:.0f} | "
                  f"{_ratio(ours_rss, stock_rss)} | ≤ 1× |")
     lines += [f"- {note}" for note in result.notes]

@@ -21,6 +21,7 @@ from sitemap.sitemap import Sitemap
 
 from sitekit import Project
 from toasoan.build import Manifest, build_site, load_settings
+from toasoan.generators import generator_contents
 from toasoan.kept_run import SavedRun
 from toasoan.session import BuildSession
 
@@ -121,6 +122,18 @@ def test_a_preview_starts_from_the_run_invoke_build_saved(newsroom: Project, loa
         result = session.build()
         assert result.ok and result.patched and len(loads) == (number == 0), step
         assert_same_as_clean(newsroom, step)
+
+
+def test_a_run_holds_each_body_once_as_html(newsroom: Project) -> None:
+    """The articles and pages of a run, read or patched in, keep their body as HTML; their
+    content models keep no second copy of it as Markdown."""
+    session = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    assert session.build().ok
+    Editor(newsroom, 17).apply("body")
+    assert session.build().patched
+    contents = [c for g in session._last.generators for c in generator_contents(g)
+                if getattr(c, "content_file", None) is not None]
+    assert len(contents) > 20 and all(c.content_file.body == "" and c._content for c in contents)
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,16 @@ def test_the_process_pool_gives_what_one_process_gives(tmp_path: Path) -> None:
     serial = {relpath: parse_one(relpath, raw, rules, CountingRender()) for relpath, raw in files}
     assert pooled == serial
     assert all(p.content_file is not None and p.html for p in pooled.values())
+
+
+def test_a_pickled_parse_leaves_no_second_copy_on_its_html(content: Path) -> None:
+    """Pickling (the parse caches, the process pool) round-trips a parse and attaches no
+    UTF-8 copy to its Vietnamese HTML, which a build keeps to the end."""
+    relpath, raw = files_of(content)[0]
+    parsed = parse_one(relpath, raw, rules_for(content), lambda body, _: "<p>Đào tạo cán bộ</p>" * 200)
+    held = sys.getsizeof(parsed.html)
+    assert pickle.loads(pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)) == parsed
+    assert sys.getsizeof(parsed.html) == held
 
 
 def test_identical_bytes_at_two_paths_are_two_content_files(content: Path, tmp_path: Path) -> None:

@@ -130,6 +130,10 @@ class ContentFile:
     def line(self, *path: str | int) -> int:
         return line_of(self.lines, path)
 
+    def rendered(self) -> ContentFile:
+        """This file as a build keeps it once its body is HTML: without the Markdown."""
+        return replace(self, body="")
+
     def apart_from_body(self) -> ContentFile:
         """This file without its body (nor the site links in it): what a body edit keeps."""
         return replace(self, body="", site_links=())

@@ -46,6 +46,17 @@ class ParsedFile:
     html: str
     probes: tuple[probes.Probe, ...] = ()
 
+    def __reduce__(self) -> tuple:
+        # The HTML is pickled as UTF-8 bytes: pickling a str that is not ASCII attaches
+        # CPython's UTF-8 copy of it to the str for as long as it lives, and a build keeps
+        # the HTML to the end (the body of the article Pelican holds).
+        return _parsed_file, (self.content_file, self.findings, self.html.encode("utf-8"), self.probes)
+
+
+def _parsed_file(content_file: ContentFile | None, findings: tuple[Finding, ...], html: bytes,
+                 asked: tuple[probes.Probe, ...]) -> ParsedFile:
+    return ParsedFile(content_file, findings, html.decode("utf-8"), asked)
+
 
 def parse_one(relpath: str, raw: bytes, rules: SiteRules, render: Render | None = None) -> ParsedFile:
     """Parse (and render) one file, recording what it asked of the file system."""

@@ -124,6 +124,9 @@ class BuildSession:
             if result.ok and self.saved and self._last is not None:
                 last = self._last
                 header = SavedRunHeader(FORMAT, run, plan.staging, plan.inputs, _without_bodies(last.generators))
+                if not self.resident:  # the process ends with the save: what it memoised goes first
+                    _forget_memoised()
+                    last.writer.forget_fingerprints()
                 plan.manifest.saved_run.save(header, last.pelican, last.generators, last.writer)
         if result.ok and self._last is not None:
             self._last.inputs = plan.inputs

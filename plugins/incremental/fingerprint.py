@@ -58,13 +58,14 @@ class Fingerprinter:
         self.context = context or {}
         self._settings = settings
         self._skip = {id(context), id(settings)}
-        self._memo: dict[tuple[int, str], tuple[object, str]] = {}
+        self._memo: dict[str, dict[int, str]] = {}  # kind → id of the object → fingerprint
+        self._alive: list[object] = []  # every object in the memo, kept alive: ids must not be reused
         self._busy: set[tuple[int, str]] = set()
 
     def __getstate__(self) -> dict:
         """Saved with a run (toasoan.kept_run) without the memo: it is by identity, which a
         new process changes, and a patch fingerprints only a few objects again."""
-        return {**vars(self), "_memo": {}, "_busy": set(), "_skip": set()}
+        return {**vars(self), "_memo": {}, "_alive": [], "_busy": set(), "_skip": set()}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -73,7 +74,12 @@ class Fingerprinter:
     def forget(self, content: Content) -> None:
         """Fingerprint ``content`` afresh next time (a resident preview changed it in place)."""
         for kind in ("page", "card"):
-            self._memo.pop((id(content), kind), None)
+            self._memo.get(kind, {}).pop(id(content), None)
+
+    def forget_all(self) -> None:
+        """Fingerprint everything afresh next time; the objects fingerprinted may go."""
+        self._memo.clear()
+        self._alive.clear()
 
     # ---------------------------------------------------------------- pages
     def page(self, content: Content) -> str:
@@ -164,10 +170,13 @@ class Fingerprinter:
             if f.repr and f.name not in skips)))
 
     def _memo_of(self, value: object, kind: str, compute) -> str:
+        memo = self._memo.get(kind)
+        if memo is None:
+            memo = self._memo[kind] = {}
+        found = memo.get(id(value))
+        if found is not None:
+            return found
         key = (id(value), kind)
-        hit = self._memo.get(key)
-        if hit is not None:
-            return hit[1]
         if key in self._busy:  # a cycle: the object is being fingerprinted further up
             return f"cycle:{type(value).__qualname__}"
         self._busy.add(key)
@@ -175,7 +184,8 @@ class Fingerprinter:
             result = compute(value)
         finally:
             self._busy.discard(key)
-        self._memo[key] = (value, result)  # keep the object alive: ids must not be reused
+        memo[id(value)] = result
+        self._alive.append(value)
         return result
 
 

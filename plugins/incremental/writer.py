@@ -142,6 +142,11 @@ class IncrementalWriter(Writer):
         for content in contents:
             self._shows.setdefault(content.source_path, {})[output] = again
 
+    def forget_fingerprints(self) -> None:
+        """Forget every value fingerprinted: they only spare a later patch in this process work."""
+        if self._fingerprints is not None:
+            self._fingerprints.forget_all()
+
     def rewrite(self, contents: Iterable) -> None:
         """Render again, into the active ledger, every page and feed that shows one of
         ``contents`` in full: a resident preview gave them new bodies (toasoan.session)."""

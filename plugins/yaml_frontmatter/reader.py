@@ -70,9 +70,9 @@ class NewsroomReader(BaseReader):
         parsed = (_prefetched(self.settings, relpath, raw)
                   or parse_remembered(self.settings, self.rules, [(relpath, raw)], self.renderer, whole=False)[relpath])
         self.findings.extend(parsed.findings)
-        document = parsed.content_file
-        if document is None:
+        if parsed.content_file is None:
             return "", {"status": "skip", "title": relpath}
+        document = parsed.content_file.rendered()  # the body is kept as HTML only, by Pelican
         self.documents.append(document)
         return parsed.html, self.metadata(document, parsed.html)
 
@@ -182,8 +182,9 @@ def parse_remembered(settings: dict, rules: SiteRules, files: list[tuple[str, by
 
 
 def _prefetched(settings: dict, relpath: str, raw: bytes) -> ParsedFile | None:
-    """The up-front result for this file, if it was parsed from these very bytes."""
-    key, parsed = _PREFETCH.get(id(settings), {}).get(relpath, ("", None))
+    """The up-front result for this file, if it was parsed from these very bytes; taken, so
+    that its Markdown goes once the file is read."""
+    key, parsed = _PREFETCH.get(id(settings), {}).pop(relpath, ("", None))
     return parsed if parsed is not None and key == content_key(relpath, raw) else None
 
 

@@ -364,7 +364,8 @@ def size_table(result: SizeResult, runs: int) -> list[str]:
     for key in BUILDS:  # peak RSS of each build, for each tool (the largest of its runs)
         if key in result.samples:
             stock_rss, ours_rss = (max(s.rss for s in result.samples[key][tool]) for tool in (STOCK, TOASOAN))
-            lines.append(f"| RSS đỉnh (MiB): {MEASURES[key][0][0].lower()}{MEASURES[key][0][1:]} | "
+            build = MEASURES[key][0]
+            lines.append(f"| RSS đỉnh (MiB): {build[:1].lower()}{build[1:]} | "
                          f"{stock_rss:.0f} | {ours_rss:.0f} | {_ratio(ours_rss, stock_rss)} | ≤ 1× |")
     lines += [f"- {note}" for note in result.notes]
     return [*lines, ""]

@@ -24,6 +24,7 @@ import enum
 import re
 import types
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from jinja2 import Environment, meta
@@ -58,14 +59,14 @@ class Fingerprinter:
         self.context = context or {}
         self._settings = settings
         self._skip = {id(context), id(settings)}
-        self._memo: dict[str, dict[int, str]] = {}  # kind → id of the object → fingerprint
+        self._memo: defaultdict[str, dict[int, str]] = defaultdict(dict)  # kind → id of the object → fingerprint
         self._alive: list[object] = []  # every object in the memo, kept alive: ids must not be reused
         self._busy: set[tuple[int, str]] = set()
 
     def __getstate__(self) -> dict:
         """Saved with a run (toasoan.kept_run) without the memo: it is by identity, which a
         new process changes, and a patch fingerprints only a few objects again."""
-        return {**vars(self), "_memo": {}, "_alive": [], "_busy": set(), "_skip": set()}
+        return {**vars(self), "_memo": defaultdict(dict), "_alive": [], "_busy": set(), "_skip": set()}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -74,7 +75,7 @@ class Fingerprinter:
     def forget(self, content: Content) -> None:
         """Fingerprint ``content`` afresh next time (a resident preview changed it in place)."""
         for kind in ("page", "card"):
-            self._memo.get(kind, {}).pop(id(content), None)
+            self._memo[kind].pop(id(content), None)
 
     def forget_all(self) -> None:
         """Fingerprint everything afresh next time; the objects fingerprinted may go."""
@@ -170,9 +171,7 @@ class Fingerprinter:
             if f.repr and f.name not in skips)))
 
     def _memo_of(self, value: object, kind: str, compute) -> str:
-        memo = self._memo.get(kind)
-        if memo is None:
-            memo = self._memo[kind] = {}
+        memo = self._memo[kind]
         found = memo.get(id(value))
         if found is not None:
             return found

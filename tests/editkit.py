@@ -92,6 +92,10 @@ class Editor:
     def page_body(self) -> str:
         return self._append(self.pick(self.pages()))
 
+    def body_again(self) -> str:
+        """One more sentence in the file of the last body edit."""
+        return self._append(self.edited)
+
     def _append(self, path: Path) -> str:
         """One more sentence at the end of the body (the summary, its first paragraph, stays)."""
         self.edited = path

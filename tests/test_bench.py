@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from bench.corpus import MAX_WORDS, MIN_WORDS, generate
-from bench.harness import MEASURES, PREVIEW_EDITS, STOCK, TOASOAN, run_bench
+from bench.harness import MEASURES, PREVIEW_EDITS, STOCK, TOASOAN, compile_project, run_bench
 from toasoan.build import load_settings
 from toasoan.content import read_content
 from toasoan.findings import has_errors
@@ -74,3 +75,16 @@ def test_harness_runs_end_to_end_and_writes_a_results_table(tmp_path: Path) -> N
     assert text.startswith("# Kết quả") and text.rstrip().endswith("Ghi chú tay")
     assert (tmp_path / "work" / "n20" / "stock" / "output" / "index.html").is_file()
     assert (tmp_path / "work" / "results.json").is_file()
+
+
+def test_our_python_is_compiled_before_it_is_measured(tmp_path: Path) -> None:
+    """Stock Pelican's modules were compiled when pip installed them; ours are compiled too."""
+    sources = [tmp_path / "toasoan" / "model.py", tmp_path / "plugins" / "search_index" / "records.py",
+               tmp_path / "bench" / "corpus.py", tmp_path / "tasks.py"]
+    for source in sources:
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_text("GHI_CHU = 'Bản tin'\n", encoding="utf-8")
+    compile_project(tmp_path)
+    for source in sources:
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        assert cached.is_file() and cached.stat().st_size > 0, source

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from editkit import Editor, assert_same_as_clean, build
 from incremental.fingerprint import Fingerprinter
-from search_index import search_index
+from search_index import records, search_index
 from search_index.store import KEYS, WHERE, RecordStore
 from sitemap.sitemap import Sitemap
 
@@ -181,6 +181,46 @@ def test_a_preview_indexes_the_edited_shard_ahead_of_its_patch(newsroom: Project
         assert session.build().patched, step
         assert indexed == ["search-index-ahead"], step  # the one shard edited, started before the patch
         assert_same_as_clean(newsroom, step)
+
+
+def test_indexing_ahead_folds_the_words_of_the_edited_page_alone(
+        newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store keeps each record's folded words, a patch's too: a patch in a new process
+    folds only the words of the page it edits before Pagefind can start."""
+    build(newsroom)
+    editor = Editor(newsroom, 21)
+    fold = records.folded_words
+    for edit in (editor.body, editor.body_again):  # the second from what the first patch stored
+        step = edit()
+        (shard,) = record_store(newsroom).shard_of([str(editor.edited)]).values()
+        assert len(shard.records) > 1 and all("folded" in vars(record) for record in shard.records), step
+        folded: list[str] = []
+        with monkeypatch.context() as patched:
+            patched.setattr(records, "folded_words", lambda text: folded.append(text) or fold(text))
+            assert build(newsroom).patched
+        # once: the edited page's new text (the patch takes the bundle indexed ahead as it is)
+        assert len(folded) == 1 and folded[0] not in {record.text for record in shard.records}, (step, folded)
+        assert_same_as_clean(newsroom, step)
+
+
+def test_a_patch_writes_only_the_search_files_the_edit_changed(
+        newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind names a shard's fragments by their content: a body edit changes a few files of
+    the shard, and the others stay as the last build wrote them."""
+    build(newsroom)
+    bundles: list[tuple[int, int]] = []  # files in the bundle, files kept as they were
+    write_bundle = search_index._write_bundle
+
+    def spy(output: Path, shard: search_index.Shard, files: dict[str, bytes], ledger: object) -> None:
+        write_bundle(output, shard, files, ledger)
+        bundles.append((len(files), len(shard.unchanged)))
+
+    monkeypatch.setattr(search_index, "_write_bundle", spy)
+    step = Editor(newsroom, 22).apply("body")
+    assert build(newsroom).patched
+    ((files, unchanged),) = bundles
+    assert 0 < files - unchanged <= 8 and unchanged > 0, bundles  # the page's fragment, the index, the entry
+    assert_same_as_clean(newsroom, step)
 
 
 def test_records_stored_wrong_are_never_indexed(newsroom: Project, indexed: list[str]) -> None:

@@ -25,7 +25,7 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,10 +132,25 @@ class OutputLedger:
         self.trees[reldir] = self._key(key)
         return True
 
-    def wrote_tree(self, reldir: str, key: str) -> None:
-        """Record that every file now under ``staging/reldir`` was written from ``key``."""
+    def unchanged(self, relpath: str, data: bytes) -> bool:
+        """Whether the last build left ``relpath`` with these very bytes, as it wrote it: a
+        tool writing a folder (:meth:`wrote_tree`) need not write that file again. Reads only,
+        so a writer's thread may ask."""
+        entry = self.previous.get(relpath)
+        if entry is None or entry.size != len(data) or not self._intact(relpath, entry):
+            return False
+        try:
+            return Path(self.output, relpath).read_bytes() == data
+        except OSError:
+            return False
+
+    def wrote_tree(self, reldir: str, key: str, unchanged: Iterable[str] = ()) -> None:
+        """Record that ``reldir`` was written from ``key``: every file now under
+        ``staging/reldir``, and the files of the last build there that were ``unchanged``."""
         reldir = _norm(reldir).rstrip("/")
         self.trees[reldir] = self._key(key)
+        for relpath in unchanged:
+            self.kept[relpath] = self.previous[relpath]
         root = self.staging / reldir
         for path in root.rglob("*"):
             if path.is_file():
@@ -184,12 +199,13 @@ class Patch(OutputLedger):
         self.kept = dict(self.previous)
         self.trees = dict(self.previous_trees)
 
-    def wrote_tree(self, reldir: str, key: str) -> None:
-        """A folder written again replaces the old one as a whole: its old files go."""
+    def wrote_tree(self, reldir: str, key: str, unchanged: Iterable[str] = ()) -> None:
+        """A folder written again replaces the old one as a whole: its old files go, but
+        for those ``unchanged``."""
         prefix = _norm(reldir).rstrip("/") + "/"
         for relpath in [p for p in self.kept if p.startswith(prefix)]:
             del self.kept[relpath]
-        super().wrote_tree(reldir, key)
+        super().wrote_tree(reldir, key, unchanged)
 
 
 _ACTIVE: OutputLedger | None = None

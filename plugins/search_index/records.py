@@ -19,7 +19,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from toasoan.text import fold, short_date
 
@@ -51,10 +51,20 @@ class SearchRecord:
     category: str | None = None
     source: object = field(default=None, repr=False, compare=False)  # the article, page or item
 
-    @property
+    @functools.cached_property
     def folded(self) -> str:
-        """The ``folded`` field: ASCII forms of the words Pagefind cannot fold itself."""
+        """The ``folded`` field: ASCII forms of the words Pagefind cannot fold itself (made
+        once, when a shard is indexed; a stored record keeps them, see :meth:`to_store`)."""
         return " ".join(folded_words(self.text))
+
+    def to_store(self) -> SearchRecord:
+        """The record without its page, as the record store keeps it, with its folded words
+        if they were made: a patch in a new process indexes the other records of the edited
+        page's shard without folding their words again (≈ 0.07 s for a shard of 290 pages)."""
+        stored = replace(self, source=None)
+        if "folded" in self.__dict__:
+            stored.__dict__["folded"] = self.folded
+        return stored
 
     def payload(self) -> dict:
         """The fields of Pagefind's ``AddRecord`` request (without the index id)."""

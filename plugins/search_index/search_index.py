@@ -86,6 +86,8 @@ class Shard:
     records: list[SearchRecord] = field(default_factory=list, repr=False)
     size: int = 0  # records; still known once they are released
     sources: list = field(default_factory=list, repr=False)  # what each record is of, in order; kept on release
+    bundle: dict[str, bytes] | None = field(default=None, repr=False)  # Pagefind's files, when indexed ahead
+    unchanged: list[str] = field(default_factory=list, repr=False)  # its files the last build left as they are
 
     def __post_init__(self) -> None:
         self.size = self.size or len(self.records)
@@ -167,33 +169,35 @@ class Ahead:
     checks its outputs."""
 
     def __init__(self) -> None:
-        self._jobs: dict[str, tuple[threading.Thread, dict[str, dict[str, bytes]]]] = {}
+        self._jobs: dict[str, tuple[threading.Thread, dict[str, Shard]]] = {}
 
     def start(self, shards: list[Shard]) -> None:
         """Index ``shards`` in a thread (their keys are taken here, before it starts)."""
         if not shards:
             return
-        bundles: dict[str, dict[str, bytes]] = {}
+        indexed: dict[str, Shard] = {}
         keys = [shard.key for shard in shards]
 
         def run() -> None:
             try:
                 with PagefindService(pagefind_executable()) as service:
                     for key, shard in zip(keys, shards, strict=True):
-                        bundles[key] = index_bundle(service, shard.payloads())
+                        shard.bundle = index_bundle(service, shard.payloads())
+                        indexed[key] = shard
             except Exception:
                 logger.debug("indexing ahead failed", exc_info=True)
 
         thread = threading.Thread(target=run, name="search-index-ahead", daemon=True)
-        self._jobs.update((key, (thread, bundles)) for key in keys)
+        self._jobs.update((key, (thread, indexed)) for key in keys)
         thread.start()
 
-    def take(self, key: str) -> dict[str, bytes] | None:
-        """The bundle indexed ahead for the shard ``key``, if there is one."""
-        thread, bundles = self._jobs.pop(key, (None, {}))
+    def take(self, key: str) -> Shard | None:
+        """The shard ``key`` as indexed ahead, with its bundle, if there is one: the same
+        records as the patch's shard of that key, their words folded while indexing."""
+        thread, indexed = self._jobs.pop(key, (None, {}))
         if thread is not None:
             thread.join(TIMEOUT)
-        return bundles.get(key)
+        return indexed.get(key)
 
     def clear(self) -> None:
         self._jobs.clear()
@@ -211,13 +215,17 @@ def index_bundle(service: PagefindService, payloads: list[dict]) -> dict[str, by
     return bundle_files(answer.get("files") or [])
 
 
-def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = None) -> None:
+def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = None,
+                 ledger: outputs.OutputLedger | None = None) -> None:
     """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``; a shard
     indexed ahead of a patch (:func:`prepare_patch`) is taken as it was indexed then. The
     records of each shard go to ``store`` before they are let go.
 
     The files come back in memory (``GetFiles``) and are written here, so each one is
-    complete before the build goes on (Pagefind's ``WriteFiles`` may answer first).
+    complete before the build goes on (Pagefind's ``WriteFiles`` may answer first). A file
+    the last build left with the same bytes (``ledger``) is not written but listed in
+    ``Shard.unchanged``: Pagefind names fragments by their content, so an edited page
+    changes a handful of a shard's ≈ 300 files.
     """
     if not shards:
         return
@@ -225,24 +233,39 @@ def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = 
         with contextlib.ExitStack() as stack:
             service = None
             for shard in shards:
-                target = output / shard.reldir
-                shutil.rmtree(target, ignore_errors=True)
-                files = _AHEAD.take(shard.key)
-                if files is None:
+                shutil.rmtree(output / shard.reldir, ignore_errors=True)
+                ahead = _AHEAD.take(shard.key)
+                if ahead is not None:
+                    files, records = ahead.bundle, ahead.records
+                else:
                     if service is None:
                         service = stack.enter_context(PagefindService(pagefind_executable()))
-                    files = index_bundle(service, shard.payloads())
+                    files, records = index_bundle(service, shard.payloads()), shard.records
                 if store is not None:
-                    store.put(shard.name, shard.key, shard.records)
+                    store.put(shard.name, shard.key, records)
                 shard.release()
                 if "pagefind.js" not in files:
                     raise ServiceError(f"không thấy {shard.reldir}/pagefind.js trong bó chỉ mục")
-                for relpath, data in files.items():
-                    path = target / relpath
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(data)
+                _write_bundle(output, shard, files, ledger)
     except (ServiceError, BundleFormatError) as error:
         raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {error}") from error
+
+
+def _write_bundle(output: Path, shard: Shard, files: dict[str, bytes], ledger: outputs.OutputLedger | None) -> None:
+    """Write the bundle of ``shard``; a file the last build left with these very bytes is
+    listed in ``shard.unchanged`` instead."""
+    shard.unchanged = []
+    folders: set[Path] = set()
+    for relpath, data in files.items():
+        path = f"{shard.reldir}/{relpath}"
+        if ledger is not None and ledger.unchanged(path, data):
+            shard.unchanged.append(path)
+            continue
+        target = output / path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
 
 
 def manifest_text(shards: list[Shard]) -> str:
@@ -285,7 +308,7 @@ class IndexJob:
     def run(self) -> None:
         started = time.perf_counter()
         try:
-            write_shards(self.output, self.stale, self.store)
+            write_shards(self.output, self.stale, self.store, self.ledger)
         except BaseException as error:  # noqa: BLE001 — handed to finish() in the main thread
             self.error = error
         self.seconds = time.perf_counter() - started
@@ -316,7 +339,7 @@ class IndexJob:
             logger.warning("Không có trang nào để lập chỉ mục tìm kiếm.")
             return 0
         for shard in self.stale:
-            self.ledger.wrote_tree(shard.reldir, shard.key)
+            self.ledger.wrote_tree(shard.reldir, shard.key, shard.unchanged)
         if self.store is not None:
             # A patch changes records, not which shard a file is in.
             self.store.keep(self.shards, placed=not isinstance(self.ledger, outputs.Patch))

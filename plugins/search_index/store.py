@@ -11,7 +11,6 @@ another key, and the shard is indexed as it would have been without them.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import os
 import pickle
@@ -52,7 +51,7 @@ class RecordStore:
 
     def put(self, name: str, key: str, records: list[SearchRecord]) -> None:
         """Store the records of the shard ``key`` (a shard just indexed)."""
-        stored = StoredShard(name, key, tuple(dataclasses.replace(r, source=None) for r in records))
+        stored = StoredShard(name, key, tuple(record.to_store() for record in records))
         self._write(f"{key}.pickle", stored)
 
     def keep(self, shards: list, *, placed: bool = True) -> None:

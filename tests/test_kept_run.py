@@ -190,11 +190,12 @@ def test_indexing_ahead_folds_the_words_of_the_edited_page_alone(
     build(newsroom)
     editor = Editor(newsroom, 21)
     fold = records.folded_words
+    folded: list[str] = []  # the texts whose words are folded
     for edit in (editor.body, editor.body_again):  # the second from what the first patch stored
         step = edit()
         (shard,) = record_store(newsroom).shard_of([str(editor.edited)]).values()
         assert len(shard.records) > 1 and all("folded" in vars(record) for record in shard.records), step
-        folded: list[str] = []
+        folded.clear()
         with monkeypatch.context() as patched:
             patched.setattr(records, "folded_words", lambda text: folded.append(text) or fold(text))
             assert build(newsroom).patched

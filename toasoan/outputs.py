@@ -134,8 +134,8 @@ class OutputLedger:
 
     def unchanged(self, relpath: str, data: bytes) -> bool:
         """Whether the last build left ``relpath`` with these very bytes, as it wrote it: a
-        tool writing a folder (:meth:`wrote_tree`) need not write that file again. Reads only,
-        so a writer's thread may ask."""
+        tool writing a folder (:meth:`wrote_tree`) need not write that file again. It only
+        reads the disk (and notes what it found intact), so a writer's thread may ask."""
         entry = self.previous.get(relpath)
         if entry is None or entry.size != len(data) or not self._intact(relpath, entry):
             return False

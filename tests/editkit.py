@@ -71,6 +71,22 @@ class Editor:
     def pick(self, paths: list[Path]) -> Path:
         return self.random.choice(paths)
 
+    def pick_unlinked(self) -> Path:
+        """An article no other file links to (links end in the article's slug, its file name):
+        retitling it (a new slug), deleting it, moving it to another year or to the drafts
+        breaks no link."""
+        texts = {path: path.read_text(encoding="utf-8") for path in self.project.content.rglob("*.md")}
+        return self.pick([article for article in self.articles()
+                          if not any(f"/{article.stem}/" in text for path, text in texts.items() if path != article)])
+
+    def other_value(self, path: Path, name: str, values: list[str], default: str | None = None) -> str:
+        """One of ``values`` that ``path`` does not have now for the field ``name`` (``default``
+        when the field is absent): the edit changes what the file says, not only its bytes."""
+        head = path.read_text(encoding="utf-8").partition("\n---\n")[0]
+        found = re.search(rf"^{name}: (.*)$", head, re.M)
+        current = found.group(1).strip() if found else default
+        return self.random.choice([value for value in values if value != current])
+
     def field(self, path: Path, name: str, value: str) -> None:
         """Set a top-level front-matter field (added before the closing ``---`` if absent)."""
         text = path.read_text(encoding="utf-8")
@@ -103,30 +119,30 @@ class Editor:
         return f"body {path.name}"
 
     def title(self) -> str:
-        path = self.pick(self.articles())
+        path = self.pick_unlinked()  # its URL comes from its title
         self.field(path, "title", f"Tin cập nhật số {self.count} về đào tạo")
         return f"title {path.name}"
 
     def date(self) -> str:
-        path = self.pick(self.articles())
+        path = self.pick_unlinked()
         day = f"20{self.random.randint(15, 25)}-0{self.random.randint(1, 9)}-1{self.random.randint(0, 9)}"
         self.field(path, "date", f"{day} 08:00")
         return f"date {path.name}"
 
     def category(self) -> str:
         path = self.pick(self.articles())
-        self.field(path, "category", self.random.choice(["Tin tức - Sự kiện", "Đào tạo - Bồi dưỡng",
-                                                         "Nghiên cứu khoa học"]))
+        self.field(path, "category", self.other_value(path, "category", ["Tin tức - Sự kiện", "Đào tạo - Bồi dưỡng",
+                                                                         "Nghiên cứu khoa học"]))
         return f"category {path.name}"
 
     def tags(self) -> str:
         path = self.pick(self.articles())
-        self.field(path, "tags", self.random.choice(["[Đào tạo]", "[Chuyển đổi số, Đào tạo]", "[]"]))
+        self.field(path, "tags", self.other_value(path, "tags", ["[Đào tạo]", "[Chuyển đổi số, Đào tạo]", "[]"], "[]"))
         return f"tags {path.name}"
 
     def status(self) -> str:
-        path = self.pick(self.articles())
-        self.field(path, "status", self.random.choice(["draft", "published"]))
+        path = self.pick_unlinked()
+        self.field(path, "status", self.other_value(path, "status", ["draft", "published"], "published"))
         return f"status {path.name}"
 
     def action_item(self) -> str:
@@ -149,7 +165,7 @@ class Editor:
         return f"add {target.name}"
 
     def delete(self) -> str:
-        path = self.pick(self.articles())
+        path = self.pick_unlinked()
         path.unlink()
         return f"delete {path.name}"
 

@@ -95,7 +95,11 @@ async function open(bundle, site) {
     for (const shard of others) await pagefind.mergeIndex(shard.pathname, { ...options, exactDiacritics });
     return pagefind;
   }
-  const [exact, loose] = await Promise.all([instance(true), instance(false)]);
+  // One after the other: both instances run in Pagefind's one worker, which holds one
+  // WebAssembly module for them. Two first loads at once can leave an instance reading the
+  // other's memory ("memory access out of bounds", seen once in CI).
+  const exact = await instance(true);
+  const loose = await instance(false);
   return { exact, loose };
 }
 

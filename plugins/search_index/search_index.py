@@ -169,35 +169,32 @@ class Ahead:
     checks its outputs."""
 
     def __init__(self) -> None:
-        self._jobs: dict[str, tuple[threading.Thread, dict[str, Shard]]] = {}
+        self._jobs: dict[str, tuple[threading.Thread, Shard]] = {}
 
     def start(self, shards: list[Shard]) -> None:
         """Index ``shards`` in a thread (their keys are taken here, before it starts)."""
         if not shards:
             return
-        indexed: dict[str, Shard] = {}
-        keys = [shard.key for shard in shards]
 
         def run() -> None:
             try:
                 with PagefindService(pagefind_executable()) as service:
-                    for key, shard in zip(keys, shards, strict=True):
+                    for shard in shards:
                         shard.bundle = index_bundle(service, shard.payloads())
-                        indexed[key] = shard
             except Exception:
                 logger.debug("indexing ahead failed", exc_info=True)
 
         thread = threading.Thread(target=run, name="search-index-ahead", daemon=True)
-        self._jobs.update((key, (thread, indexed)) for key in keys)
+        self._jobs.update((shard.key, (thread, shard)) for shard in shards)
         thread.start()
 
     def take(self, key: str) -> Shard | None:
         """The shard ``key`` as indexed ahead, with its bundle, if there is one: the same
         records as the patch's shard of that key, their words folded while indexing."""
-        thread, indexed = self._jobs.pop(key, (None, {}))
+        thread, shard = self._jobs.pop(key, (None, None))
         if thread is not None:
             thread.join(TIMEOUT)
-        return indexed.get(key)
+        return shard if shard is not None and shard.bundle is not None else None
 
     def clear(self) -> None:
         self._jobs.clear()

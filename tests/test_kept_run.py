@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from editkit import Editor, assert_same_as_clean, build
 from incremental.fingerprint import Fingerprinter
+from pelican.contents import Article
 from search_index import records, search_index
 from search_index.store import KEYS, WHERE, RecordStore
 from sitemap.sitemap import Sitemap
@@ -134,6 +135,26 @@ def test_a_run_holds_each_body_once_as_html(newsroom: Project) -> None:
     contents = [c for g in session._last.generators for c in generator_contents(g)
                 if getattr(c, "content_file", None) is not None]
     assert len(contents) > 20 and all(c.content_file.body == "" and c._content for c in contents)
+
+
+def test_a_run_holds_one_tag_category_and_author_object_per_name(newsroom: Project) -> None:
+    """Articles with the same tag, category or author share one object for it: a run has
+    thousands fewer objects to hold, save and load. (Pages get Pelican's own defaults.)"""
+    session = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    assert session.build().ok
+    objects: dict[tuple[str, str], set[int]] = {}
+    uses: dict[tuple[str, str], int] = {}
+    for content in (c for g in session._last.generators for c in generator_contents(g)
+                    if isinstance(c, Article)):
+        for named in [*(getattr(content, "tags", None) or ()), *(getattr(content, "authors", None) or ()),
+                      getattr(content, "category", None)]:
+            if named is not None:
+                key = (type(named).__name__, named.name)
+                objects.setdefault(key, set()).add(id(named))
+                uses[key] = uses.get(key, 0) + 1
+    assert {kind for kind, _ in objects} == {"Tag", "Category", "Author"}
+    assert max(uses.values()) > 5
+    assert all(len(ids) == 1 for ids in objects.values()), {k: len(v) for k, v in objects.items() if len(v) > 1}
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import pickletools
 
 import pytest
 
@@ -10,6 +12,7 @@ from sitekit import ARTICLE, MEETING, Project
 from toasoan.checks import check_site
 from toasoan.content import read_content
 from toasoan.findings import CODES
+from toasoan.frontmatter import FieldLines
 from toasoan.model import INCOMPLETE, Document, MeetingReport, parse_content_file
 
 HEAD = "title: Tin\ndate: 2019-01-02\nauthor: A\ncategory: Thông báo\n"
@@ -121,6 +124,27 @@ def test_meeting_report_model(project: Project):
     (action,) = document.action_items
     assert (action.id, action.owner, action.support, action.due, action.priority) == (
         "CNTT-2018-01", "Văn phòng", ("Phòng Kế hoạch Tài vụ",), dt.date(2019, 6, 30), "high")
+
+
+def test_a_pickled_content_file_keeps_every_field_line_in_one_text(project: Project):
+    """The content model travels (parse pool, parse cache, saved run) with the line of each
+    field as one JSON text, and every line reads back as it was parsed."""
+    text = article(MEETING_HEAD + item() + "  - id: CNTT-2019-02\n    title: Việc hai\n    owner: Văn phòng\n"
+                   "    due: 2019-04-01\n    support: [Phòng Kế hoạch Tài vụ]\n")
+    document, _ = parse_content_file("meetings/a.md", text.encode(), project.rules())
+    assert len(document.lines) > 15
+    restored = pickle.loads(pickle.dumps(document, pickle.HIGHEST_PROTOCOL))
+    assert restored.lines == document.lines and restored == document
+    assert {path: restored.line(*path) for path in document.lines} == dict(document.lines)
+    assert restored.line("action_items", 1, "support", 0) == 19
+    one_field = FieldLines({("title",): 2})
+    assert opcodes(document.lines) == opcodes(one_field)  # one text, however many fields
+
+
+def opcodes(value: object) -> list[str]:
+    """The pickle opcodes of ``value``, a text of any length as one."""
+    ops = (op.name for op, _, _ in pickletools.genops(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+    return ["UNICODE" if name.endswith("UNICODE") else name for name in ops]
 
 
 def test_nfd_bom_and_crlf_are_accepted(project: Project):

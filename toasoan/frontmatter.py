@@ -6,7 +6,9 @@ field's line so a finding can point at ``action_items[2].owner`` on line 23.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import yaml
@@ -59,6 +61,58 @@ def yaml_problem(problem: str) -> str:
 FENCE = "---"
 
 
+class FieldLines(Mapping):
+    """The 1-based line of every field path of one file.
+
+    Pickled as one JSON text, and read back from it only when a line is asked: a build
+    keeps (and saves, and loads) the content model of thousands of files, and as a dict
+    of path tuples each file's map would be some twenty objects more.
+    """
+
+    __slots__ = ("_lines", "_text")
+
+    def __init__(self, lines: Mapping[FieldPath, int] | None = None) -> None:
+        self._lines: dict[FieldPath, int] | None = dict(lines or {})
+        self._text: str | None = None
+
+    @classmethod
+    def from_text(cls, text: str) -> FieldLines:
+        found = cls.__new__(cls)
+        found._lines, found._text = None, text
+        return found
+
+    def text(self) -> str:
+        if self._text is None:
+            self._text = json.dumps([[list(path), line] for path, line in self._lines.items()],
+                                    ensure_ascii=False)
+        return self._text
+
+    def _map(self) -> dict[FieldPath, int]:
+        if self._lines is None:
+            self._lines = {tuple(path): line for path, line in json.loads(self._text)}
+        return self._lines
+
+    def __getitem__(self, path: FieldPath) -> int:
+        return self._map()[path]
+
+    def __iter__(self) -> Iterator[FieldPath]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FieldLines) and self.text() == other.text():
+            return True
+        return Mapping.__eq__(self, other)
+
+    def __repr__(self) -> str:
+        return f"FieldLines({self._map()!r})"
+
+    def __reduce__(self) -> tuple:
+        return FieldLines.from_text, (self.text(),)
+
+
 @dataclass
 class FrontMatter:
     """Parsed front matter: ``data`` plus the 1-based line of every field path."""
@@ -66,13 +120,13 @@ class FrontMatter:
     data: dict
     body: str
     body_line: int
-    lines: dict[FieldPath, int] = field(default_factory=dict)
+    lines: FieldLines = field(default_factory=FieldLines)
 
     def line(self, *path: str | int) -> int:
         return line_of(self.lines, path)
 
 
-def line_of(lines: dict[FieldPath, int], path: FieldPath) -> int:
+def line_of(lines: Mapping[FieldPath, int], path: FieldPath) -> int:
     """Line of the deepest known prefix of ``path`` (the field, else its parent, else 1)."""
     while path:
         if path in lines:
@@ -166,4 +220,4 @@ def parse(source: str, text: str) -> tuple[FrontMatter | None, list[Finding]]:
         finding("E005", source, line, field_name(path), other=first)
         for path, line, first in duplicates
     ]
-    return FrontMatter(data=data, body=body, body_line=body_line, lines=lines), findings
+    return FrontMatter(data=data, body=body, body_line=body_line, lines=FieldLines(lines)), findings

@@ -19,7 +19,7 @@ import yaml
 
 from . import text as vi
 from .findings import Finding, finding
-from .frontmatter import FieldPath, FrontMatter, field_name, line_of, parse
+from .frontmatter import FieldLines, FieldPath, FrontMatter, field_name, line_of, parse
 from .links import Link, body_links, content_target, external_url_problem, is_external, is_relative
 from .probes import file_size
 from .safety import DEFAULT_IFRAME_HOSTS, scan_body, unsafe_url
@@ -120,7 +120,7 @@ class ContentFile:
     body: str
     body_line: int
     summary: str | None = None
-    lines: dict[FieldPath, int] = field(default_factory=dict, repr=False)
+    lines: FieldLines = field(default_factory=FieldLines, repr=False)
     site_links: tuple[Link, ...] = field(default=(), repr=False)  # "/2019/x/": checked site-wide
 
     @property

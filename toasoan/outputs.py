@@ -39,7 +39,7 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One output file of a build: the key it was written from and its stat on disk."""
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import BaseReader
-from pelican.urlwrappers import Author, Category, Tag
+from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from toasoan.content import content_files, local_cache, site_cache
 from toasoan.generators import generator_contents
@@ -59,6 +59,10 @@ class NewsroomReader(BaseReader):
         self.rules, self.findings = site_rules(settings)
         self.documents: list[ContentFile] = []
         self.renderer = HtmlRenderer(settings, self.rules)
+        # One Author, Category and Tag object per name, shared by every article that has it
+        # (as Pelican would make one per article): thousands fewer objects for a run to
+        # hold, save and load (toasoan.kept_run). Pelican compares them by slug either way.
+        self._named: dict[tuple[type, str], URLWrapper] = {}
 
     def _relpath(self, source_path: str) -> str:
         return os.path.relpath(source_path, self.rules.content_root).replace(os.sep, "/")
@@ -82,6 +86,12 @@ class NewsroomReader(BaseReader):
         self.documents = [d for d in self.documents if d.source != shown_as]
         self.findings = [f for f in self.findings if f.file != shown_as]
 
+    def _named_as(self, kind: type[URLWrapper], name: str) -> URLWrapper:
+        found = self._named.get((kind, name))
+        if found is None:
+            found = self._named[kind, name] = kind(name, self.settings)
+        return found
+
     def metadata(self, document: ContentFile, body: str) -> dict:
         s = self.settings
         meta: dict = {
@@ -96,14 +106,14 @@ class NewsroomReader(BaseReader):
         if isinstance(document, Article):
             meta.update(
                 date=document.date,
-                authors=[Author(a, s) for a in document.authors],
-                category=Category(document.category, s),
+                authors=[self._named_as(Author, a) for a in document.authors],
+                category=self._named_as(Category, document.category),
                 image=document.image,
                 image_alt=document.image_alt,
                 image_caption=document.image_caption,
             )
             if document.tags:
-                meta["tags"] = [Tag(t, s) for t in document.tags]
+                meta["tags"] = [self._named_as(Tag, t) for t in document.tags]
             if document.modified:
                 meta["modified"] = document.modified
         if isinstance(document, MeetingReport):

@@ -157,6 +157,19 @@ def test_a_run_holds_one_tag_category_and_author_object_per_name(newsroom: Proje
     assert all(len(ids) == 1 for ids in objects.values()), {k: len(v) for k, v in objects.items() if len(v) > 1}
 
 
+def test_a_run_holds_no_json_ld_text_of_its_articles(newsroom: Project) -> None:
+    """An article's JSON-LD is made when its page is rendered (site_metadata's
+    ``article_json_ld``): the run does not keep ≈ 2 KB of it for every article."""
+    session = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    assert session.build().ok
+    articles = [c for g in session._last.generators for c in generator_contents(g)
+                if isinstance(c, Article) and c.status == "published"]
+    assert len(articles) > 20
+    for article in articles:
+        assert "NewsArticle" in (newsroom.output / article.save_as).read_text(encoding="utf-8")
+        assert not [name for name, value in vars(article).items() if "NewsArticle" in str(value)]
+
+
 @pytest.fixture
 def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The thread each search shard is indexed in from now on (each Pagefind bundle made)."""

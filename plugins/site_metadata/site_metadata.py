@@ -4,11 +4,13 @@
   :data:`DEFAULTS`) once; puts ``SITE_URL`` (absolute, "" when ``SITEURL`` is relative),
   ``SITE_IMAGE`` and ``SITE_LOGO`` (:class:`~metadata.ImageFacts`) into the settings, so
   every template sees them even when the pages use relative URLs.
-* ``generator_init``: gives templates two functions, ``absolute_url(path)`` and
-  ``breadcrumb_json_ld(trail)``.
+* ``generator_init``: gives templates three functions, ``absolute_url(path)``,
+  ``breadcrumb_json_ld(trail)`` and ``article_json_ld(article)`` (``NewsArticle``, safe
+  JSON, made when the article's page is rendered: a run does not hold 2 KB of it for every
+  article).
 * ``article_generator_finalized`` / ``page_generator_finalized``: every article and page
-  gets ``description`` (plain text); every article ``share_image``, ``image_width`` /
-  ``image_height`` (when it has an image) and ``json_ld`` (``NewsArticle``, safe JSON).
+  gets ``description`` (plain text); every article ``share_image`` and ``image_width`` /
+  ``image_height`` (when it has an image).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 from functools import partial
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican import signals
 
 from toasoan.settings import plugin_enabled, site_rules
@@ -64,10 +67,15 @@ def read_settings(pelican) -> None:
 
 
 def add_template_functions(generator) -> None:
-    base = generator.settings.get("SITE_URL")
-    if base and plugin_enabled(generator.settings, PLUGIN_NAME):
+    settings = generator.settings
+    base = settings.get("SITE_URL")
+    if base and plugin_enabled(settings, PLUGIN_NAME):
         generator.env.globals["absolute_url"] = partial(absolute, base)
         generator.env.globals["breadcrumb_json_ld"] = lambda trail: json_ld(breadcrumb_list(trail, base))
+        publisher = organisation(str(settings.get("INSTITUTION") or settings["SITENAME"]), base,
+                                 settings.get("SITE_LOGO"))
+        generator.env.globals["article_json_ld"] = partial(article_json_ld, base, publisher,
+                                                           _organisations(settings))
 
 
 def describe(items) -> None:
@@ -90,9 +98,6 @@ def annotate_articles(generator) -> None:
     if not base:
         return
     default_image: ImageFacts | None = settings.get("SITE_IMAGE")
-    publisher = organisation(str(settings.get("INSTITUTION") or settings["SITENAME"]), base,
-                             settings.get("SITE_LOGO"))
-    organisations = _organisations(settings)
     for article in articles:
         image = default_image
         if getattr(article, "image", None):
@@ -100,19 +105,24 @@ def annotate_articles(generator) -> None:
             if image.width:
                 article.image_width, article.image_height = image.width, image.height
         article.share_image = image
-        article.json_ld = json_ld(news_article(
-            url=absolute(base, article.url),
-            headline=article.title,
-            summary=article.description,
-            published=article.date,
-            modified=getattr(article, "modified", None),
-            authors=[a.name for a in getattr(article, "authors", ())],
-            organisations=organisations,
-            section=article.category.name,
-            tags=[t.name for t in getattr(article, "tags", ())],
-            images=[image] if image else [],
-            publisher=publisher,
-        ))
+
+
+def article_json_ld(base: str, publisher: dict, organisations: tuple[str, ...], article) -> Markup:
+    """The ``NewsArticle`` JSON-LD of an annotated article (``annotate_articles``)."""
+    image = article.share_image
+    return json_ld(news_article(
+        url=absolute(base, article.url),
+        headline=article.title,
+        summary=article.description,
+        published=article.date,
+        modified=getattr(article, "modified", None),
+        authors=[a.name for a in getattr(article, "authors", ())],
+        organisations=organisations,
+        section=article.category.name,
+        tags=[t.name for t in getattr(article, "tags", ())],
+        images=[image] if image else [],
+        publisher=publisher,
+    ))
 
 
 def annotate_pages(generator) -> None:

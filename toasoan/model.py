@@ -72,7 +72,7 @@ class Unit:
         return vi.slugify(self.name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meeting:
     date: dt.datetime
     location: str
@@ -81,7 +81,7 @@ class Meeting:
     attendees: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionItem:
     """A task decided in a meeting; its ``id`` is stable forever."""
 
@@ -96,7 +96,7 @@ class ActionItem:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionItemUpdate:
     """A later meeting's follow-up on an earlier action item."""
 
@@ -108,7 +108,7 @@ class ActionItemUpdate:
     line: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ContentFile:
     """What every content file has: where it is, its title, slug, status and body."""
 
@@ -143,12 +143,12 @@ class ContentFile:
         return type(other) is type(self) and other.apart_from_body() == self.apart_from_body()
 
 
-@dataclass
+@dataclass(slots=True)
 class Page(ContentFile):
     order: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Document(ContentFile):
     """Văn bản: a legal or administrative document with its number, issue date and file."""
 
@@ -159,7 +159,7 @@ class Document(ContentFile):
     file: str = ""  # under content/, e.g. files/2019/quyet-dinh-47.pdf
 
 
-@dataclass
+@dataclass(slots=True)
 class Article(ContentFile):
     date: dt.datetime = None  # type: ignore[assignment]  # always set by the parser
     authors: tuple[str, ...] = ()
@@ -171,7 +171,7 @@ class Article(ContentFile):
     modified: dt.datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class MeetingReport(Article):
     meeting: Meeting = None  # type: ignore[assignment]  # always set by the parser
     decisions: tuple[str, ...] = ()

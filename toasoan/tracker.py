@@ -100,7 +100,7 @@ def effective_progress(status: str, progress: int | None, previous: int = 0) -> 
 
 
 # --------------------------------------------------------------------------- tracked items
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One step of an item's timeline: the deciding meeting or a later update."""
 
@@ -136,7 +136,7 @@ class HistoryEntry:
         return ACTION_ITEM_STATUSES[self.status]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrackedItem:
     """An action item with its current state and its history across meetings."""
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from bench.corpus import generate
 from sitekit import Project, make_project
 from toasoan.build import BuildResult, build_site
+from toasoan.generators import generator_contents
+from toasoan.session import BuildSession
 
 CORPUS_SIZE = 36
 EPOCH = "1764316800"  # 2025-11-28 08:00 UTC: the tracker's "today" for every build of a test
@@ -32,6 +34,16 @@ def build(project: Project, *, clean: bool = False) -> BuildResult:
     """An incremental build into ``output/``, or a clean one into ``clean-output/``; must succeed."""
     output = project.root / ("clean-output" if clean else "output")
     return succeeded(build_site(project.root / "pelicanconf.py", incremental=not clean, OUTPUT_PATH=str(output)))
+
+
+def session_for(project: Project) -> BuildSession:
+    """A preview session (``invoke livereload``'s) building into ``output/``."""
+    return BuildSession(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
+
+
+def kept_contents(session: BuildSession) -> list:
+    """Every article and page of the run ``session`` keeps (Pelican's content objects)."""
+    return [content for generator in session._last.generators for content in generator_contents(generator)]
 
 
 def assert_same_as_clean(project: Project, step: str) -> None:

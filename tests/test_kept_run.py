@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from editkit import Editor, assert_same_as_clean, build
+from editkit import Editor, assert_same_as_clean, build, kept_contents, session_for
 from incremental.fingerprint import Fingerprinter
 from pelican.contents import Article
 from search_index import records, search_index
@@ -22,7 +22,6 @@ from sitemap.sitemap import Sitemap
 
 from sitekit import Project
 from toasoan.build import Manifest, build_site, load_settings
-from toasoan.generators import generator_contents
 from toasoan.kept_run import SavedRun
 from toasoan.session import BuildSession
 
@@ -68,7 +67,7 @@ def test_a_run_not_behind_the_output_is_not_taken_up(newsroom: Project) -> None:
     build(newsroom)
     saved = saved_run(newsroom)
     assert saved.header() is not None
-    preview = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    preview = session_for(newsroom)
     assert preview.build().ok  # a preview's own run wrote the output since
     Editor(newsroom, 13).apply("body")
     assert not build(newsroom).patched
@@ -128,24 +127,22 @@ def test_a_preview_starts_from_the_run_invoke_build_saved(newsroom: Project, loa
 def test_a_run_holds_each_body_once_as_html(newsroom: Project) -> None:
     """The articles and pages of a run, read or patched in, keep their body as HTML; their
     content models keep no second copy of it as Markdown."""
-    session = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    session = session_for(newsroom)
     assert session.build().ok
     Editor(newsroom, 17).apply("body")
     assert session.build().patched
-    contents = [c for g in session._last.generators for c in generator_contents(g)
-                if getattr(c, "content_file", None) is not None]
+    contents = [c for c in kept_contents(session) if getattr(c, "content_file", None) is not None]
     assert len(contents) > 20 and all(c.content_file.body == "" and c._content for c in contents)
 
 
 def test_a_run_holds_one_tag_category_and_author_object_per_name(newsroom: Project) -> None:
     """Articles with the same tag, category or author share one object for it: a run has
     thousands fewer objects to hold, save and load. (Pages get Pelican's own defaults.)"""
-    session = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    session = session_for(newsroom)
     assert session.build().ok
     objects: dict[tuple[str, str], set[int]] = {}
     uses: dict[tuple[str, str], int] = {}
-    for content in (c for g in session._last.generators for c in generator_contents(g)
-                    if isinstance(c, Article)):
+    for content in (c for c in kept_contents(session) if isinstance(c, Article)):
         for named in [*(getattr(content, "tags", None) or ()), *(getattr(content, "authors", None) or ()),
                       getattr(content, "category", None)]:
             if named is not None:
@@ -160,10 +157,9 @@ def test_a_run_holds_one_tag_category_and_author_object_per_name(newsroom: Proje
 def test_a_run_holds_no_json_ld_text_of_its_articles(newsroom: Project) -> None:
     """An article's JSON-LD is made when its page is rendered (site_metadata's
     ``article_json_ld``): the run does not keep ≈ 2 KB of it for every article."""
-    session = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    session = session_for(newsroom)
     assert session.build().ok
-    articles = [c for g in session._last.generators for c in generator_contents(g)
-                if isinstance(c, Article) and c.status == "published"]
+    articles = [c for c in kept_contents(session) if isinstance(c, Article) and c.status == "published"]
     assert len(articles) > 20
     for article in articles:
         assert "NewsArticle" in (newsroom.output / article.save_as).read_text(encoding="utf-8")
@@ -206,7 +202,7 @@ def test_the_edited_shard_is_indexed_while_the_run_loads(newsroom: Project, inde
 
 
 def test_a_preview_indexes_the_edited_shard_ahead_of_its_patch(newsroom: Project, indexed: list[str]) -> None:
-    session = BuildSession(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    session = session_for(newsroom)
     assert session.build().ok
     editor = Editor(newsroom, 20)
     for name in ("body", "meeting_body", "body"):

@@ -12,17 +12,13 @@ import gc
 import weakref
 
 import pytest
-from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files, succeeded
+from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files, session_for, succeeded
 
 from sitekit import Project
 from toasoan.build import BuildResult
 from toasoan.session import BuildSession
 
 BODY_EDITS = ("body", "meeting_body", "page_body")
-
-
-def session_for(project: Project) -> BuildSession:
-    return BuildSession(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
 
 
 def built(session: BuildSession) -> BuildResult:

@@ -13,3 +13,10 @@ def generator_contents(generator: object) -> Iterator[object]:
     """Every article or page the generator read: published, hidden, drafts, translations."""
     for name in CONTENT_LISTS:
         yield from getattr(generator, name, ())
+
+
+def body_of(content: object) -> str:
+    """The body of an article or page as read, before Pelican resolves its links: held in
+    memory, or (a run taken up from disk, :mod:`toasoan.kept_run`) read from the run file."""
+    kept = getattr(content, "_get_content", None)  # Pelican's hook for a body it does not hold
+    return kept() if kept is not None else content._content or ""

@@ -6,11 +6,14 @@ output manifest (``.cache/toasoan/outputs/<hash of the output path>.run``) and t
 ``invoke build`` takes it up: when only bodies changed it patches them in as the preview
 does, instead of running Pelican over every file again.
 
-The file is two pickles: a small :class:`SavedRunHeader` (which run, its staging folder, the
+The file has three parts: a small :class:`SavedRunHeader` (which run, its staging folder, the
 inputs it read, each file's content model apart from its body, as a digest), read first to
-decide whether the run can be used at all, then the run's
-generators (and so its context and every article), its incremental writer and what plugins
-keep of it for a patch (:class:`RunMemory`). What belongs to a process — Jinja
+decide whether the run can be used at all; the HTML bodies of the run's articles and pages,
+one after another in UTF-8; then the run's generators (and so its context and every
+article), its incremental writer and what plugins keep of it for a patch
+(:class:`RunMemory`), as one pickle. A run taken up reads a body from the file only when
+something asks for it (:class:`KeptBody`): a patch shows a few dozen of the thousands of
+bodies, and a run that holds none loads faster and in less memory. What belongs to a process — Jinja
 environments and templates, the ``Pelican`` object — is not saved: a run taken up gets the
 new process's (Jinja environments made by generators of the same classes, from the same
 settings). Like everything under ``.cache/``, the file is the build's own; it is read only
@@ -35,11 +38,12 @@ from pathlib import Path
 
 import jinja2
 
+from .generators import body_of, generator_contents
 from .signals import run_restored, run_saving
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 # Pickling follows references depth first: an article links its neighbours, so the chain
 # of every article is one deep path. It runs in a thread with room for it.
 _STACK = 512 << 20
@@ -85,7 +89,8 @@ class SavedRun:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(scratch, "wb") as file:
                 pickle.dump(header, file, protocol=pickle.HIGHEST_PROTOCOL)
-                _in_deep_thread(lambda: _RunPickler(file, pelican, generators).dump((generators, writer, state)))
+                pickler = _RunPickler(file, pelican, generators, _write_bodies(file, generators))
+                _in_deep_thread(lambda: pickler.dump((generators, writer, state)))
             os.replace(scratch, self.path)
         except Exception as error:  # saving is an optimisation: the next build runs Pelican
             logger.warning("Không lưu được lần dựng này để lần sau dựng nhanh hơn: %s", error)
@@ -101,6 +106,9 @@ class SavedRun:
         try:
             with open(self.path, "rb") as file, _loading(pelican):
                 pickle.load(file)  # the header
+                size = int.from_bytes(file.read(_SIZE), "little")
+                _LOADING.shelf = BodyShelf(self.path, file.tell())
+                file.seek(size, os.SEEK_CUR)
                 generators, writer, state = pickle.load(file)
         except Exception:  # a damaged file: the build runs Pelican
             logger.debug("saved run unreadable", exc_info=True)
@@ -153,11 +161,69 @@ def by_first_generator(_pelican: object, generators: list) -> object:
     return generators[0]
 
 
+# ---------------------------------------------------------------------- bodies, read when asked
+_SIZE = 8  # bytes of the length of the bodies part
+
+
+class BodyShelf:
+    """The bodies part of a run file, open for as long as the run that was loaded from it
+    lives (a build saving a new run meanwhile replaces the file, not what is open)."""
+
+    def __init__(self, path: Path, start: int) -> None:
+        self.start = start
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+
+    def read(self, offset: int, size: int) -> str:
+        return os.pread(self._fd, size, self.start + offset).decode("utf-8")
+
+
+class KeptBody:
+    """The body of an article or page of a loaded run, where it is in the run file. It is
+    the article's ``_get_content``, which Pelican asks for the body when it has one."""
+
+    __slots__ = ("offset", "shelf", "size")
+
+    def __init__(self, shelf: BodyShelf | None, offset: int, size: int) -> None:
+        self.shelf, self.offset, self.size = shelf, offset, size
+
+    def __call__(self) -> str:
+        return self.shelf.read(self.offset, self.size)
+
+    def __reduce__(self) -> tuple:
+        return _kept_body, (self.offset, self.size)
+
+
+def _kept_body(offset: int, size: int) -> KeptBody:
+    return KeptBody(_LOADING.shelf, offset, size)
+
+
+def _write_bodies(file, generators: list) -> dict[int, tuple[int, int]]:
+    """Write the bodies of the run's articles and pages (length first); where each one is, by
+    the id of its article or page."""
+    placed: dict[int, tuple[int, int]] = {}
+    start = file.tell()
+    file.write(bytes(_SIZE))
+    offset = 0
+    for generator in generators:
+        for content in generator_contents(generator):
+            if id(content) not in placed:
+                data = body_of(content).encode("utf-8")
+                file.write(data)
+                placed[id(content)] = (offset, len(data))
+                offset += len(data)
+    file.seek(start)
+    file.write(offset.to_bytes(_SIZE, "little"))
+    file.seek(0, os.SEEK_END)
+    return placed
+
+
 # ---------------------------------------------------------------------- what stays with the process
 class _RunPickler(pickle.Pickler):
-    """Pickles a run; its Pelican object and Jinja objects are named, not saved."""
+    """Pickles a run; its Pelican object and Jinja objects are named, not saved, and its
+    articles and pages are saved without the bodies :func:`_write_bodies` wrote."""
 
-    def __init__(self, file, pelican: object, generators: list) -> None:
+    def __init__(self, file, pelican: object, generators: list, bodies: dict[int, tuple[int, int]]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         owners = {id(g.env): type(g) for g in generators if hasattr(g, "env")}
 
@@ -172,17 +238,28 @@ class _RunPickler(pickle.Pickler):
         self.dispatch_table[jinja2.environment.Template] = template
         self.dispatch_table[type(pelican)] = lambda _: (_pelican, ())
 
+        def without_body(content: object) -> tuple:
+            state = dict(vars(content))
+            where = bodies.get(id(content))
+            if where is not None:
+                state.pop("_content", None)
+                state["_get_content"] = KeptBody(None, *where)
+            return copyreg.__newobj__, (type(content),), state
+
+        for kind in {type(content) for generator in generators for content in generator_contents(generator)}:
+            self.dispatch_table[kind] = without_body
+
 
 _LOADING = threading.local()
 
 
 @contextlib.contextmanager
 def _loading(pelican: object):
-    _LOADING.pelican, _LOADING.environments = pelican, {}
+    _LOADING.pelican, _LOADING.environments, _LOADING.shelf = pelican, {}, None
     try:
         yield
     finally:
-        _LOADING.pelican = _LOADING.environments = None
+        _LOADING.pelican = _LOADING.environments = _LOADING.shelf = None
 
 
 def _pelican() -> object:

@@ -34,6 +34,7 @@ from pelican.paginator import Page as PaginatedPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from toasoan.generators import body_of
 from toasoan.outputs import digest
 
 # What a listing can show of an article or page it does not belong to.
@@ -41,7 +42,7 @@ CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags"
                "summary", "image", "image_alt", "image_caption", "image_width", "image_height", "kind",
                "status", "slug", "lang", "order", "content_file", "download", "in_default_lang")
 # Attributes of a page that are not what it shows (or are shown through other attributes).
-_NOT_SHOWN = frozenset(("settings", "_context", "metadata", "_content", "_summary", "content_file"))
+_NOT_SHOWN = frozenset(("settings", "_context", "metadata", "_content", "_get_content", "_summary", "content_file"))
 # Fields of a content-model object a card leaves out: the body is only on its own page.
 _CARD_SKIPS = frozenset(("body", "body_line"))
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
@@ -88,10 +89,11 @@ class Fingerprinter:
         return self._memo_of(content, "page", self._page)
 
     def _page(self, content: Content) -> str:
-        parts = [self.card(content), digest(content._content or "")]
+        body = body_of(content)
+        parts = [self.card(content), digest(body)]
         parts += [f"{name}={self.of(value)}" for name, value in sorted(vars(content).items())
                   if name not in _NOT_SHOWN]
-        parts += self._link_targets(content._content or "")
+        parts += self._link_targets(body)
         return _join("page", parts)
 
     def _link_targets(self, html: str) -> list[str]:

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from toasoan.generators import body_of
 from toasoan.text import fold, short_date
 
 LANGUAGE = "vi"
@@ -116,9 +117,9 @@ def plain_text(body: str) -> str:
 
 def body_text(content: object) -> str:
     """The plain text of an article's or page's body. Read from the body as written
-    (``_content``): Pelican's link resolution (``content``) changes only the attributes of
+    (:func:`~toasoan.generators.body_of`): Pelican's link resolution (``content``) changes only the attributes of
     tags, which the text drops; so the text of a page read alone, outside a run, is the same."""
-    return plain_text(content._content or "")
+    return plain_text(body_of(content))
 
 
 def _join(*parts: object) -> str:

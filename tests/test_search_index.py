@@ -153,58 +153,18 @@ def test_search_script_only_on_the_search_page_and_a_plain_form_in_the_header(si
     assert len(search.find_all("form", attrs={"role": "search"})) == 1  # no second box in the header
 
 
-@pytest.fixture
-def forks(monkeypatch) -> list[int]:
-    """Index every build in a forked process (as a big site's cold build does); the number
-    of records each child was given."""
-    given: list[int] = []
-    start = search_index.search_index.ForkedWriter.start
-
-    def spy(output, shards, *args):
-        given.append(sum(shard.size for shard in shards))
-        return start(output, shards, *args)
-
-    monkeypatch.setattr(search_index.search_index, "FORK_MINIMUM", 1)
-    monkeypatch.setattr(search_index.search_index.ForkedWriter, "start", spy)
-    return given
-
-
-def test_a_forked_indexer_writes_what_the_thread_writes(project: Project, forks: list[int], monkeypatch):
-    """Every shard, then one shard again (its unchanged files kept, as the child reports):
-    the same search files, byte for byte, as a clean build indexing in a thread."""
-    settings = project.root / "pelicanconf.py"
-    project.add("articles/2019/khai-giang.md", ARTICLE)
-    project.add("articles/2018/dao-tao.md", ARTICLE.replace("2019-", "2018-").replace("Học viện khai giảng", "Đào tạo"))
-    assert build_site(settings, OUTPUT_PATH=str(project.output)).ok
-    project.add("articles/2019/khai-giang.md", ARTICLE.replace("Học viện khai giảng", "Học viện bế giảng"))
-    assert build_site(settings, OUTPUT_PATH=str(project.output)).ok
-    assert len(forks) == 2 and forks[0] > forks[1] > 0
-    monkeypatch.setattr(search_index.search_index, "FORK_MINIMUM", 10**9)
-    clean = project.root / "clean-output"
-    assert build_site(settings, incremental=False, OUTPUT_PATH=str(clean)).ok
-    assert len(forks) == 2
-    in_thread = {p.relative_to(clean).as_posix(): p.read_bytes() for p in sorted(clean.rglob("pagefind/**/*"))
-                 if p.is_file()}
-    forked = {path: data for path, data in project.files().items() if path.startswith("pagefind/")}
-    assert any(p.startswith("pagefind/2018/") for p in in_thread) and forked == in_thread
-
-
-@pytest.mark.parametrize("forked", [False, True], ids=["thread", "forked"])
-def test_a_failed_indexing_fails_the_build_and_keeps_the_previous_site(project: Project, monkeypatch, request,
-                                                                        forked: bool):
+def test_a_failed_indexing_fails_the_build_and_keeps_the_previous_site(project: Project, monkeypatch):
     """On its own small site: the shared sample site is read-only."""
     project.add("articles/2019/khai-giang.md", ARTICLE)
     assert build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output)).ok
     before = project.files()
     assert "pagefind/2019/pagefind.js" in before
-    given = request.getfixturevalue("forks") if forked else []
     monkeypatch.setattr(search_index.search_index, "pagefind_executable", lambda: Path("/bin/false"))
     project.add("articles/2019/them.md", ARTICLE.replace("Học viện khai giảng", "Học viện bế giảng"))
     result = build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
     assert not result.ok and "Pagefind" in result.error
     assert project.files() == before
     assert not list(project.root.glob(".output-*"))
-    assert bool(given) == forked
 
 
 def test_a_record_reads_the_text_an_article_read_alone_has(newsroom: Project):

@@ -10,12 +10,10 @@ Each shard is a complete Pagefind bundle under ``output/pagefind/<shard>/``;
 first and merges the others (theme/static/js/search.js).
 
 In an incremental build (:mod:`toasoan.outputs`) a shard whose records did not change is
-kept from the last build; only the changed shards are indexed again. Indexing starts at
-``all_generators_finalized`` (records are final then: the tracker has tracked its items)
-and runs while Pelican writes the pages — in a background thread, or, for many records, in
-a forked process that a thread waits for (:data:`FORK_MINIMUM`) —, and is awaited at
-``finalized``: when Pagefind fails, :class:`SearchIndexError` fails the build and the old
-site stays.
+kept from the last build; only the changed shards are indexed again. Indexing runs in a
+background thread from ``all_generators_finalized`` (records are final then: the tracker
+has tracked its items) while Pelican writes the pages, and is awaited at ``finalized``:
+when Pagefind fails, :class:`SearchIndexError` fails the build and the old site stays.
 """
 
 from __future__ import annotations
@@ -23,11 +21,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
-import gc
 import json
 import logging
 import math
-import multiprocessing
 import os
 import shutil
 import threading
@@ -60,11 +56,6 @@ SHARD_SIZE = 500
 _SPLITS = (1, 2, 3, 4, 6, 12)  # month ranges a year can be cut into
 TIMEOUT = 600  # seconds; a stuck indexer must not hang a build forever
 BACKGROUND = True  # index while Pelican writes the pages (False: all at ``finalized``)
-# Records to index from which a forked process feeds Pagefind, not a thread: making the
-# payloads and writing the bundles is Python work, and a thread shares Python's lock with
-# the pages Pelican renders meanwhile. A patch (one shard) stays in a thread: forking costs
-# more than it saves, and the thread takes the shard indexed ahead (:class:`Ahead`).
-FORK_MINIMUM = 1000
 
 
 class SearchIndexError(RuntimeError):
@@ -208,9 +199,6 @@ class Ahead:
     def clear(self) -> None:
         self._jobs.clear()
 
-    def pending(self) -> bool:
-        return bool(self._jobs)
-
 
 _AHEAD = Ahead()
 
@@ -314,26 +302,16 @@ class IndexJob:
                 shard.release()
         return job
 
-    def run(self, child: ForkedWriter | None = None) -> None:
+    def run(self) -> None:
         started = time.perf_counter()
         try:
-            if child is None:
-                write_shards(self.output, self.stale, self.store, self.ledger)
-            else:
-                child.wait(self.stale)
+            write_shards(self.output, self.stale, self.store, self.ledger)
         except BaseException as error:  # noqa: BLE001 — handed to finish() in the main thread
             self.error = error
         self.seconds = time.perf_counter() - started
 
     def start(self) -> None:
-        """Index in the background: a thread, which writes the shards or (many records, and
-        nothing indexed ahead to take) waits for a forked process that does."""
-        child = None
-        if sum(s.size for s in self.stale) >= FORK_MINIMUM and not _AHEAD.pending() and ForkedWriter.possible():
-            child = ForkedWriter.start(self.output, self.stale, self.store, self.ledger)
-            for shard in self.stale:
-                shard.release()  # the child has its own copy of the records
-        self.thread = threading.Thread(target=self.run, args=(child,), name="search-index", daemon=True)
+        self.thread = threading.Thread(target=self.run, name="search-index", daemon=True)
         self.ledger.follow(self.thread)  # a build failing meanwhile waits before removing staging
         self.thread.start()
 
@@ -366,62 +344,6 @@ class IndexJob:
         logger.info("Chỉ mục tìm kiếm: %d trang trong %d phần, lập lại %d phần (Pagefind %.1f s, chờ %.1f s).",
                     count, len(self.shards), len(self.stale), self.seconds, waited)
         return count
-
-
-class ForkedWriter:
-    """A forked process running :func:`write_shards`; it sends back, for each shard, the
-    files the last build left as they are (``Shard.unchanged``), or what went wrong."""
-
-    def __init__(self, process: multiprocessing.Process, answers: object) -> None:
-        self.process, self.answers = process, answers
-
-    @staticmethod
-    def possible() -> bool:
-        return "fork" in multiprocessing.get_all_start_methods()
-
-    @classmethod
-    def start(cls, output: Path, shards: list[Shard], store: RecordStore | None,
-              ledger: outputs.OutputLedger) -> ForkedWriter:
-        context = multiprocessing.get_context("fork")
-        answers, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_write_forked, args=(sender, output, shards, store, ledger),
-                                  name="search-index", daemon=True)
-        process.start()
-        sender.close()
-        return cls(process, answers)
-
-    def wait(self, shards: list[Shard]) -> None:
-        """Wait for the child; each shard gets the files it left unchanged, or this raises."""
-        try:
-            if not self.answers.poll(TIMEOUT):
-                raise SearchIndexError(f"Pagefind chạy quá {TIMEOUT} giây.")
-            outcome, value = self.answers.recv()
-        except EOFError:
-            outcome, value = "error", f"tiến trình lập chỉ mục dừng giữa chừng (mã {self.process.exitcode})"
-        finally:
-            self.answers.close()
-            if self.process.is_alive():
-                self.process.kill()
-            self.process.join()
-        if outcome != "ok":
-            raise SearchIndexError(value)
-        for shard in shards:
-            shard.unchanged = value[shard.name]
-
-
-def _write_forked(sender: object, output: Path, shards: list[Shard], store: RecordStore | None,
-                  ledger: outputs.OutputLedger) -> None:
-    """The child of :class:`ForkedWriter`."""
-    gc.freeze()  # the collector need not go through the build's objects (copied on write)
-    try:
-        write_shards(output, shards, store, ledger)
-        sender.send(("ok", {shard.name: shard.unchanged for shard in shards}))
-    except SearchIndexError as error:
-        sender.send(("error", str(error)))
-    except Exception as error:  # noqa: BLE001 — reported in the parent, which fails the build
-        sender.send(("error", f"Không lập được chỉ mục tìm kiếm: {type(error).__name__}: {error}"))
-    finally:
-        sender.close()
 
 
 def index_records(output: Path, records: Iterable[SearchRecord]) -> int:

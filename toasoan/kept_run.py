@@ -207,8 +207,8 @@ def _write_bodies(file, generators: list) -> dict[int, tuple[int, int]]:
     offset = 0
     for generator in generators:
         for content in generator_contents(generator):
-            if id(content) not in placed:
-                data = body_of(content).encode("utf-8")
+            if id(content) not in placed and (body := body_of(content)):  # an empty one stays as it is
+                data = body.encode("utf-8")
                 file.write(data)
                 placed[id(content)] = (offset, len(data))
                 offset += len(data)
@@ -244,10 +244,16 @@ class _RunPickler(pickle.Pickler):
             if where is not None:
                 state.pop("_content", None)
                 state["_get_content"] = KeptBody(None, *where)
-            return copyreg.__newobj__, (type(content),), state
+            return copyreg.__newobj__, (type(content),), state, None, None, _adopt_state
 
         for kind in {type(content) for generator in generators for content in generator_contents(generator)}:
             self.dispatch_table[kind] = without_body
+
+
+def _adopt_state(obj: object, state: dict) -> None:
+    """Make the unpickled ``state`` the object's own attribute dict (pickle's default copies
+    it, and its memo keeps the copy until the whole run is loaded)."""
+    obj.__dict__ = state
 
 
 _LOADING = threading.local()

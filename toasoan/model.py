@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -72,8 +73,24 @@ class Unit:
         return vi.slugify(self.name)
 
 
+class Compact:
+    """A slots dataclass pickled as its constructor's arguments, not as a state dict: a saved
+    run (toasoan.kept_run) holds tens of thousands of them, and the unpickler keeps every
+    state it read until the whole run is loaded. (None may refer back to itself.)"""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple:
+        return type(self), tuple(getattr(self, name) for name in _field_names(type(self)))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 @dataclass(frozen=True, slots=True)
-class Meeting:
+class Meeting(Compact):
     date: dt.datetime
     location: str
     chair: str
@@ -82,7 +99,7 @@ class Meeting:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionItem:
+class ActionItem(Compact):
     """A task decided in a meeting; its ``id`` is stable forever."""
 
     id: str
@@ -97,7 +114,7 @@ class ActionItem:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionItemUpdate:
+class ActionItemUpdate(Compact):
     """A later meeting's follow-up on an earlier action item."""
 
     id: str
@@ -109,7 +126,7 @@ class ActionItemUpdate:
 
 
 @dataclass(slots=True)
-class ContentFile:
+class ContentFile(Compact):
     """What every content file has: where it is, its title, slug, status and body."""
 
     source: str

@@ -25,6 +25,7 @@ from .model import (
     PRIORITIES,
     ActionItem,
     ActionItemUpdate,
+    Compact,
     ContentFile,
     MeetingReport,
     decided_items,
@@ -101,7 +102,7 @@ def effective_progress(status: str, progress: int | None, previous: int = 0) -> 
 
 # --------------------------------------------------------------------------- tracked items
 @dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(Compact):
     """One step of an item's timeline: the deciding meeting or a later update."""
 
     item_id: str
@@ -137,7 +138,7 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class TrackedItem:
+class TrackedItem(Compact):
     """An action item with its current state and its history across meetings."""
 
     item: ActionItem

@@ -141,6 +141,19 @@ def test_a_pickled_content_file_keeps_every_field_line_in_one_text(project: Proj
     assert opcodes(document.lines) == opcodes(one_field)  # one text, however many fields
 
 
+def test_a_pickled_meeting_report_has_no_state_to_build_only_its_constructors_arguments(project: Project):
+    """Model objects pickle as the arguments of their constructors (``Compact``): a saved
+    run loads tens of thousands of them, and every state the unpickler builds an object
+    from stays in its memo until the whole run is loaded."""
+    text = article(MEETING_HEAD + item() + "updates:\n  - id: CNTT-2018-01\n    status: done\n")
+    document, findings = parse_content_file("meetings/a.md", text.encode(), project.rules())
+    assert not findings and document.meeting and document.action_items and document.updates
+    restored = pickle.loads(pickle.dumps(document, pickle.HIGHEST_PROTOCOL))
+    assert restored == document and type(restored) is type(document)
+    assert restored.meeting == document.meeting and restored.action_items == document.action_items
+    assert "BUILD" not in opcodes(document)
+
+
 def opcodes(value: object) -> list[str]:
     """The pickle opcodes of ``value``, a text of any length as one."""
     ops = (op.name for op, _, _ in pickletools.genops(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))

@@ -12,8 +12,8 @@ decide whether the run can be used at all; the HTML bodies of the run's articles
 one after another in UTF-8; then the run's generators (and so its context and every
 article), its incremental writer and what plugins keep of it for a patch
 (:class:`RunMemory`), as one pickle. A run taken up reads a body from the file only when
-something asks for it (:class:`KeptBody`): a patch shows a few dozen of the thousands of
-bodies, and a run that holds none loads faster and in less memory. What belongs to a process — Jinja
+something asks for it (:class:`KeptBody`): a patch reads a few hundred of the thousands
+of bodies, and a run that holds none loads in less memory. What belongs to a process — Jinja
 environments and templates, the ``Pelican`` object — is not saved: a run taken up gets the
 new process's (Jinja environments made by generators of the same classes, from the same
 settings). Like everything under ``.cache/``, the file is the build's own; it is read only

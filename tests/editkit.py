@@ -36,9 +36,10 @@ def build(project: Project, *, clean: bool = False) -> BuildResult:
     return succeeded(build_site(project.root / "pelicanconf.py", incremental=not clean, OUTPUT_PATH=str(output)))
 
 
-def session_for(project: Project) -> BuildSession:
-    """A preview session (``invoke livereload``'s) building into ``output/``."""
-    return BuildSession(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
+def session_for(project: Project, *, saved: bool = False) -> BuildSession:
+    """A preview session (``invoke livereload``'s) building into ``output/``; ``saved``: one
+    that starts from the run the last ``invoke build`` saved."""
+    return BuildSession(project.root / "pelicanconf.py", saved=saved, OUTPUT_PATH=str(project.output))
 
 
 def kept_contents(session: BuildSession) -> list:

@@ -24,7 +24,6 @@ from sitekit import Project
 from toasoan.build import Manifest, build_site, load_settings
 from toasoan.generators import body_of
 from toasoan.kept_run import SavedRun
-from toasoan.session import BuildSession
 
 
 def saved_run(project: Project) -> SavedRun:
@@ -114,7 +113,7 @@ def test_a_preview_starts_from_the_run_invoke_build_saved(newsroom: Project, loa
     """``invoke livereload`` after ``invoke build``: nothing to run at first; the first body
     edit takes up the saved run, the next ones patch it in memory."""
     build(newsroom)
-    session = BuildSession(newsroom.root / "pelicanconf.py", saved=True, OUTPUT_PATH=str(newsroom.output))
+    session = session_for(newsroom, saved=True)
     assert session.build().unchanged
     editor = Editor(newsroom, 15)
     for number, name in enumerate(("body", "meeting_body", "body")):
@@ -143,7 +142,7 @@ def test_a_run_taken_up_reads_each_body_from_its_file_only_when_asked(newsroom: 
     build(newsroom)
     editor = Editor(newsroom, 18)
     editor.apply("body")
-    session = BuildSession(newsroom.root / "pelicanconf.py", saved=True, OUTPUT_PATH=str(newsroom.output))
+    session = session_for(newsroom, saved=True)
     assert session.build().patched
     kept = {c.source_path: c for c in kept_contents(session)}
     held = [Path(path) for path, content in kept.items() if vars(content).get("_content")]

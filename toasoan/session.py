@@ -34,7 +34,7 @@ from pelican import Pelican
 from pelican.contents import Article, Page
 
 from .build import BuildInputs, BuildPlan, BuildResult, run_pelican
-from .generators import body_of, generator_contents
+from .generators import body_of, generator_contents, set_body
 from .kept_run import FORMAT, SavedRunHeader
 from .model import Article as ArticleFile
 from .model import ContentFile, parse_content_file
@@ -319,8 +319,7 @@ def _links(content) -> set[str]:
 
 def _replace_body(kept, read) -> None:
     """Give ``kept`` the body (and content model) of ``read``; forget what Pelican memoised."""
-    kept.__dict__.pop("_get_content", None)  # a body in the run file: Pelican would still show it
-    kept._content = read._content
+    set_body(kept, read._content)
     kept.content_file = kept.metadata["content_file"] = read.content_file
     _forget_memoised(kept)
 

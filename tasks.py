@@ -35,7 +35,7 @@ def serve(c, port=8000, bind="127.0.0.1"):
 
     commands.setup_logging()
     _done(commands.build())
-    run_server(Path("output"), bind, int(port))
+    _done(run_server(Path("output"), bind, int(port)))
 
 
 @task(help={"port": "Cổng (mặc định 8000)"})

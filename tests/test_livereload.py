@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from sitekit import VENV_BIN, Project
 
 SENTENCE = "Câu mới thêm khi xem trước trên máy."
@@ -72,3 +74,19 @@ def test_livereload_patches_a_body_edit_and_restarts_when_code_changes(sample_pr
         _wait(lambda: "khởi động lại" in log.read_text(encoding="utf-8"), "a code change restarts", log)
         _wait(lambda: log.read_text(encoding="utf-8").count("Đã dựng trang") >= 2 and _answers(f"{base}/"),
               "the restarted process builds and serves again", log)
+
+
+@pytest.mark.parametrize("task", ["serve", "livereload"])
+def test_a_port_already_taken_is_told_plainly(sample_project: Project, task: str) -> None:
+    """A second server on a busy port (a writer's forgotten ``invoke serve``) ends with a
+    plain message and exit code 1, not a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([str(VENV_BIN / "invoke"), task, "--port", str(port)], cwd=sample_project.root,
+                              capture_output=True, text=True, timeout=300, check=False)
+    printed = done.stdout + done.stderr
+    assert done.returncode == 1, printed
+    assert f"Không mở được cổng {port}" in printed and f"--port {port + 1}" in printed, printed
+    assert "Traceback" not in printed, printed

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import sys
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,11 +35,30 @@ def make_server(output: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
     return ThreadingHTTPServer((host, port), handler)
 
 
-def serve(output: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve until Ctrl+C."""
-    with make_server(output, host, port) as server:
+def port_problem(port: int, error: OSError) -> str | None:
+    """What to tell a writer when the server cannot listen on ``port``; None when ``error``
+    is not about the port."""
+    if error.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+        return None
+    return (f"Không mở được cổng {port}: {error.strerror}. Có thể một máy chủ khác (một lần "
+            f"`invoke serve` hay `invoke livereload` trước) đang dùng cổng này: dừng nó bằng "
+            f"Ctrl+C, hoặc chọn cổng khác, ví dụ --port {port + 1}.")
+
+
+def serve(output: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Serve until Ctrl+C; 1 when the port cannot be opened."""
+    try:
+        server = make_server(output, host, port)
+    except OSError as error:
+        problem = port_problem(port, error)
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
+        return 1
+    with server:
         print(f"Trang đang chạy tại http://localhost:{port}/ — nhấn Ctrl+C để dừng.")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             print()
+    return 0

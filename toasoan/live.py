@@ -15,7 +15,7 @@ import sys
 
 from .build import load_settings
 from .commands import DEV_SETTINGS, report_build
-from .serve import port_problem
+from .serve import listening
 from .session import BuildSession
 
 CODE = ("plugins", "toasoan")
@@ -38,15 +38,7 @@ def livereload(port: int = 8000, settings_file: str = DEV_SETTINGS) -> int:
     server.watch(settings_file, rebuild)
     for folder in CODE:
         server.watch(f"{folder}/**/*.py", restart)
-    try:
-        server.serve(port=port, root=settings["OUTPUT_PATH"], open_url_delay=None)
-    except OSError as error:
-        problem = port_problem(port, error)
-        if problem is None:
-            raise
-        print(problem, file=sys.stderr)
-        return 1
-    return 0
+    return listening(port, lambda: server.serve(port=port, root=settings["OUTPUT_PATH"], open_url_delay=None))
 
 
 def restart() -> None:

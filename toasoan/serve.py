@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import functools
 import sys
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,20 +46,29 @@ def port_problem(port: int, error: OSError) -> str | None:
             f"Ctrl+C, hoặc chọn cổng khác, ví dụ --port {port + 1}.")
 
 
-def serve(output: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Serve until Ctrl+C; 1 when the port cannot be opened."""
+def listening(port: int, run: Callable[[], None]) -> int:
+    """``run()``, a server that opens ``port`` and serves; 0 when it ends, or 1 (and a plain
+    message) when the port cannot be opened."""
     try:
-        server = make_server(output, host, port)
+        run()
     except OSError as error:
         problem = port_problem(port, error)
         if problem is None:
             raise
         print(problem, file=sys.stderr)
         return 1
+    return 0
+
+
+def serve(output: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Serve until Ctrl+C; 1 when the port cannot be opened."""
+    return listening(port, lambda: _serve_forever(make_server(output, host, port), port))
+
+
+def _serve_forever(server: ThreadingHTTPServer, port: int) -> None:
     with server:
         print(f"Trang đang chạy tại http://localhost:{port}/ — nhấn Ctrl+C để dừng.")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             print()
-    return 0

@@ -39,11 +39,19 @@ def make_server(output: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
 def port_problem(port: int, error: OSError) -> str | None:
     """What to tell a writer when the server cannot listen on ``port``; None when ``error``
     is not about the port."""
-    if error.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+    why = _PORT_PROBLEMS.get(error.errno)
+    if why is None:
         return None
-    return (f"Không mở được cổng {port}: {error.strerror}. Có thể một máy chủ khác (một lần "
-            f"`invoke serve` hay `invoke livereload` trước) đang dùng cổng này: dừng nó bằng "
-            f"Ctrl+C, hoặc chọn cổng khác, ví dụ --port {port + 1}.")
+    return (f"Không mở được cổng {port}: {why}. Nếu một máy chủ khác (một lần `invoke serve` hay "
+            f"`invoke livereload` trước) đang dùng cổng này, dừng nó bằng Ctrl+C; hoặc chọn cổng "
+            f"khác, ví dụ --port {port + 1}.")
+
+
+_PORT_PROBLEMS = {
+    errno.EADDRINUSE: "cổng đang có chương trình khác dùng",
+    errno.EACCES: "không có quyền mở cổng này",
+    errno.EADDRNOTAVAIL: "địa chỉ này không có trên máy",
+}
 
 
 def listening(port: int, run: Callable[[], None]) -> int:

@@ -158,9 +158,9 @@ DEFAULT_UI = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pa
 def bundle_files(files: list[dict]) -> dict[str, bytes]:
     """A bundle from Pagefind's ``GetFiles`` answer: reproducible, without Pagefind's own
     ready-made search interfaces (the site has its own, search.js)."""
-    decoded = {f["path"].lstrip("/"): base64.b64decode(f["content"]) for f in files}
-    kept = {path: data for path, data in decoded.items() if not path.startswith(DEFAULT_UI)}
-    return canonicalise(kept, LANGUAGE)
+    paths = ((f["path"].lstrip("/"), f) for f in files)
+    return canonicalise({path: base64.b64decode(f["content"]) for path, f in paths if not path.startswith(DEFAULT_UI)},
+                        LANGUAGE)
 
 
 class Ahead:

@@ -94,13 +94,19 @@ class PagefindService:
             failed.append(error)
 
     def _read(self) -> dict:
-        while b"," not in self.buffer:
-            chunk = self.process.stdout.read1(1 << 16)
+        """The next answer. Its chunks are joined once it is whole and decoded in place: an
+        index's files come as one answer of a few MB, read while a build holds its run."""
+        chunks = [self.buffer]
+        while b"," not in chunks[-1]:
+            chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
                 code = self.process.wait(timeout=10)
                 self.errors.seek(0)
                 error = self.errors.read().decode("utf-8", "replace").strip()
                 raise ServiceError(f"Pagefind dừng giữa chừng (mã {code}): {error}".rstrip(": "))
-            self.buffer += chunk
-        message, _, self.buffer = self.buffer.partition(b",")
-        return json.loads(base64.b64decode(message))
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        del chunks
+        end = data.index(b",")
+        self.buffer = data[end + 1:]
+        return json.loads(base64.b64decode(memoryview(data)[:end]))

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files
@@ -21,9 +22,10 @@ from incremental.fingerprint import Fingerprinter, TemplateNames
 from jinja2 import DictLoader, Environment
 
 from sitekit import Project
-from toasoan.build import BuildPlan, build_site, input_state, load_settings
+from toasoan.build import MANIFEST_SLICE, BuildPlan, Manifest, build_site, input_state, load_settings
 from toasoan.editorial.git import Git
 from toasoan.model import ActionItem
+from toasoan.outputs import Entry, digest
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -187,3 +189,15 @@ def test_a_failed_build_waits_for_its_background_writers_before_removing_staging
     writer.join()
     assert not result.ok and "mẫu hỏng" in result.error
     assert not plan.staging.exists() and not newsroom.output.exists()
+
+
+@pytest.mark.parametrize("count", [0, 1, MANIFEST_SLICE, 2 * MANIFEST_SLICE + 1])
+def test_a_manifest_reads_back_as_it_was_saved(tmp_path: Path, count: int) -> None:
+    """It is written a slice of files at a time: every slice, and none, still make one JSON."""
+    entries = {f"{n % 7}/bài-\"{n}\"/index.html": Entry(digest(n), n, 10**18 + n) for n in range(count)}
+    manifest = Manifest(tmp_path / "outputs.json")
+    manifest.save(entries, {"pagefind/2019": digest("shard")}, "inputs", run="r1")
+    previous = manifest.load()
+    assert previous is not None
+    assert (previous.files, previous.trees, previous.inputs, previous.run) == (
+        entries, {"pagefind/2019": digest("shard")}, "inputs", "r1")

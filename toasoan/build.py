@@ -36,6 +36,7 @@ from .tracker import vietnam_today
 logger = logging.getLogger("toasoan.build")
 
 MANIFEST_FORMAT = 1
+MANIFEST_SLICE = 1000  # files per slice of the manifest as it is written
 # Libraries whose upgrade can change what a page looks like.
 RENDERING_PACKAGES = ("pelican", "jinja2", "markdown", "nh3", "babel", "feedgenerator", "icalendar",
                       "pagefind", "pyyaml")
@@ -376,11 +377,20 @@ class Manifest:
 
     def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str], inputs: str,
              run: str | None = None) -> None:
+        """Write the manifest: one JSON object, its ``files`` written a slice at a time (an
+        edit's build still holds its run here; the whole text at once would add ≈ 8 MiB)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": MANIFEST_FORMAT, "inputs": inputs, "run": run, "trees": trees,
-                "files": {rel: [e.key, e.size, e.mtime_ns] for rel, e in sorted(entries.items())}}
+        head = json.dumps({"format": MANIFEST_FORMAT, "inputs": inputs, "run": run, "trees": trees},
+                          ensure_ascii=False)
+        names = sorted(entries)
         scratch = self.path.with_suffix(".tmp")
-        scratch.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        with scratch.open("w", encoding="utf-8") as out:
+            out.write(head[:-1] + ', "files": {')  # the head without its closing brace
+            for start in range(0, len(names), MANIFEST_SLICE):
+                part = {rel: [(e := entries[rel]).key, e.size, e.mtime_ns]
+                        for rel in names[start:start + MANIFEST_SLICE]}
+                out.write((", " if start else "") + json.dumps(part, ensure_ascii=False)[1:-1])
+            out.write("}}")
         os.replace(scratch, self.path)
 
     def remove(self) -> None:

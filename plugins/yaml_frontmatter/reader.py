@@ -16,6 +16,7 @@ page gets its URL and output path computed once (templates ask for them many tim
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -136,13 +137,18 @@ class HtmlRenderer:
     """Markdown (the ``MARKDOWN`` settings, figures, resolved links) → sanitised HTML."""
 
     def __init__(self, settings: dict, rules: SiteRules) -> None:
-        config = dict(settings.get("MARKDOWN") or {})
-        config.setdefault("extensions", [])
+        self._config = dict(settings.get("MARKDOWN") or {})
         self._links = LinkExtension(rules.content_root)
-        config["extensions"] = [*config["extensions"], *config.get("extension_configs", {}),
-                                FigureExtension(), self._links]
-        self._markdown = Markdown(**config)
         self.iframe_hosts = rules.iframe_hosts
+
+    @functools.cached_property
+    def _markdown(self) -> Markdown:
+        """Made when the first file is rendered: Pelican makes a reader for every build and
+        extension, and a build that finds its pages parsed already renders none."""
+        config = dict(self._config)
+        config["extensions"] = [*config.get("extensions", []), *config.get("extension_configs", {}),
+                                FigureExtension(), self._links]
+        return Markdown(**config)
 
     def __call__(self, markdown_text: str, relpath: str = "") -> str:
         self._markdown.reset()

@@ -193,7 +193,7 @@ def test_a_failed_build_waits_for_its_background_writers_before_removing_staging
 
 @pytest.mark.parametrize("count", [0, 1, MANIFEST_SLICE, 2 * MANIFEST_SLICE + 1])
 def test_a_manifest_reads_back_as_it_was_saved(tmp_path: Path, count: int) -> None:
-    """It is written a slice of files at a time: every slice, and none, still make one JSON."""
+    """It is written a slice of files per line, its head last: every slice, and none, read back."""
     entries = {f"{n % 7}/bài-\"{n}\"/index.html": Entry(digest(n), n, 10**18 + n) for n in range(count)}
     manifest = Manifest(tmp_path / "outputs.json")
     manifest.save(entries, {"pagefind/2019": digest("shard")}, "inputs", run="r1")
@@ -201,3 +201,7 @@ def test_a_manifest_reads_back_as_it_was_saved(tmp_path: Path, count: int) -> No
     assert previous is not None
     assert (previous.files, previous.trees, previous.inputs, previous.run) == (
         entries, {"pagefind/2019": digest("shard")}, "inputs", "r1")
+    if count:  # its files are read when first asked; a damaged line is refused at once
+        text = manifest.path.read_text(encoding="utf-8")
+        manifest.path.write_text(text.replace("index.html", "index.htm", 1), encoding="utf-8")
+        assert manifest.load() is None

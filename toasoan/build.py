@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import filecmp
+import functools
 import gc
+import hashlib
 import json
 import logging
 import os
@@ -35,7 +37,7 @@ from .tracker import vietnam_today
 
 logger = logging.getLogger("toasoan.build")
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 MANIFEST_SLICE = 1000  # files per slice of the manifest as it is written
 # Libraries whose upgrade can change what a page looks like.
 RENDERING_PACKAGES = ("pelican", "jinja2", "markdown", "nh3", "babel", "feedgenerator", "icalendar",
@@ -338,6 +340,11 @@ def _stat_all(output: Path, keys: dict[str, str | None]) -> Iterator[tuple[str, 
         yield relpath, _entry(path, keys.get(relpath))
 
 
+def _lines_hash(data: bytes = b"") -> hashlib.blake2b:
+    """The hash a manifest's head keeps of its ``files`` lines."""
+    return hashlib.blake2b(data, digest_size=16)
+
+
 def _entry(path: Path, key: str | None) -> outputs.Entry:
     """The manifest entry of an output file as it is now on disk."""
     stat = path.stat()
@@ -346,17 +353,32 @@ def _entry(path: Path, key: str | None) -> outputs.Entry:
 
 @dataclass
 class PreviousBuild:
-    """What the manifest says of the last successful build."""
+    """What the manifest says of the last successful build. Its ``files`` are read from the
+    manifest's lines when first asked: an edit's build starts Pagefind before it needs them."""
 
-    files: dict[str, outputs.Entry]
     trees: dict[str, str]
     inputs: str  # its input_state()
     run: str | None = None  # the kept Pelican run its outputs come from (toasoan.session)
+    lines: str = field(default="", repr=False)  # the manifest's ``files`` lines, until read
+
+    @functools.cached_property
+    def files(self) -> dict[str, outputs.Entry]:
+        """Every output file of the last build, its key and its stat."""
+        files: dict[str, outputs.Entry] = {}
+        for line in self.lines.splitlines():
+            files.update((rel, outputs.Entry(*values)) for rel, values in json.loads(line).items())
+        self.lines = ""
+        return files
 
 
 @dataclass
 class Manifest:
-    """What the last successful build wrote into an output folder (kept beside the content)."""
+    """What the last successful build wrote into an output folder (kept beside the content).
+
+    JSON lines: the output files a slice per line (``{relpath: [key, size, mtime_ns]}``),
+    then the head (format, inputs, run, trees, and a hash of the lines above it, so that a
+    manifest damaged anywhere is refused at once, not when its files are read).
+    """
 
     path: Path
 
@@ -367,30 +389,35 @@ class Manifest:
 
     def load(self) -> PreviousBuild | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("format") != MANIFEST_FORMAT:
+            text = self.path.read_text(encoding="utf-8")
+            start = text.rfind("\n", 0, len(text) - 1) + 1  # of the last line, the head
+            head = json.loads(text[start:])
+            lines = text[:start]
+            if (head.get("format") != MANIFEST_FORMAT
+                    or head.get("files") != _lines_hash(lines.encode("utf-8")).hexdigest()):
                 return None
-            files = {rel: outputs.Entry(*values) for rel, values in data["files"].items()}
-            return PreviousBuild(files, dict(data.get("trees", {})), str(data.get("inputs", "")), data.get("run"))
-        except (OSError, ValueError, TypeError, KeyError):
+            return PreviousBuild(dict(head.get("trees", {})), str(head.get("inputs", "")), head.get("run"), lines)
+        except (OSError, ValueError, TypeError, AttributeError):
             return None
 
     def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str], inputs: str,
              run: str | None = None) -> None:
-        """Write the manifest: one JSON object, its ``files`` written a slice at a time (an
-        edit's build still holds its run here; the whole text at once would add ≈ 8 MiB)."""
+        """Write the manifest a slice at a time (an edit's build still holds its run here:
+        the whole text at once would add ≈ 8 MiB at 5 000 articles), then its head."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        head = json.dumps({"format": MANIFEST_FORMAT, "inputs": inputs, "run": run, "trees": trees},
-                          ensure_ascii=False)
         names = sorted(entries)
         scratch = self.path.with_suffix(".tmp")
-        with scratch.open("w", encoding="utf-8") as out:
-            out.write(head[:-1] + ', "files": {')  # the head without its closing brace
+        written = _lines_hash()
+        with scratch.open("w", encoding="utf-8", newline="\n") as out:
             for start in range(0, len(names), MANIFEST_SLICE):
                 part = {rel: [(e := entries[rel]).key, e.size, e.mtime_ns]
                         for rel in names[start:start + MANIFEST_SLICE]}
-                out.write((", " if start else "") + json.dumps(part, ensure_ascii=False)[1:-1])
-            out.write("}}")
+                line = json.dumps(part, ensure_ascii=False) + "\n"
+                written.update(line.encode("utf-8"))
+                out.write(line)
+            head = {"format": MANIFEST_FORMAT, "inputs": inputs, "run": run, "trees": trees,
+                    "files": written.hexdigest()}
+            out.write(json.dumps(head, ensure_ascii=False) + "\n")
         os.replace(scratch, self.path)
 
     def remove(self) -> None:

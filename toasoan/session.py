@@ -38,7 +38,7 @@ from .generators import body_of, generator_contents, set_body
 from .kept_run import FORMAT, SavedRunHeader
 from .model import Article as ArticleFile
 from .model import ContentFile, parse_content_file
-from .outputs import Patch, digest, using
+from .outputs import FullBuild, Patch, digest, using
 from .settings import site_rules
 
 logger = logging.getLogger(__name__)
@@ -98,12 +98,20 @@ class BuildSession:
         elif header is not None:
             plan = plan.restaged(header.staging)
             shutil.rmtree(plan.staging, ignore_errors=True)  # left by a build that was stopped
-        if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
-            return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
+        # (Edited files: something changed. Without a saved run, a first build runs Pelican:
+        # its run is kept.)
+        if (self._last is not None or self.saved) and not edited and (nothing_to_do := plan.unchanged()):
+            return nothing_to_do
+        pelican = None
+        if header is not None:  # plugins get the edited files first, before the manifest's files
+            pelican = _Resident(plan.settings)  # are read (a ledger that needs none says which output)
+            with using(FullBuild(plan.output, plan.staging, plan.key)):
+                _send_ahead(pelican, {path: Article if isinstance(document, ArticleFile) else Page
+                                      for path, document in edited.items()})
         ledger = plan.ledger(Patch)
-        with using(ledger):  # what plugins start ahead of a patch belongs to it
-            if header is not None:  # None unless the outputs are intact and the run loads
-                self._last = self._take_up(plan, header, edited, ledger)
+        with using(ledger):
+            if pelican is not None:  # None unless the outputs are intact and the run loads
+                self._last = self._take_up(plan, header, pelican, ledger)
             elif self._last is not None:
                 _send_ahead(self._last.pelican, self._kept_classes(plan))
                 if not ledger.all_intact():  # an output edited by hand: Pelican runs
@@ -182,13 +190,9 @@ class BuildSession:
             edited[path] = document
         return header, edited
 
-    def _take_up(self, plan: BuildPlan, header: SavedRunHeader, edited: dict[str, ContentFile],
-                 ledger: Patch) -> _Run | None:
+    def _take_up(self, plan: BuildPlan, header: SavedRunHeader, pelican: _Resident, ledger: Patch) -> _Run | None:
         """The saved run, with this process's Pelican object; None if it cannot be read, or
-        if it cannot be patched. Plugins get the edited files first (``patch_ahead``)."""
-        pelican = _Resident(plan.settings)
-        _send_ahead(pelican, {path: Article if isinstance(document, ArticleFile) else Page
-                              for path, document in edited.items()})
+        if it cannot be patched."""
         # A patch keeps every other output: they must be as the last build left them (an
         # output edited by hand means a full run). Checked before the run is loaded.
         if not ledger.all_intact():

@@ -404,18 +404,24 @@ def reindex_patched(pelican: object, contents: list, generators: list) -> None:
 
 def prepare_patch(pelican: object, contents: list) -> None:
     """``patch_ahead``: index now the shards of the edited pages with their new records (the
-    others from the store); the patch takes a bundle only if its key matches."""
+    others from the store); the patch takes a bundle only if its key matches. A shard whose
+    records are those the last build indexed is not: the patch keeps its files (a page edited
+    since the saved run, but not since the last build, is patched again in every build)."""
     if not plugin_enabled(pelican.settings, PLUGIN_NAME):
         return
     stored = RecordStore.of(pelican.settings).shard_of([content.source_path for content in contents])
     edited: dict[str, list[SearchRecord]] = {}
+    changed: set[str] = set()  # shards with a record the last build did not index
     for content in contents:
         shard = stored.get(os.path.abspath(content.source_path))
         record = record_of(content) if shard is not None else None
         if record is not None:
             records = edited.setdefault(shard.name, list(shard.records))
-            records[:] = [record if r.url == record.url else r for r in records]
-    _AHEAD.start([_shard(name, records) for name, records in edited.items()])
+            for n, old in enumerate(records):
+                if old.url == record.url and repr(old) != repr(record):
+                    records[n] = record
+                    changed.add(shard.name)
+    _AHEAD.start([_shard(name, records) for name, records in edited.items() if name in changed])
 
 
 def register() -> None:

@@ -41,11 +41,22 @@ def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
 
 
 def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: object) -> int:
-    """Build the site (incrementally unless ``full``); print findings in Vietnamese on failure."""
+    """Build the site (incrementally unless ``full``); print findings in Vietnamese on failure.
+
+    The cyclic garbage collector is off meanwhile: a build makes almost no garbage in cycles
+    (its collections free a few hundred objects), but each full collection scans everything
+    the build holds — ≈ 0.5–1 s of a cold build at 5 000 articles, 40 ms of an edit's.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
     # When the process ends, Python's last full collection would scan every object of the
     # build once more (≈ 0.5 s at 5 000 articles) only to free memory the process gives back.
     atexit.register(gc.freeze)
-    return report_build(build_site(settings_file, incremental=not full, **overrides))
+    try:
+        return report_build(build_site(settings_file, incremental=not full, **overrides))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def report_build(result: BuildResult) -> int:

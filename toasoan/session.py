@@ -122,6 +122,7 @@ class BuildSession:
             logger.debug("no patch", exc_info=True)
             edits = []
         if edits:
+            plan.inputs.digest()  # for the manifest, made now: Pagefind is still indexing ahead
             result = plan.run(ledger, lambda: self._patch(edits), run=self._last.id)
             if result.ok:
                 result.patched = tuple(sorted(e.kept.source_path for e in edits))

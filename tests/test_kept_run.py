@@ -51,6 +51,18 @@ def test_invoke_build_patches_a_body_edit_into_the_run_the_last_one_saved(newsro
         assert_same_as_clean(newsroom, step)
 
 
+def test_after_a_patch_a_build_with_nothing_changed_has_nothing_to_do(newsroom: Project, loads: list[Path]) -> None:
+    """The files edited since the saved run are patched in by the build after the edit; the
+    build after that one finds the inputs of the last build and loads nothing."""
+    build(newsroom)
+    Editor(newsroom, 12).apply("body")
+    assert build(newsroom).patched
+    loads.clear()
+    again = build(newsroom)
+    assert again.unchanged and again.rendered == 0 and not again.patched, again
+    assert loads == []
+
+
 def test_a_damaged_saved_run_means_pelican_runs(newsroom: Project) -> None:
     build(newsroom)
     saved = saved_run(newsroom)

@@ -98,10 +98,8 @@ class BuildSession:
         elif header is not None:
             plan = plan.restaged(header.staging)
             shutil.rmtree(plan.staging, ignore_errors=True)  # left by a build that was stopped
-        # (Edited files: something changed. Without a saved run, a first build runs Pelican:
-        # its run is kept.)
-        if (self._last is not None or self.saved) and not edited and (nothing_to_do := plan.unchanged()):
-            return nothing_to_do
+        if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
+            return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
         pelican = None
         if header is not None:  # plugins get the edited files first, before the manifest's files
             pelican = _Resident(plan.settings)  # are read (a ledger that needs none says which output)
@@ -122,7 +120,6 @@ class BuildSession:
             logger.debug("no patch", exc_info=True)
             edits = []
         if edits:
-            plan.inputs.digest()  # for the manifest, made now: Pagefind is still indexing ahead
             result = plan.run(ledger, lambda: self._patch(edits), run=self._last.id)
             if result.ok:
                 result.patched = tuple(sorted(e.kept.source_path for e in edits))

@@ -100,9 +100,12 @@ class BuildSession:
             shutil.rmtree(plan.staging, ignore_errors=True)  # left by a build that was stopped
         if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
             return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
+        # Plugins get the edited files first (``patch_ahead``: Pagefind starts on them), before
+        # the patch's ledger reads the manifest's files; a ledger that needs none tells them
+        # which output the build updates.
         pelican = None
-        if header is not None:  # plugins get the edited files first, before the manifest's files
-            pelican = _Resident(plan.settings)  # are read (a ledger that needs none says which output)
+        if header is not None:
+            pelican = _Resident(plan.settings)
             with using(FullBuild(plan.output, plan.staging, plan.key)):
                 _send_ahead(pelican, {path: Article if isinstance(document, ArticleFile) else Page
                                       for path, document in edited.items()})

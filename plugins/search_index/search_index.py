@@ -158,9 +158,8 @@ DEFAULT_UI = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pa
 def bundle_files(files: list[dict]) -> dict[str, bytes]:
     """A bundle from Pagefind's ``GetFiles`` answer: reproducible, without Pagefind's own
     ready-made search interfaces (the site has its own, search.js)."""
-    paths = ((f["path"].lstrip("/"), f) for f in files)
-    return canonicalise({path: base64.b64decode(f["content"]) for path, f in paths if not path.startswith(DEFAULT_UI)},
-                        LANGUAGE)
+    kept = {path: f["content"] for f in files if not (path := f["path"].lstrip("/")).startswith(DEFAULT_UI)}
+    return canonicalise({path: base64.b64decode(content) for path, content in kept.items()}, LANGUAGE)
 
 
 class Ahead:

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.corpus import MAX_WORDS, MIN_WORDS, generate
-from bench.harness import MEASURES, PREVIEW_EDITS, STOCK, TOASOAN, compile_project, run_bench
+from bench.harness import MEASURES, PREVIEW_EDITS, STOCK, TOASOAN, TRASH, Trash, compile_project, run_bench
 from toasoan.build import load_settings
 from toasoan.content import read_content
 from toasoan.findings import has_errors
@@ -75,6 +75,21 @@ def test_harness_runs_end_to_end_and_writes_a_results_table(tmp_path: Path) -> N
     assert text.startswith("# Kết quả") and text.rstrip().endswith("Ghi chú tay")
     assert (tmp_path / "work" / "n20" / "stock" / "output" / "index.html").is_file()
     assert (tmp_path / "work" / "results.json").is_file()
+    assert not (tmp_path / "work" / TRASH).exists()  # what the cold review discarded is gone at the end
+
+
+def test_the_trash_keeps_what_is_discarded_until_it_is_emptied(tmp_path: Path) -> None:
+    trash = Trash(tmp_path / TRASH)
+    for n in range(2):  # two folders of the same name: both kept
+        (tmp_path / "output" / "a").mkdir(parents=True)
+        (tmp_path / "output" / "a" / "index.html").write_text(f"bản {n}", encoding="utf-8")
+        trash.discard(tmp_path / "output")
+        assert not (tmp_path / "output").exists()
+    trash.discard(tmp_path / "khong-co")  # nothing to discard: no error
+    kept = sorted(p.read_text(encoding="utf-8") for p in (tmp_path / TRASH).rglob("index.html"))
+    assert kept == ["bản 0", "bản 1"]
+    trash.empty()
+    assert not (tmp_path / TRASH).exists()
 
 
 def test_our_python_is_compiled_before_it_is_measured(tmp_path: Path) -> None:

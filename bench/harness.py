@@ -179,7 +179,8 @@ class Trash:
 class Bench:
     """One corpus size: the newsroom repository, the stock site and their measured commands."""
 
-    def __init__(self, workdir: Path, size: int, seed: int = DEFAULT_SEED, without: Sequence[str] = ()) -> None:
+    def __init__(self, workdir: Path, size: int, trash: Trash, seed: int = DEFAULT_SEED,
+                 without: Sequence[str] = ()) -> None:
         self.size = size
         self.without = tuple(without)
         self.root = workdir / f"n{size}"
@@ -189,7 +190,7 @@ class Bench:
         self.seed = seed
         self.corpus: Corpus | None = None
         self.pristine = b""
-        self.trash = Trash(workdir / TRASH)
+        self.trash = trash  # where what it clears goes (the bench's, emptied when it ends)
 
     # ---------------------------------------------------------------- setup
     def prepare(self, with_review: bool) -> None:
@@ -472,14 +473,15 @@ def run_bench(sizes: Sequence[int], runs: int, workdir: Path = DEFAULT_WORKDIR,
     compile_project()
     with_review = review_available()
     results = []
+    trash = Trash(workdir / TRASH)
     try:
         for size in sizes:
             progress(f"n={size}: sinh kho bài viết…")
-            bench = Bench(workdir, size, seed, without)
+            bench = Bench(workdir, size, trash, seed, without)
             bench.prepare(with_review)
             results.append(run_size(bench, runs, with_review, progress))
     finally:
-        Trash(workdir / TRASH).empty()
+        trash.empty()
     info["Tải máy lúc kết thúc"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(results, runs, info, time.perf_counter() - started, without)
     (workdir / "results.json").write_text(json.dumps(

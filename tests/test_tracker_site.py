@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from action_tracker.exports import _components, to_ics
 from bs4 import BeautifulSoup
 from tracker_story import FORMULA_TITLE, PUBLIC_IDS, TODAY, add_story
 
@@ -92,6 +94,23 @@ def test_ics_parses_with_one_vtodo_and_one_all_day_event_per_item(site: Project)
     events = calendar.walk("VEVENT")
     assert len(events) == len(PUBLIC_IDS)
     assert all(e["DTSTART"].params.get("VALUE") == "DATE" for e in events)
+
+
+def test_ics_is_what_icalendar_writes_for_the_whole_calendar(site: Project):
+    """The export is made one component at a time; its bytes must be icalendar's own
+    serialisation of one calendar holding every component (folding, order, the end line)."""
+    rules, _ = site_rules(load_settings(site.root / "pelicanconf.py"))
+    items = track(read_content(rules)[0])
+    generated = dt.datetime(2019, 1, 2, 8, 30, tzinfo=dt.UTC)
+    made = to_ics(items, generated, "Theo dõi nhiệm vụ CNTT", "https://hocvien.example.vn")
+    whole = icalendar.Calendar()
+    for name, value in icalendar.Calendar.from_ical(made).property_items(recursive=False):
+        if name not in ("BEGIN", "END"):
+            whole.add(name, value)
+    for component in _components(items, generated, "hocvien.example.vn", "https://hocvien.example.vn"):
+        whole.add_component(component)
+    assert len(whole.subcomponents) == 2 * len(PUBLIC_IDS)
+    assert made == whole.to_ical()
 
 
 def test_atom_feed_has_one_entry_per_decision_and_update(site: Project):

@@ -462,7 +462,10 @@ def to_json(items: Iterable[TrackedItem], generated: dt.datetime, site_url: str 
     """``action-items.json``: ``{"version": 1, "generated": …, "items": […]}``."""
     data = {"version": JSON_VERSION, "generated": generated.isoformat(timespec="seconds"),
             "items": [item_record(t, site_url) for t in items]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()  # written chunk by chunk: the indenting encoder's chunks are not all held
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return out.getvalue()
 
 
 CSV_COLUMNS = ("id", "title", "owner", "support", "due", "status", "status_label",

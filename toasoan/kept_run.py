@@ -32,7 +32,7 @@ import sys
 import threading
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,10 +101,8 @@ class SavedRun:
     def load(self, pelican: object) -> tuple[list, object] | None:
         """The run's generators and writer, taken up by ``pelican`` (a new Pelican object
         over the same settings); None when the file cannot be read."""
-        collecting = gc.isenabled()
-        gc.disable()  # millions of new objects, none of them garbage: no collection meanwhile
-        try:
-            with open(self.path, "rb") as file, _loading(pelican):
+        try:  # millions of new objects, none of them garbage: no collection meanwhile
+            with collector_off(), open(self.path, "rb") as file, _loading(pelican):
                 pickle.load(file)  # the header
                 size = int.from_bytes(file.read(_SIZE), "little")
                 _LOADING.shelf = BodyShelf(self.path, file.tell())
@@ -113,9 +111,6 @@ class SavedRun:
         except Exception:  # a damaged file: the build runs Pelican
             logger.debug("saved run unreadable", exc_info=True)
             return None
-        finally:
-            if collecting:
-                gc.enable()
         gc.freeze()  # as toasoan.build.run_pelican does with a run: the build keeps it to the end
         pelican.settings = generators[0].settings  # the run's settings object, as in the run
         pelican.writer = writer
@@ -124,6 +119,18 @@ class SavedRun:
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def collector_off() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the block runs, then as it was."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class RunMemory:

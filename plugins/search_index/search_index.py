@@ -417,7 +417,7 @@ def prepare_patch(pelican: object, contents: list) -> None:
         if record is not None:
             records = edited.setdefault(shard.name, list(shard.records))
             for n, old in enumerate(records):
-                if old.url == record.url and repr(old) != repr(record):
+                if old.url == record.url and old != record:
                     records[n] = record
                     changed.add(shard.name)
     _AHEAD.start([_shard(name, records) for name, records in edited.items() if name in changed])

@@ -11,8 +11,8 @@ the feeds that carry it. Plugins bring their own outputs up to date on
 :data:`toasoan.signals.content_patched` (the search shard of the page, content checks, the
 JSON Feed, the sitemap). Before the patch, and before a saved run is loaded, plugins get the
 changed files read on their own (:data:`toasoan.signals.patch_ahead`): Pagefind indexes
-the edited page's shard meanwhile. At 5 000 articles a patch takes about 0.6 s in a
-preview and 0.85 s in a new process, where a Pelican run visits every page (bench/RESULTS.md).
+the edited page's shard meanwhile. At 5 000 articles a patch takes about 0.55 s in a
+preview and 0.9 s in a new process, where a Pelican run visits every page (bench/RESULTS.md).
 
 Anything else — a title, a date, a new or deleted file, an action item, a template, a
 setting, a commit — runs the incremental build of :mod:`toasoan.build` in the same process,

@@ -10,7 +10,9 @@ alternate within each run, so both see the same machine load; medians go to RESU
 
 Measures: cold build (no output, no cache), no-change rebuild, one-article-edit rebuild
 (stock with ``CACHE_CONTENT``/``LOAD_CONTENT_CACHE`` on and its cache primed),
-``invoke check`` of the whole corpus and ``invoke review`` of the one-article branch.
+``invoke check`` of the whole corpus and ``invoke review`` of the one-article branch; and,
+after each cold build, the two parts of it :mod:`bench.floor` times alone (Pagefind's
+indexing, Python-Markdown), from which the report gives the cold build's lower bound.
 """
 
 from __future__ import annotations
@@ -55,7 +57,11 @@ MEASURES = {
     "check": ("`invoke check` toàn bộ kho", ""),
     "review": ("`invoke review` nhánh sửa một bài, sau `invoke check`", "≤ 2 s"),
     "review_cold": ("`invoke review` nhánh sửa một bài, chưa có bộ nhớ đệm", ""),
+    "search_alone": ("Chỉ lập chỉ mục tìm kiếm (Pagefind, bản ghi của lần dựng đầu, không gì chạy bên cạnh)", ""),
+    "markdown_alone": ("Chỉ chuyển Markdown (Python-Markdown, thân mọi tệp nội dung)", ""),
 }
+# Parts of a cold build timed alone (bench/floor.py) after each cold build.
+FLOOR_PARTS = {"search_alone": "search", "markdown_alone": "markdown"}
 
 # The builds both tools make: the peak RSS of each is compared.
 BUILDS = ("cold", "nochange", "edit", "edit_preview")
@@ -261,17 +267,20 @@ class Bench:
         """Body edits of the edited article in one resident process (bench/preview.py): a
         Tòa soạn preview session, or stock Pelican running again as ``--autoreload`` does."""
         log = self.logs / f"{tool}-preview.log"
-        command = [sys.executable, "-m", "bench.preview", tool, str(self.target), str(PREVIEW_EDITS)]
-        if tool == STOCK:
-            command.append("stockconf.py")
-        done = subprocess.run(command, cwd=self.stock if tool == STOCK else self.site, capture_output=True,
-                              text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
-        log.write_text(done.stdout + done.stderr, encoding="utf-8")
-        lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        arguments = [tool, str(self.target), str(PREVIEW_EDITS), *(["stockconf.py"] if tool == STOCK else [])]
+        code, lines = _run_bench_module("bench.preview", arguments, self.stock if tool == STOCK else self.site, log)
         patched = tool == STOCK or all(x["patched"] for x in lines)
-        if done.returncode != 0 or len(lines) != PREVIEW_EDITS or not patched:
-            raise BenchError(f"xem trước ({tool}): mã thoát {done.returncode} hoặc không vá được bài sửa; xem {log}")
+        if code != 0 or len(lines) != PREVIEW_EDITS or not patched:
+            raise BenchError(f"xem trước ({tool}): mã thoát {code} hoặc không vá được bài sửa; xem {log}")
         return [Sample(x["wall"], x["cpu"], x["rss"]) for x in lines]
+
+    def floor(self, part: str) -> Sample:
+        """One part of the cold build just made, timed alone (:mod:`bench.floor`)."""
+        log = self.logs / f"toasoan-floor-{part}.log"
+        code, lines = _run_bench_module("bench.floor", [part], self.site, log)
+        if code != 0 or len(lines) != 1 or not lines[0]["count"]:
+            raise BenchError(f"đo riêng {part}: mã thoát {code}; xem {log}")
+        return Sample(lines[0]["wall"], lines[0]["cpu"], lines[0]["rss"])
 
     def check(self) -> Sample:
         return self.invoke("check", "check")  # exit 0: the generated corpus has no error
@@ -288,6 +297,15 @@ class Bench:
         if "Traceback" in text or self.corpus.edit_target not in text:  # type: ignore[union-attr]
             raise BenchError(f"invoke review không nêu bài đã sửa; xem {self.logs / 'toasoan-review.log'}")
         return sample
+
+
+def _run_bench_module(module: str, arguments: list[str], cwd: Path, log: Path) -> tuple[int, list[dict]]:
+    """Run ``python -m <module>`` in ``cwd``, its output into ``log``: its exit code and the
+    JSON lines it printed (each one measurement it made of itself)."""
+    done = subprocess.run([sys.executable, "-m", module, *arguments], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+    log.write_text(done.stdout + done.stderr, encoding="utf-8")
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
 def _expect_site(output: Path) -> None:
@@ -307,6 +325,15 @@ class SizeResult:
     def median(self, measure_name: str, tool: str, attr: str = "wall") -> float | None:
         runs = self.samples.get(measure_name, {}).get(tool)
         return statistics.median(getattr(s, attr) for s in runs) if runs else None
+
+    def cold_floor(self, cores: int) -> float | None:
+        """The least wall time a cold build of this site can take on ``cores`` cores: the CPU
+        of what it cannot leave out — Pagefind's indexing and Python-Markdown, timed alone,
+        and what stock Pelican spends rendering every page again from its cache — all cores
+        busy throughout. Our theme, plugins, tracker and checks count for nothing here."""
+        parts = [self.median(name, TOASOAN, "cpu") for name in FLOOR_PARTS]
+        parts.append(self.median("nochange", STOCK, "cpu"))
+        return None if None in parts else sum(parts) / cores  # type: ignore[arg-type]
 
 
 def run_size(bench: Bench, runs: int, with_review: bool, progress: Callable[[str], None]) -> SizeResult:
@@ -329,6 +356,8 @@ def run_size(bench: Bench, runs: int, with_review: bool, progress: Callable[[str
         bench.clean_stock()
         bench.clean_toasoan()
         both("cold", lambda: bench.stock_build(False, "cold"), lambda: bench.toasoan_build("cold"), flip)
+        for name, part in FLOOR_PARTS.items():
+            result.add(name, TOASOAN, bench.floor(part))
         sample = bench.stock_build(True, "primed")
         result.add("primed", STOCK, sample)
         both("nochange", lambda: bench.stock_build(True, "nochange"), lambda: bench.toasoan_build("nochange"), flip)
@@ -391,7 +420,7 @@ def _ratio(ours: float | None, stock: float | None) -> str:
     return "—" if ours is None or stock is None or stock == 0 else f"{ours / stock:.3f}×"
 
 
-def size_table(result: SizeResult, runs: int) -> list[str]:
+def size_table(result: SizeResult, runs: int, cores: int) -> list[str]:
     lines = [f"### {result.size:,} bài".replace(",", " "), "",
              f"Trung vị của {runs} lần chạy xen kẽ; thời gian thực (wall), trong ngoặc là thời gian CPU.", "",
              "| Phép đo | Pelican gốc (s) | Tòa soạn (s) | Tỉ lệ wall (CPU) | Mục tiêu |",
@@ -405,6 +434,10 @@ def size_table(result: SizeResult, runs: int) -> list[str]:
         if ratio != "—":
             ratio += f" ({_ratio(ours_c, stock_c)})"
         lines.append(f"| {label} | {_cell(stock_w, stock_c)} | {_cell(ours_w, ours_c)} | {ratio} | {target} |")
+    if (floor := result.cold_floor(cores)) is not None:
+        lines.append(f"| Giới hạn dưới của dựng lần đầu trên máy này: CPU của hai dòng trên và của Pelican gốc "
+                     f"dựng lại không đổi, chia cho {cores} nhân | — | {floor:.2f} | "
+                     f"{_ratio(floor, result.median('cold', STOCK))} | {MEASURES['cold'][1]} |")
     for key in BUILDS:  # peak RSS of each build, for each tool (the largest of its runs)
         if key in result.samples:
             stock_rss, ours_rss = (max(s.rss for s in result.samples[key][tool]) for tool in (STOCK, TOASOAN))
@@ -448,8 +481,13 @@ def report(results: list[SizeResult], runs: int, info: dict[str, str], elapsed: 
              "không có gì để làm; lần sửa đầu nạp lần dựng mà `invoke build` đã lưu, các lần sau vá trong bộ "
              "nhớ), Pelican gốc chạy lại `Pelican.run()` trong cùng tiến trình, có cache (như "
              "`pelican --autoreload`).",
-             "- Trong mỗi lần chạy, hai công cụ chạy xen kẽ (đảo thứ tự ở lần chạy chẵn).", "",
-             "## Số liệu", "", *(line for r in results for line in size_table(r, runs)),
+             "- Trong mỗi lần chạy, hai công cụ chạy xen kẽ (đảo thứ tự ở lần chạy chẵn).",
+             "- Sau mỗi lần dựng lần đầu, hai phần của nó được đo riêng, mỗi phần một tiến trình (bench/floor.py): "
+             "Pagefind lập chỉ mục lại mọi bản ghi mà lần dựng đã lưu, và Python-Markdown chuyển thân mọi tệp. "
+             "Lần dựng nào của trang này cũng phải làm hai việc đó, và phải vẽ các trang bằng Pelican "
+             "(ít nhất là phần Pelican gốc làm khi dựng lại không đổi). Cộng CPU của ba việc, chia cho số nhân, "
+             "là giới hạn dưới của dựng lần đầu trên máy này, dù giao diện, plugin và trang theo dõi không tốn gì.", "",
+             "## Số liệu", "", *(line for r in results for line in size_table(r, runs, os.cpu_count() or 1)),
              *scaling_table(results)]
     return "\n".join(lines) + "\n"
 

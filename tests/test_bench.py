@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from bench.corpus import MAX_WORDS, MIN_WORDS, generate
-from bench.harness import MEASURES, PREVIEW_EDITS, STOCK, TOASOAN, TRASH, Trash, compile_project, run_bench
+from bench.harness import (
+    FLOOR_PARTS,
+    MEASURES,
+    PREVIEW_EDITS,
+    STOCK,
+    TOASOAN,
+    TRASH,
+    Bench,
+    Sample,
+    SizeResult,
+    Trash,
+    compile_project,
+    run_bench,
+    size_table,
+)
 from toasoan.build import load_settings
 from toasoan.content import read_content
 from toasoan.findings import has_errors
@@ -68,7 +85,11 @@ def test_harness_runs_end_to_end_and_writes_a_results_table(tmp_path: Path) -> N
     assert not result.notes  # both reviews ran: after the check, and with no parse cache
     assert [len(result.samples[m][TOASOAN]) for m in ("review", "review_cold")] == [1, 1]
     assert all(s.rss > 0 for s in result.samples["cold"][STOCK])
+    # After the cold build, Pagefind indexed every stored shard again and Markdown converted every body.
+    assert all(result.samples[name][TOASOAN][0].cpu > 0 for name in FLOOR_PARTS)
     text = results_file.read_text(encoding="utf-8")
+    floor = result.cold_floor(os.cpu_count() or 1)
+    assert floor is not None and f"| — | {floor:.2f} | " in text
     assert all(MEASURES[m][0] in text for m in ("cold", "edit", "edit_preview"))
     assert re.search(r"\| Dựng lần đầu \(cold build\) \| \d+\.\d\d \(\d+\.\d\d\) \| \d+\.\d\d", text)
     assert "Python" in text and "Pelican" in text and "nproc" in text
@@ -103,3 +124,30 @@ def test_our_python_is_compiled_before_it_is_measured(tmp_path: Path) -> None:
     for source in sources:
         cached = Path(importlib.util.cache_from_source(str(source)))
         assert cached.is_file() and cached.stat().st_size > 0, source
+
+
+def test_the_cold_floor_adds_what_no_build_can_leave_out_and_shares_it_among_the_cores() -> None:
+    result = SizeResult(5000)
+    for name, tool, cpus in (("search_alone", TOASOAN, (10.5, 11.0, 12.0)), ("markdown_alone", TOASOAN, (3.0,)),
+                             ("nochange", STOCK, (9.0, 9.5)), ("nochange", TOASOAN, (0.3,)),
+                             ("cold", STOCK, (16.0,)), ("cold", TOASOAN, (21.0,))):
+        for cpu in cpus:
+            result.add(name, tool, Sample(wall=cpu, cpu=cpu, rss=100.0))
+    assert result.cold_floor(2) == (11.0 + 3.0 + 9.25) / 2  # medians of the CPU seconds
+    [row] = [line for line in size_table(result, 3, cores=2) if line.startswith("| Giới hạn dưới")]
+    assert row.endswith("| — | 11.62 | 0.727× | ≤ 0.5× |") and "chia cho 2 nhân" in row
+    assert SizeResult(5000).cold_floor(2) is None  # nothing measured: no row
+    assert not any("Giới hạn dưới" in line for line in size_table(SizeResult(5000), 3, cores=2))
+
+
+def test_the_floor_asks_for_a_build_first_when_no_search_records_are_stored(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, 5, Trash(tmp_path / TRASH))
+    bench.prepare(with_review=False)  # a bench site, never built
+    site = bench.site
+    done = subprocess.run([sys.executable, "-m", "bench.floor", "search"], cwd=site, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+    assert done.returncode == 1 and "hãy chạy invoke build trước" in done.stderr
+    assert "Traceback" not in done.stderr and not done.stdout
+    wrong = subprocess.run([sys.executable, "-m", "bench.floor", "html"], cwd=site, capture_output=True,
+                           text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+    assert wrong.returncode == 2 and "search|markdown" in wrong.stderr

@@ -82,6 +82,12 @@ class RecordStore:
                 found[path] = stored
         return found
 
+    def shards(self) -> list[StoredShard]:
+        """Every shard the last build kept, as stored; none when the store is missing or damaged."""
+        keys = self._read(KEYS)
+        stored = (self._read(f"{key}.pickle") for key in keys.values()) if isinstance(keys, dict) else ()
+        return [shard for shard in stored if isinstance(shard, StoredShard)]
+
     def _write(self, name: str, value: object) -> None:
         temporary = self.folder / f".{name}.{os.getpid()}"
         try:

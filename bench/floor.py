@@ -1,0 +1,107 @@
+"""Two parts of a cold build measured alone, for the lower bound the harness reports.
+
+Run by the harness in a bench site, right after a cold ``invoke build``:
+
+- ``python -m bench.floor search``: every search shard's records, as that build stored them
+  (``plugins/search_index/store.py``), indexed again by one Pagefind service as a build
+  indexes them (``index_bundle``: in memory, no file written), with nothing beside it;
+- ``python -m bench.floor markdown``: every content file's body through Python-Markdown with
+  the site's ``MARKDOWN`` settings, and nothing else (no front matter read, no sanitizing).
+
+Neither can be left out of a cold build of this site: the search index is indexed by
+Pagefind, and Markdown is what writers write. The harness adds their CPU to what stock
+Pelican spends re-rendering every page from its cache and divides by the cores: no build
+of this site that renders its pages with Pelican can be faster than that on this machine.
+
+Prints one JSON line: the work's wall and CPU seconds (this process and the Pagefind
+process it waited for; imports and reading excluded), how many shards or files it did, and
+this process's peak RSS in MiB.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SETTINGS = "pelicanconf.py"
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+Work = Callable[[], int]  # does the measured work; returns how many shards or files it did
+
+
+def search(settings: dict) -> Work:
+    """Index every shard the last build stored, as a build does (the records read first)."""
+    sys.path.insert(0, str(REPO / "plugins"))
+    from search_index.search_index import index_bundle, pagefind_executable
+    from search_index.service import PagefindService
+    from search_index.store import RecordStore
+
+    store = RecordStore.of(settings)
+    if not (shards := store.shards()):
+        raise SystemExit(f"Không thấy bản ghi tìm kiếm đã lưu trong {store.folder}: hãy chạy invoke build trước.")
+
+    def work() -> int:
+        with PagefindService(pagefind_executable()) as service:
+            for shard in shards:
+                if "pagefind.js" not in index_bundle(service, [record.payload() for record in shard.records]):
+                    raise SystemExit(f"Pagefind không trả về bó chỉ mục cho phân đoạn {shard.name}.")
+        return len(shards)
+
+    return work
+
+
+def markdown(settings: dict) -> Work:
+    """Convert every content file's body with the site's ``MARKDOWN`` settings (the files read first)."""
+    from markdown import Markdown
+
+    from toasoan import frontmatter
+    from toasoan.content import content_files
+    from toasoan.settings import site_rules
+
+    rules, _ = site_rules(settings)
+    config = dict(settings.get("MARKDOWN") or {})
+    config["extensions"] = [*config.get("extensions", []), *config.get("extension_configs", {})]
+    converter = Markdown(**config)
+    bodies = []
+    for relpath in content_files(rules):
+        text = (rules.content_root / relpath).read_text(encoding="utf-8")
+        bodies.append(parts[1] if (parts := frontmatter.split(text)) else text)
+
+    def work() -> int:
+        for body in bodies:
+            converter.reset().convert(body)
+        return len(bodies)
+
+    return work
+
+
+PARTS: dict[str, Callable[[dict], Work]] = {"search": search, "markdown": markdown}
+
+
+def main(argv: list[str]) -> int:
+    from toasoan.build import load_settings
+
+    if len(argv) != 1 or argv[0] not in PARTS:
+        print(f"Dùng: python -m bench.floor {'|'.join(PARTS)}", file=sys.stderr)
+        return 2
+    work = PARTS[argv[0]](load_settings(SETTINGS))
+    wall, cpu = time.perf_counter(), _cpu()
+    count = work()
+    wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"part": argv[0], "count": count, "wall": wall, "cpu": cpu, "rss": rss}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

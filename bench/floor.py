@@ -6,7 +6,8 @@ Run by the harness in a bench site, right after a cold ``invoke build``:
   (``plugins/search_index/store.py``), indexed again by one Pagefind service as a build
   indexes them (``index_bundle``: in memory, no file written), with nothing beside it;
 - ``python -m bench.floor markdown``: every content file's body through Python-Markdown with
-  the site's ``MARKDOWN`` settings, and nothing else (no front matter read, no sanitizing).
+  the site's ``MARKDOWN`` settings, and nothing else (the bodies are taken from the content
+  model first; no sanitizing, no links resolved).
 
 Neither can be left out of a cold build of this site: the search index is indexed by
 Pagefind, and Markdown is what writers write. The harness adds their CPU to what stock
@@ -61,21 +62,21 @@ def search(settings: dict) -> Work:
 
 
 def markdown(settings: dict) -> Work:
-    """Convert every content file's body with the site's ``MARKDOWN`` settings (the files read first)."""
+    """Convert every content file's body with the site's ``MARKDOWN`` settings (the files read
+    and parsed into the content model first, untimed)."""
     from markdown import Markdown
 
-    from toasoan import frontmatter
     from toasoan.content import content_files
+    from toasoan.model import parse_content_file
     from toasoan.settings import site_rules
 
     rules, _ = site_rules(settings)
     config = dict(settings.get("MARKDOWN") or {})
     config["extensions"] = [*config.get("extensions", []), *config.get("extension_configs", {})]
     converter = Markdown(**config)
-    bodies = []
-    for relpath in content_files(rules):
-        text = (rules.content_root / relpath).read_text(encoding="utf-8")
-        bodies.append(parts[1] if (parts := frontmatter.split(text)) else text)
+    documents = (parse_content_file(relpath, (rules.content_root / relpath).read_bytes(), rules)[0]
+                 for relpath in content_files(rules))
+    bodies = [document.body for document in documents if document is not None]
 
     def work() -> int:
         for body in bodies:

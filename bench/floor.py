@@ -28,13 +28,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import cpu_seconds
+
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = "pelicanconf.py"
-
-
-def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 Work = Callable[[], int]  # does the measured work; returns how many shards or files it did
@@ -96,9 +93,9 @@ def main(argv: list[str]) -> int:
         print(f"Dùng: python -m bench.floor {'|'.join(PARTS)}", file=sys.stderr)
         return 2
     work = PARTS[argv[0]](load_settings(SETTINGS))
-    wall, cpu = time.perf_counter(), _cpu()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     count = work()
-    wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"part": argv[0], "count": count, "wall": wall, "cpu": cpu, "rss": rss}), flush=True)
     return 0

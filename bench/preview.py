@@ -19,13 +19,9 @@ import sys
 import time
 from pathlib import Path
 
+from bench import cpu_seconds
 from toasoan.build import BuildResult
 from toasoan.session import BuildSession
-
-
-def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 class _StockSession:
@@ -52,9 +48,9 @@ def main(argv: list[str]) -> int:
     try:
         for number in range(edits):
             target.write_bytes(original + f"\nBản xem trước được bổ sung lần {number + 1}.\n".encode())
-            wall, cpu = time.perf_counter(), _cpu()
+            wall, cpu = time.perf_counter(), cpu_seconds()
             result = session.build()
-            wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+            wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(json.dumps({"ok": result.ok, "patched": bool(result.patched), "wall": wall, "cpu": cpu,
                               "rss": rss}), flush=True)

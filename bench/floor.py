@@ -22,13 +22,11 @@ this process's peak RSS in MiB.
 from __future__ import annotations
 
 import json
-import resource
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import cpu_seconds
+from bench import timed
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = "pelicanconf.py"
@@ -67,10 +65,11 @@ def markdown(settings: dict) -> Work:
     from toasoan.model import parse_content_file
     from toasoan.settings import site_rules
 
+    sys.path.insert(0, str(REPO / "plugins"))
+    from yaml_frontmatter.reader import markdown_options
+
     rules, _ = site_rules(settings)
-    config = dict(settings.get("MARKDOWN") or {})
-    config["extensions"] = [*config.get("extensions", []), *config.get("extension_configs", {})]
-    converter = Markdown(**config)
+    converter = Markdown(**markdown_options(settings))
     documents = (parse_content_file(relpath, (rules.content_root / relpath).read_bytes(), rules)[0]
                  for relpath in content_files(rules))
     bodies = [document.body for document in documents if document is not None]
@@ -92,12 +91,8 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0] not in PARTS:
         print(f"Dùng: python -m bench.floor {'|'.join(PARTS)}", file=sys.stderr)
         return 2
-    work = PARTS[argv[0]](load_settings(SETTINGS))
-    wall, cpu = time.perf_counter(), cpu_seconds()
-    count = work()
-    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"part": argv[0], "count": count, "wall": wall, "cpu": cpu, "rss": rss}), flush=True)
+    count, measured = timed(PARTS[argv[0]](load_settings(SETTINGS)))
+    print(json.dumps({"part": argv[0], "count": count, **measured}), flush=True)
     return 0
 
 

@@ -14,12 +14,10 @@ left as it was found.
 from __future__ import annotations
 
 import json
-import resource
 import sys
-import time
 from pathlib import Path
 
-from bench import cpu_seconds
+from bench import timed
 from toasoan.build import BuildResult
 from toasoan.session import BuildSession
 
@@ -48,12 +46,8 @@ def main(argv: list[str]) -> int:
     try:
         for number in range(edits):
             target.write_bytes(original + f"\nBản xem trước được bổ sung lần {number + 1}.\n".encode())
-            wall, cpu = time.perf_counter(), cpu_seconds()
-            result = session.build()
-            wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(json.dumps({"ok": result.ok, "patched": bool(result.patched), "wall": wall, "cpu": cpu,
-                              "rss": rss}), flush=True)
+            result, measured = timed(session.build)
+            print(json.dumps({"ok": result.ok, "patched": bool(result.patched), **measured}), flush=True)
             if not result.ok:
                 return 1
     finally:

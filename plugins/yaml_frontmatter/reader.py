@@ -133,11 +133,19 @@ class NewsroomReader(BaseReader):
         return meta
 
 
+def markdown_options(settings: dict) -> dict:
+    """Python-Markdown's keyword arguments from the ``MARKDOWN`` setting: every extension it
+    configures is loaded, as Pelican's own Markdown reader does."""
+    options = dict(settings.get("MARKDOWN") or {})
+    options["extensions"] = [*options.get("extensions", []), *options.get("extension_configs", {})]
+    return options
+
+
 class HtmlRenderer:
     """Markdown (the ``MARKDOWN`` settings, figures, resolved links) → sanitised HTML."""
 
     def __init__(self, settings: dict, rules: SiteRules) -> None:
-        self._config = dict(settings.get("MARKDOWN") or {})
+        self._options = markdown_options(settings)
         self._links = LinkExtension(rules.content_root)
         self.iframe_hosts = rules.iframe_hosts
 
@@ -145,10 +153,8 @@ class HtmlRenderer:
     def _markdown(self) -> Markdown:
         """Made when the first file is rendered: Pelican makes a reader for every build and
         extension, and a build that finds its pages parsed already renders none."""
-        config = dict(self._config)
-        config["extensions"] = [*config.get("extensions", []), *config.get("extension_configs", {}),
-                                FigureExtension(), self._links]
-        return Markdown(**config)
+        return Markdown(**{**self._options, "extensions": [*self._options["extensions"], FigureExtension(),
+                                                           self._links]})
 
     def __call__(self, markdown_text: str, relpath: str = "") -> str:
         self._markdown.reset()

@@ -91,8 +91,8 @@ def person(folder: Path, handle: str, name: str, email: str) -> Desk:
     return desk
 
 
-def shared_remote(folder: Path, founder: Desk, source: Path = REPO, paths: tuple[str, ...] = PROJECT_PATHS) -> Path:
-    """A bare remote holding the project (``paths`` of ``source``) as ``founder``'s first commit."""
+def project(folder: Path, founder: Desk, source: Path = REPO, paths: tuple[str, ...] = PROJECT_PATHS) -> Path:
+    """A new repository holding the project (``paths`` of ``source``) as ``founder``'s first commit."""
     start = folder / "khoi-tao"
     start.mkdir(parents=True)
     for path in paths:
@@ -104,8 +104,13 @@ def shared_remote(folder: Path, founder: Desk, source: Path = REPO, paths: tuple
     founder.run("git", "init", "--quiet", "--initial-branch=main", cwd=start)
     founder.run("git", "add", "--all", cwd=start)
     founder.run("git", "commit", "--quiet", "-m", "Khởi tạo Tòa soạn", cwd=start)
+    return start
+
+
+def shared_remote(folder: Path, founder: Desk) -> Path:
+    """A bare remote holding the :func:`project`."""
     remote = folder / "may-chu.git"
-    founder.run("git", "clone", "--quiet", "--bare", str(start), str(remote), cwd=folder)
+    founder.run("git", "clone", "--quiet", "--bare", str(project(folder, founder)), str(remote), cwd=folder)
     return remote
 
 

@@ -8,6 +8,7 @@ command run as a separate process in that person's clone.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def newsroom(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Desk]:
     remote = shared_remote(folder, desks["maintainer"])
     for desk in desks.values():
         clone(desk, remote)
-        desk.run("python", "-m", "toasoan.editorial.signers")  # script/bootstrap's last step
+        desk.run(sys.executable, "-m", "toasoan.editorial.signers")  # script/bootstrap: its last step
     maintainer, chief = desks["maintainer"], desks["chief"]
 
     # Lần đầu: xếp ghế Ban biên tập. The chief editor sent the maintainer her public key.

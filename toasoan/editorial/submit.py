@@ -149,9 +149,7 @@ def submit(git: Git, base: str = "main", branch: str | None = None, message: str
     paths = changed_content(git, content_prefix(settings), *EDITORIAL_PATHS)
     if not paths:
         raise SubmitError("Không có thay đổi nào trong thư mục nội dung để gửi duyệt.", nothing=True)
-    if not git.ok("var", "GIT_AUTHOR_IDENT"):
-        raise SubmitError("Chưa khai báo tên và e-mail cho git: chạy 'git config --global user.name "
-                          "\"Họ Tên\"' và 'git config --global user.email \"ten@example.vn\"'.")
+    _check_identity(git)
     current = git.current_branch()
     if current is None:
         raise SubmitError(f"Đang không ở trên nhánh nào; hãy chuyển về nhánh chính: git switch {base}")
@@ -205,6 +203,12 @@ def submit(git: Git, base: str = "main", branch: str | None = None, message: str
     except GitError as error:
         raise SubmitError(f"Không commit được: {error}") from error
     return SubmitResult(name, commit, paths, True, findings, moved=on_submission, note=note)
+
+
+def _check_identity(git: Git) -> None:
+    if not (git.ok("var", "GIT_AUTHOR_IDENT") and git.ok("var", "GIT_COMMITTER_IDENT")):
+        raise SubmitError("Chưa khai báo tên và e-mail cho git: chạy 'git config --global user.name "
+                          "\"Họ Tên\"' và 'git config --global user.email \"ten@example.vn\"'.")
 
 
 def _attachment(path: str, settings: dict) -> bool:
@@ -276,8 +280,7 @@ def withdraw(git: Git, path: str, reason: str, base: str = "main", branch: str |
                           "chỉ rút được bài đã đăng.")
     document, _ = parse_content_file(relative[len(prefix):], raw, _rules(git.root, settings))
     title = document.title if document else wanted.stem
-    if not git.ok("var", "GIT_AUTHOR_IDENT"):
-        raise SubmitError("Chưa khai báo tên và e-mail cho git (git config --global user.name / user.email).")
+    _check_identity(git)
     name = _free_branch(git, branch, "rut-" + (document.slug if document else slugify(title)), remote)
     try:
         commit = commit_paths(git, start, [], f"Rút bài: {title}\n\n{reason.strip()}\n", remove=(relative,))

@@ -10,11 +10,12 @@ import stat
 from pathlib import Path
 
 import pytest
-from newsroom import Newsroom, Person, article
+from newsroom import REPO, Newsroom, Person, article
 
 from toasoan.editorial import cli, signers
 from toasoan.editorial.git import Git
 from toasoan.editorial.ledger import LEDGER_BRANCH, LOCAL_LEDGER
+from toasoan.editorial.seat import is_sample
 
 NEW = "content/articles/2024/bai-moi.md"
 OTHER = "content/articles/2024/bai-khac.md"
@@ -355,3 +356,9 @@ def test_seat_one_person_with_both_roles(room: Newsroom, capsys, monkeypatch) ->
     roster = room.git.text("show", "main:editorial/board.yml")
     assert roster.count("- name:") == 1 and "- chief_editor\n  - maintainer" in roster
 
+
+
+def test_the_shipped_roster_is_marked_as_the_sample() -> None:
+    """A new institution's clone can be seated; the seated roster written above is not a sample."""
+    assert is_sample((REPO / "editorial/board.yml").read_bytes())
+    assert not is_sample(b"members: []\n") and not is_sample(b"sample: yes-please\n")

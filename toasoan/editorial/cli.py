@@ -160,8 +160,8 @@ def approve_command(branch: str, base: str | None = None, request_changes: bool 
         elif push_ledger:
             print("Kho này không có remote: sổ duyệt chỉ ở máy này.")
         else:
-            print(f"Bước tiếp theo: đẩy sổ duyệt lên máy chủ: invoke approve {branch} --push "
-                  f"(hoặc git push origin {LOCAL_LEDGER})")
+            print(f"Bước tiếp theo: đẩy sổ duyệt lên máy chủ: git push origin {LOCAL_LEDGER} "
+                  "(lần sau: invoke approve … --push)")
         return 0
 
     return _guard("Không ghi được ý kiến duyệt", run)

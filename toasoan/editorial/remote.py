@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .git import Git, GitError
+from .refs import remotes
 
 DEFAULT_REMOTE = "origin"
 BASE_BRANCH = "main"
@@ -16,10 +17,6 @@ BASE_BRANCH = "main"
 
 class RemoteError(Exception):
     """Talking to the remote failed; the message is in Vietnamese and says what to do."""
-
-
-def remotes(git: Git) -> list[str]:
-    return git.text("remote").split()
 
 
 def default_remote(git: Git, remote: str | None = None) -> str | None:

@@ -14,7 +14,7 @@ from newsroom import Newsroom, article
 
 from toasoan.editorial import approvals as a
 from toasoan.editorial.approvals import REQUEST_CHANGES, ApprovalError, approve_submission
-from toasoan.editorial.git import Git
+from toasoan.editorial.git import EMPTY_TREE, Git
 from toasoan.editorial.ledger import LOCAL_LEDGER
 from toasoan.editorial.refs import BranchError, resolve_branch
 from toasoan.editorial.review import APPROVED, CHANGES_REQUESTED, ReviewError, review
@@ -132,3 +132,162 @@ def test_resolve_branch_accepts_branch_names_only(room: Newsroom, tmp_path: Path
     for name in ("main~1", "main^{tree}", "khong-co", "chi-la-the", "refs/tags/chi-la-the"):
         with pytest.raises(BranchError, match="Không có nhánh"):
             resolve_branch(room.git, name)
+
+
+# ------------------------------------------------------------------ the ledger cannot be rewritten
+def test_a_ledger_rewritten_before_the_last_merge_is_refused(room: Newsroom) -> None:
+    """Someone with push rights on the ledger replaces it with a history without the change
+    request: the latest merge named a ledger commit the new ledger does not descend from."""
+    second = room.submission("gui-duyet/bai-hai",
+                             {"content/articles/2024/hai.md": article("Bài thứ hai", "Vũ Thị Lan")})
+    room.approve(second, "editor2", kind=REQUEST_CHANGES, note="Thiếu nguồn")
+    first = submitted(room)
+    room.approve(first, "editor")
+    merged = room.merge(first)
+    assert merged.merged
+    assert f"Review-ledger: {room.sha(LOCAL_LEDGER)}" in room.git.text("log", "-1", "--format=%B", "main")
+    room.git.run("update-ref", "-d", LOCAL_LEDGER)  # a fresh ledger, without the change request
+    room.approve(second, "editor")
+    result = room.review(second)
+    assert not result.blocking and result.counted  # alone, the new ledger would let it through
+    assert not result.mergeable and "không nối tiếp" in result.problems[0]
+    room.git.run("update-ref", "-d", LOCAL_LEDGER)  # no ledger at all: refused just the same
+    assert "không nối tiếp" in room.review(second).problems[0]
+
+
+def test_a_ledger_with_a_merge_commit_is_refused(room: Newsroom) -> None:
+    """Two lines of records joined by a merge have no order: the review refuses the ledger."""
+    branch = submitted(room)
+    room.approve(branch, "editor")
+    side = room.sha(LOCAL_LEDGER)
+    room.git.run("update-ref", "-d", LOCAL_LEDGER)
+    room.approve(branch, "chief")
+    main_line = room.sha(LOCAL_LEDGER)
+    joined = room.git.text("commit-tree", EMPTY_TREE, "-p", main_line,
+                           "-p", side, "-m", "Gộp sổ")
+    room.git.run("update-ref", LOCAL_LEDGER, joined)
+    result = room.review(branch)
+    assert len(result.counted) == 2 and not result.mergeable
+    assert "commit hợp nhất" in result.problems[0]
+
+
+def record(room: Newsroom, branch: str, *, by: str = "editor", kind: str = "approve",
+           extra: str = "") -> str:
+    """A record by ``by``, signed with their own key, every trailer right, plus ``extra`` lines."""
+    person = room.people[by]
+    lines = [f"Duyệt {branch}", "", f"Approval: {kind}", f"Submission: {branch}",
+             f"Approved-tree: {room.git.tree_of(branch)}", f"Base: {room.git.merge_base('main', branch)}",
+             f"Roster: {room.sha('main')}", f"Reviewer: {person.email}", *extra.splitlines()]
+    return room.raw_record("\n".join(lines) + "\n", by=by)
+
+
+def test_a_hand_made_record_counts_when_well_formed(room: Newsroom) -> None:
+    branch = submitted(room)
+    record(room, branch)
+    assert room.review(branch).mergeable
+
+
+@pytest.mark.parametrize("malformed", [
+    {"kind": "approved"},
+    {"extra": "Reviewer: chief@hvdt.example.vn"},
+])
+def test_a_malformed_record_does_not_count(room: Newsroom, malformed: dict) -> None:
+    branch = submitted(room)
+    record(room, branch, **malformed)
+    result = room.review(branch)
+    assert [r.problem for r in result.submission.records] == [a.MALFORMED] and not result.mergeable
+
+
+# ------------------------------------------------------------------ renames and deletions
+@pytest.mark.parametrize(("old", "new", "kinds"), [
+    ("plugins/demo/__init__.py", "content/data/demo.py", {"code", "content_file"}),
+    ("editorial/policy.yml", "content/data/quy-dinh.yml", {"editorial", "code", "content_file"}),
+    ("plugins/demo/__init__.py", None, {"code"}),
+])
+def test_code_moved_into_content_or_deleted_is_code(room: Newsroom, old: str, new: str | None,
+                                                    kinds: set[str]) -> None:
+    room.branch("gui-duyet/don-dep")
+    if new:
+        room.git.run("mv", old, new)
+    else:
+        room.git.run("rm", "--quiet", old)
+    room.commit("Dọn dẹp")
+    room.switch("main")
+    room.approve("gui-duyet/don-dep", "editor")
+    result = room.review("gui-duyet/don-dep")
+    assert [c.status for c in result.submission.changes] == ["R" if new else "D"]
+    assert set(result.submission.changes[0].kinds) == kinds
+    assert not result.mergeable  # an editor's approval would do for content; code needs more
+    unmet = {r.rule.id for r in result.results if not r.satisfied}
+    assert "code" in unmet
+
+
+# ------------------------------------------------------------------ authors: real content changes only
+def _empty_commit_as_editor(room: Newsroom, branch: str) -> None:
+    room.switch(branch)
+    room.commit("Ghi chú", "editor", "--allow-empty")
+    room.switch("main")
+
+
+def _foreign_record_as_editor(room: Newsroom, branch: str) -> None:
+    """A record-looking empty commit authored as the editor, signed by the outsider."""
+    room.switch(branch)
+    person, outsider = room.people["editor"], room.people["outsider"]
+    message = f"Duyệt\n\nApproval: approve\nReviewer: {person.email}\n"
+    signed = room.git.with_config(("gpg.format", "ssh"), ("user.signingkey", str(outsider.key)))
+    commit = signed.text("commit-tree", room.git.tree_of("HEAD"), "-p", "HEAD", "-S", "-F", "-",
+                         stdin=message.encode(), env=person.env)
+    room.git.run("reset", "--quiet", "--hard", commit)
+    room.switch("main")
+
+
+def _same_tree_as_parent_as_editor(room: Newsroom, branch: str) -> None:
+    """A commit whose tree is its parent's, made with plumbing (no ``--allow-empty`` needed)."""
+    tree = room.git.tree_of(branch)
+    commit = room.git.text("commit-tree", tree, "-p", room.sha(branch), "-m", "Không đổi gì",
+                           env=room.people["editor"].env)
+    room.git.run("update-ref", f"refs/heads/{branch}", commit)
+
+
+@pytest.mark.parametrize("disqualify", [_empty_commit_as_editor, _foreign_record_as_editor,
+                                        _same_tree_as_parent_as_editor])
+def test_commits_that_change_nothing_make_no_one_an_author(room: Newsroom, disqualify) -> None:
+    branch = submitted(room)
+    disqualify(room, branch)
+    assert room.git.text("log", "-1", "--format=%ae", branch) == room.people["editor"].email
+    room.approve(branch, "editor")  # the genuine approval still counts
+    result = room.review(branch)
+    assert result.mergeable, problems(room, branch)
+
+
+def test_a_real_content_commit_makes_its_author_an_author(room: Newsroom) -> None:
+    branch = submitted(room)
+    room.switch(branch)
+    room.write(NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Biên tập viên sửa một câu."))
+    room.commit("Sửa câu", by="editor")
+    room.switch("main")
+    room.approve(branch, "editor")
+    assert problems(room, branch) == {f"approve:{room.people['editor'].email}": a.SELF}
+
+
+# ------------------------------------------------------------------ continuous membership
+def _roster_on_main(room: Newsroom, message: str, **change: object) -> None:
+    members = [p.entry(**(change if p.handle == "editor" else {}))
+               for p in room.people.values() if p.roles is not None]
+    room.roster([m for m in members if not m.get("drop")])
+    room.commit(message, by="chief")
+
+
+@pytest.mark.parametrize("change", [{"drop": True}, {"revoked": True}, {"key": "other"}])
+def test_an_approval_lapses_when_its_signer_left_the_board_meanwhile(room: Newsroom, change: dict) -> None:
+    branch = submitted(room)
+    room.approve(branch, "editor")
+    if change.get("key"):
+        change = {"key": room.people["outsider"].public_key}
+    _roster_on_main(room, "Tạm gỡ biên tập viên", **change)
+    _roster_on_main(room, "Khôi phục biên tập viên")
+    result = room.review(branch)
+    assert problems(room, branch) == {f"approve:{room.people['editor'].email}": a.LAPSED}
+    assert not result.mergeable
+    room.approve(branch, "editor")  # a fresh approval after the restoration counts
+    assert room.review(branch).mergeable

@@ -7,17 +7,30 @@ rule the branch would be mergeable (or the approval would count), so the test wo
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from newsroom import Newsroom, article
+import yaml
+from newsroom import REPO, Newsroom, article
 
 from toasoan.editorial import approvals as a
 from toasoan.editorial.approvals import REQUEST_CHANGES, ApprovalError, approve_submission
+from toasoan.editorial.board import (
+    BOARD_FILE,
+    PEOPLE_FILE,
+    POLICY_FILE,
+    BoardError,
+    EditorialBoard,
+    parse_members,
+    parse_people,
+    parse_policy,
+)
 from toasoan.editorial.git import EMPTY_TREE, Git
 from toasoan.editorial.ledger import LOCAL_LEDGER
 from toasoan.editorial.refs import BranchError, resolve_branch
 from toasoan.editorial.review import APPROVED, CHANGES_REQUESTED, ReviewError, review
+from toasoan.text import fold
 
 NEW = "content/articles/2024/bai-moi.md"
 
@@ -291,3 +304,109 @@ def test_an_approval_lapses_when_its_signer_left_the_board_meanwhile(room: Newsr
     assert not result.mergeable
     room.approve(branch, "editor")  # a fresh approval after the restoration counts
     assert room.review(branch).mergeable
+
+
+# ------------------------------------------------------------------ self-approval by identity
+def people_on_main(room: Newsroom, people: list[dict]) -> None:
+    room.write("editorial/people.yml", yaml.safe_dump({"people": people}, allow_unicode=True))
+    room.commit("Người viết và bút danh", by="maintainer")
+
+
+def bylined(room: Newsroom, byline: str, by: str = "writer") -> str:
+    branch = room.submission("gui-duyet/bai-moi", {NEW: article("Bài mới về đào tạo", byline)}, by=by)
+    room.approve(branch, "editor2")  # Lê Thu Phương
+    return branch
+
+
+def self_approved(room: Newsroom, branch: str) -> bool:
+    found = problems(room, branch)
+    assert list(found) == [f"approve:{room.people['editor2'].email}"]
+    return found[f"approve:{room.people['editor2'].email}"] == a.SELF
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_a_pen_name_in_people_yml_is_the_members(room: Newsroom, registered: bool) -> None:
+    if registered:
+        people_on_main(room, [{"name": "Lê Thu Phương", "aliases": ["Lê Phương"]}])
+    assert self_approved(room, bylined(room, "Lê Phương")) is registered
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_a_pen_name_on_the_roster_is_the_members(room: Newsroom, registered: bool) -> None:
+    if registered:
+        room.roster([p.entry(**({"aliases": ["Phương Lê"]} if p.handle == "editor2" else {}))
+                     for p in room.people.values() if p.roles is not None])
+        room.commit("Bút danh của thành viên", by="chief")
+    assert self_approved(room, bylined(room, "phuong le")) is registered
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_a_commit_from_a_members_other_email_is_theirs(room: Newsroom, registered: bool) -> None:
+    if registered:
+        people_on_main(room, [{"name": "Lê Thu Phương", "email": "thuphuong.le@thu-rieng.example"}])
+    room.people["phuong"] = replace(room.people["writer"], name="Phương", email="thuphuong.le@thu-rieng.example")
+    assert self_approved(room, bylined(room, "Vũ Thị Lan", by="phuong")) is registered
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ("Thu Phương", True),     # nobody is registered as "Thu Phương": it ends "Lê Thu Phương"
+    ("THU PHUONG", True),
+    ("Phương", False),        # one word is too little to tell
+    ("Thu Phương Anh", False),
+])
+def test_an_unregistered_byline_that_ends_a_members_name_is_theirs(room: Newsroom, byline: str,
+                                                                  author: bool) -> None:
+    assert self_approved(room, bylined(room, byline)) is author
+
+
+def test_a_byline_registered_to_someone_else_is_not_the_members(room: Newsroom) -> None:
+    people_on_main(room, [{"name": "Trần Thu Phương", "aliases": ["Thu Phương"]}])
+    assert not self_approved(room, bylined(room, "Thu Phương"))
+
+
+def test_people_are_read_from_the_base(room: Newsroom) -> None:
+    """A branch that drops the alias from people.yml is still judged by the base's people."""
+    people_on_main(room, [{"name": "Lê Thu Phương", "aliases": ["Lê Phương"]}])
+    room.branch("gui-duyet/bai-moi")
+    room.write(NEW, article("Bài mới về đào tạo", "Lê Phương"))
+    room.git.run("rm", "--quiet", "editorial/people.yml")
+    room.commit("Bài mới")
+    room.switch("main")
+    room.approve("gui-duyet/bai-moi", "editor2")
+    assert self_approved(room, "gui-duyet/bai-moi")
+
+
+def test_bylines_resolve_by_identity() -> None:
+    """The rules on their own: name, alias, e-mail, and the cautious trailing-name reading."""
+    board = EditorialBoard(
+        parse_members("members:\n  - {name: Ngô Thị Hồng Nhung, email: nhung@x.vn, roles: [editor], key: k1}\n"
+                      "  - {name: Lê Thu Phương, email: phuong@x.vn, roles: [editor], key: k2}\n"),
+        parse_policy((REPO / POLICY_FILE).read_bytes()),
+        people=parse_people("people:\n  - {name: Lê Thu Phương, aliases: [Thu Phương, TP], email: tp@y.vn}\n"))
+    nhung, phuong = board.members
+    assert board.is_author(nhung, {"Hồng Nhung"}, set())
+    assert board.is_author(nhung, {"ngo thi hong nhung"}, set())
+    assert not board.is_author(nhung, {"Nhung"}, set())
+    assert not board.is_author(nhung, {"Thu Phương"}, set())
+    assert board.is_author(phuong, {"TP"}, set()) and board.is_author(phuong, set(), {"TP@y.vn"})
+    assert not board.is_author(phuong, {"Hồng Nhung"}, set())
+
+
+def test_shipped_people_map_the_sample_bylines_explicitly() -> None:
+    board = EditorialBoard(parse_members((REPO / BOARD_FILE).read_bytes()),
+                           parse_policy((REPO / POLICY_FILE).read_bytes()),
+                           people=parse_people((REPO / PEOPLE_FILE).read_bytes()))
+    phuong = next(m for m in board.members if m.name == "Lê Thu Phương")
+    names, _ = board.identity(phuong)
+    assert fold("Thu Phương") in names  # by the data, not by the trailing-name fallback
+    assert board.is_author(phuong, {"Thu Phương"}, set())
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("people: {}", "thiếu danh sách 'people'"),
+    ("people:\n  - aliases: [A]\n", "mỗi người cần 'name'"),
+    ("people:\n  - {name: A, aliases: 3}\n", "people\\[0\\].aliases: phải là danh sách chữ"),
+])
+def test_broken_people_file_is_reported_in_vietnamese(text: str, expected: str) -> None:
+    with pytest.raises(BoardError, match=expected):
+        parse_people(text)

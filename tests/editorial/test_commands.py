@@ -186,6 +186,7 @@ def test_queue_shows_each_state(room: Newsroom, capsys) -> None:
     room.switch("main")
     code, out, _ = run(capsys, cli.queue_command, root=str(room.root))
     assert code == 0
+    assert "5 bài gửi duyệt đang mở" in out and "so-duyet" not in out  # never the review ledger
     states = dict(line.split("  [", 1) for line in out.splitlines() if "  [" in line)
     assert {k.strip(): v.rstrip("]") for k, v in states.items()} == {
         "gui-duyet/can-sua": "Cần chỉnh sửa",

@@ -15,6 +15,7 @@ import yaml
 from newsroom import REPO, Newsroom, article
 
 from toasoan.editorial import approvals as a
+from toasoan.editorial import cli
 from toasoan.editorial.approvals import REQUEST_CHANGES, ApprovalError, approve_submission
 from toasoan.editorial.board import (
     BOARD_FILE,
@@ -111,7 +112,7 @@ def clone(room: Newsroom, target: Path) -> Git:
     return git
 
 
-def test_origin_main_is_the_remote_tracking_branch(room: Newsroom, tmp_path: Path) -> None:
+def test_origin_main_is_the_remote_tracking_branch(room: Newsroom, tmp_path: Path, capsys) -> None:
     """In a reviewer's clone (CI's ``--base origin/main``): a tag ``origin/main`` is ignored,
     a local branch ``origin/main`` makes the name ambiguous and is refused."""
     branch = submitted(room)
@@ -127,6 +128,10 @@ def test_origin_main_is_the_remote_tracking_branch(room: Newsroom, tmp_path: Pat
         review(git, f"origin/{branch}", "origin/main")
     with pytest.raises(BranchError, match="vừa là nhánh cục bộ"):
         resolve_branch(git, "origin/main")
+    # CI's path: the pull request's branch checked out under its own name, then
+    # ``invoke review <branch> --base origin/main`` — a branch named origin/main is refused
+    assert cli.review_command(f"origin/{branch}", base="origin/main", root=str(git.root)) == 1
+    assert "vừa là nhánh cục bộ" in capsys.readouterr().err
 
 
 def test_resolve_branch_accepts_branch_names_only(room: Newsroom, tmp_path: Path) -> None:
@@ -410,3 +415,18 @@ def test_shipped_people_map_the_sample_bylines_explicitly() -> None:
 def test_broken_people_file_is_reported_in_vietnamese(text: str, expected: str) -> None:
     with pytest.raises(BoardError, match=expected):
         parse_people(text)
+
+
+def test_approving_in_a_clone_continues_the_remotes_ledger(room: Newsroom, tmp_path: Path) -> None:
+    """With base ``origin/main`` the local ledger first catches up with the remote's; a local
+    ledger that went its own way is refused, not merged."""
+    branch = submitted(room)
+    room.approve(branch, "editor2", kind=REQUEST_CHANGES, note="Thiếu nguồn")
+    git = clone(room, tmp_path / "clone")
+    remote_ledger = room.sha(LOCAL_LEDGER)
+    done = approve_submission(git, f"origin/{branch}", "origin/main", key=room.people["editor"].key)
+    assert git.text("rev-parse", f"{done.commit}^") == remote_ledger
+    assert done.review.state == CHANGES_REQUESTED  # the change request came along
+    git.run("update-ref", LOCAL_LEDGER, git.text("commit-tree", EMPTY_TREE, "-m", "Sổ khác"))
+    with pytest.raises(ApprovalError, match="đã rẽ khỏi origin/ban-bien-tap/so-duyet"):
+        approve_submission(git, f"origin/{branch}", "origin/main", key=room.people["editor"].key)

@@ -217,14 +217,18 @@ def _load_yaml(raw: bytes | str, source: str) -> dict:
     return data
 
 
+def _entries(raw: bytes | str, source: str, key: str) -> list[tuple[str, object]]:
+    """(where, entry) for each item of the list ``key`` of a YAML file."""
+    entries = _load_yaml(raw, source).get(key)
+    if not isinstance(entries, list):
+        raise BoardError(f"{source}: thiếu danh sách '{key}'.")
+    return [(f"{source}: {key}[{index}]", entry) for index, entry in enumerate(entries)]
+
+
 def parse_members(raw: bytes | str, source: str = BOARD_FILE) -> tuple[BoardMember, ...]:
     """Members from ``board.yml``; a member with ``removed: true`` is dropped."""
-    entries = _load_yaml(raw, source).get("members")
-    if not isinstance(entries, list):
-        raise BoardError(f"{source}: thiếu danh sách 'members'.")
     members = []
-    for index, entry in enumerate(entries):
-        where = f"{source}: members[{index}]"
+    for where, entry in _entries(raw, source, "members"):
         if not isinstance(entry, dict):
             raise BoardError(f"{where}: mỗi thành viên là một khối name/email/roles/key.")
         missing = [k for k in ("name", "email", "roles", "key") if not entry.get(k)]
@@ -251,12 +255,8 @@ def parse_members(raw: bytes | str, source: str = BOARD_FILE) -> tuple[BoardMemb
 
 def parse_people(raw: bytes | str, source: str = PEOPLE_FILE) -> tuple[Person, ...]:
     """People from ``people.yml``: ``name``, ``aliases`` (bylines), optional ``email``."""
-    entries = _load_yaml(raw, source).get("people")
-    if not isinstance(entries, list):
-        raise BoardError(f"{source}: thiếu danh sách 'people'.")
     people = []
-    for index, entry in enumerate(entries):
-        where = f"{source}: people[{index}]"
+    for where, entry in _entries(raw, source, "people"):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
             raise BoardError(f"{where}: mỗi người cần 'name' (họ tên đầy đủ), có thể thêm 'aliases', 'email'.")
         emails = _strings(entry.get("email"), f"{where}.email")

@@ -189,12 +189,12 @@ def test_a_ledger_with_a_merge_commit_is_refused(room: Newsroom) -> None:
 
 
 def record(room: Newsroom, branch: str, *, by: str = "editor", kind: str = "approve",
-           extra: str = "") -> str:
+           extra: str = "", roster: str = "main") -> str:
     """A record by ``by``, signed with their own key, every trailer right, plus ``extra`` lines."""
     person = room.people[by]
     lines = [f"Duyệt {branch}", "", f"Approval: {kind}", f"Submission: {branch}",
              f"Approved-tree: {room.git.tree_of(branch)}", f"Base: {room.git.merge_base('main', branch)}",
-             f"Roster: {room.sha('main')}", f"Reviewer: {person.email}", *extra.splitlines()]
+             f"Roster: {room.sha(roster)}", f"Reviewer: {person.email}", *extra.splitlines()]
     return room.raw_record("\n".join(lines) + "\n", by=by)
 
 
@@ -202,6 +202,13 @@ def test_a_hand_made_record_counts_when_well_formed(room: Newsroom) -> None:
     branch = submitted(room)
     record(room, branch)
     assert room.review(branch).mergeable
+
+
+def test_an_approval_checked_against_another_roster_does_not_count(room: Newsroom) -> None:
+    """``Roster`` names a commit that is not on the base: continuity cannot be checked from it."""
+    branch = submitted(room)
+    record(room, branch, roster=forged_roster(room))
+    assert problems(room, branch) == {f"approve:{room.people['editor'].email}": a.ELSEWHERE}
 
 
 @pytest.mark.parametrize("malformed", [
@@ -416,6 +423,9 @@ def test_approving_in_a_clone_continues_the_remotes_ledger(room: Newsroom, tmp_p
     done = approve_submission(git, f"origin/{branch}", "origin/main", key=room.people["editor"].key)
     assert git.text("rev-parse", f"{done.commit}^") == remote_ledger
     assert done.review.state == CHANGES_REQUESTED  # the change request came along
+    git.run("update-ref", "-d", LOCAL_LEDGER)  # base main tracks origin/main: the same catch-up
+    again = approve_submission(git, f"origin/{branch}", "main", key=room.people["editor"].key)
+    assert git.text("rev-parse", f"{again.commit}^") == remote_ledger
     git.run("update-ref", LOCAL_LEDGER, git.text("commit-tree", EMPTY_TREE, "-m", "Sổ khác"))
     with pytest.raises(ApprovalError, match="đã rẽ khỏi origin/ban-bien-tap/so-duyet"):
         approve_submission(git, f"origin/{branch}", "origin/main", key=room.people["editor"].key)

@@ -52,6 +52,7 @@ STALE = "đã duyệt một phiên bản cũ (nội dung đã thay đổi sau đ
 SUPERSEDED = "đã được thay bằng ý kiến mới hơn của cùng người duyệt"
 LAPSED = ("người duyệt không ở Ban biên tập liên tục từ khi duyệt "
           "(đã bị gỡ, thu hồi quyền hoặc đổi khoá sau đó)")
+ELSEWHERE = "đã duyệt theo một nhánh gốc khác (commit Roster không thuộc lịch sử nhánh gốc)"
 
 
 @dataclass
@@ -76,7 +77,7 @@ class ReviewRecord:
     @property
     def authentic(self) -> bool:
         """Signed by the member it names, who is on the base roster and not revoked."""
-        return self.member is not None and self.problem in (None, SELF, STALE, SUPERSEDED, LAPSED)
+        return self.member is not None and self.problem in (None, SELF, STALE, SUPERSEDED, LAPSED, ELSEWHERE)
 
     @property
     def counts(self) -> bool:
@@ -143,9 +144,10 @@ def records_from(commits: list[Commit], board: EditorialBoard) -> list[ReviewRec
     return records
 
 
-def continuous(git: Git, base_head: str) -> Callable[[ReviewRecord], bool]:
-    """Whether a record's signer was an active member with the same key in every version of
-    the roster on the base's first-parent line from the record's ``Roster`` commit to ``base_head``."""
+def continuous(git: Git, base_head: str) -> Callable[[ReviewRecord], str | None]:
+    """Why a record's signer does not count for membership (None: they do): they must have been
+    an active member with the same key in every version of the roster on the base's first-parent
+    line from the record's ``Roster`` commit to ``base_head``."""
     rosters: dict[str, tuple[BoardMember, ...]] = {}
 
     def versions(start: str) -> list[tuple[BoardMember, ...]]:
@@ -163,20 +165,22 @@ def continuous(git: Git, base_head: str) -> Callable[[ReviewRecord], bool]:
             found.append(rosters[blob])
         return found
 
-    def check(record: ReviewRecord) -> bool:
+    def check(record: ReviewRecord) -> str | None:
         member = record.member
         if member is None or not record.roster or not git.is_ancestor(record.roster, base_head):
-            return False
-        return all(any(m.email.lower() == member.email.lower() and m.active and key_id(m.key) == key_id(member.key)
-                       for m in roster) for roster in versions(record.roster))
+            return ELSEWHERE
+        stayed = all(any(m.email.lower() == member.email.lower() and m.active and key_id(m.key) == key_id(member.key)
+                         for m in roster) for roster in versions(record.roster))
+        return None if stayed else LAPSED
 
     return check
 
 
 def judge(records: list[ReviewRecord], head_tree: str, merge_base: str, authors: Authorship,
-          stayed: Callable[[ReviewRecord], bool] = lambda record: True) -> None:
+          membership: Callable[[ReviewRecord], str | None] = lambda record: None) -> None:
     """Decide which authentic records count: each member's latest word, on the current tree,
-    by a member who is no author and ``stayed`` on the board since signing."""
+    by a member who is no author and stayed on the board since signing (``membership``
+    says why not, see :func:`continuous`)."""
     seen: set[str] = set()
     for record in sorted(records, key=lambda r: r.order):
         if not record.authentic or record.member is None:
@@ -192,8 +196,8 @@ def judge(records: list[ReviewRecord], head_tree: str, merge_base: str, authors:
             record.problem = SELF
         elif record.tree != head_tree or record.base != merge_base:
             record.problem = STALE
-        elif not stayed(record):
-            record.problem = LAPSED
+        else:
+            record.problem = membership(record)
 
 
 # ---------------------------------------------------------------------- writing

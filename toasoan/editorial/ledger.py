@@ -178,24 +178,27 @@ def review_message(kind: str, submission: str, tree: str, base: str, roster: str
     return "\n".join(lines) + "\n"
 
 
-def _start(git: Git, base: Branch) -> tuple[str | None, str | None]:
-    """(current local ledger, the commit to write on): the remote's ledger when it is ahead."""
+def catch_up(git: Git, remote: str | None) -> str | None:
+    """Fast-forward the local ledger to ``<remote>/ban-bien-tap/so-duyet`` when that is ahead
+    (create it when missing); the local ledger's head after. Refuses a ledger that went its own way."""
     local = ref_commit(git, LOCAL_LEDGER)
-    remote = ref_commit(git, ledger_ref(base)) if base.remote else None
-    if remote is None or remote == local:
-        return local, local
-    if local is None or git.is_ancestor(local, remote):
-        return local, remote
-    if git.is_ancestor(remote, local):
-        return local, local
-    raise ApprovalError(
-        f"Sổ duyệt trên máy này ({LEDGER_BRANCH}) đã rẽ khỏi {base.remote}/{LEDGER_BRANCH}. "
-        f"Hãy chạy 'git fetch {base.remote}', rồi báo Kỹ thuật viên nếu vẫn còn lỗi này.")
+    theirs = ref_commit(git, f"{REMOTES}{remote}/{LEDGER_BRANCH}") if remote else None
+    if theirs is None or theirs == local or (local and git.is_ancestor(theirs, local)):
+        return local
+    if local and not git.is_ancestor(local, theirs):
+        raise ApprovalError(
+            f"Sổ duyệt trên máy này ({LEDGER_BRANCH}) đã rẽ khỏi {remote}/{LEDGER_BRANCH}. "
+            f"Hãy chạy 'git fetch {remote}', rồi báo Kỹ thuật viên nếu vẫn còn lỗi này.")
+    git.update_ref(LOCAL_LEDGER, theirs, local or _NO_COMMIT, message=f"toasoan: {LEDGER_BRANCH} từ {remote}")
+    return theirs
 
 
 def record_review(git: Git, submission: Branch, base: Branch, *, name: str, email: str,
                   key: str | Path | None, kind: str = APPROVE, note: str = "") -> str:
     """Add a signed record on the local ledger branch; returns its commit id.
+
+    The local ledger first catches up with the remote one (:func:`catch_up`) of the base,
+    or of the remote the local base branch tracks.
 
     ``key`` is the SSH signing key (private key file, or public key held by ssh-agent);
     None records an unsigned commit (useful only to show that it does not count).
@@ -205,7 +208,7 @@ def record_review(git: Git, submission: Branch, base: Branch, *, name: str, emai
     merge_base = git.merge_base(base.sha, submission.sha)
     if merge_base is None:
         raise ApprovalError(f"Nhánh '{submission.short}' không có gốc chung với '{base.short}'.")
-    old, parent = _start(git, base)
+    parent = catch_up(git, base.remote or git.config_value(f"branch.{base.name}.remote"))
     message = review_message(kind, submission.name, git.tree_of(submission.sha), merge_base, base.sha,
                              email, note)
     signer = git.with_config(("gpg.format", "ssh"), ("user.signingkey", str(key))) if key else git
@@ -215,7 +218,7 @@ def record_review(git: Git, submission: Branch, base: Branch, *, name: str, emai
             "-S" if key else "--no-gpg-sign"]
     try:
         commit = signer.run(*args, stdin=message.encode("utf-8"), env=env).stdout.decode().strip()
-        git.update_ref(LOCAL_LEDGER, commit, old or _NO_COMMIT,
+        git.update_ref(LOCAL_LEDGER, commit, parent or _NO_COMMIT,
                        message=f"toasoan: {kind} {submission.name}")
     except GitError as error:
         raise ApprovalError(f"Không ghi được ý kiến duyệt vào sổ duyệt: {error}") from error

@@ -194,7 +194,8 @@ def record(room: Newsroom, branch: str, *, by: str = "editor", kind: str = "appr
     person = room.people[by]
     lines = [f"Duyệt {branch}", "", f"Approval: {kind}", f"Submission: {branch}",
              f"Approved-tree: {room.git.tree_of(branch)}", f"Base: {room.git.merge_base('main', branch)}",
-             f"Roster: {room.sha(roster)}", f"Reviewer: {person.email}", *extra.splitlines()]
+             f"Roster: {roster if '~' in roster else room.sha(roster)}", f"Reviewer: {person.email}",
+             *extra.splitlines()]
     return room.raw_record("\n".join(lines) + "\n", by=by)
 
 
@@ -214,6 +215,7 @@ def test_an_approval_checked_against_another_roster_does_not_count(room: Newsroo
 @pytest.mark.parametrize("malformed", [
     {"kind": "approved"},
     {"extra": "Reviewer: chief@hvdt.example.vn"},
+    {"roster": "main~0"},
 ])
 def test_a_malformed_record_does_not_count(room: Newsroom, malformed: dict) -> None:
     branch = submitted(room)

@@ -45,6 +45,7 @@ REQUIRED_KEYS = (KIND_KEY, SUBMISSION_KEY, TREE_KEY, BASE_KEY, ROSTER_KEY, REVIE
 _FIELD, _RECORD = "\x1f", "\x1e"
 _LOG_FORMAT = _FIELD.join(["%H", "%T", "%P", "%G?", "%GS", "%aI", "%(trailers:only,unfold)", "%B"]) + _RECORD
 _EMAIL = re.compile(r"<([^>]+)>")
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _NO_COMMIT = "0" * 40
 
 
@@ -93,10 +94,11 @@ class Commit:
 
     @property
     def well_formed(self) -> bool:
-        """Empty tree, at most one parent, each required trailer exactly once."""
+        """Empty tree, at most one parent, each required trailer exactly once, object ids as such."""
         return (self.tree == EMPTY_TREE and len(self.parents) <= 1
                 and all(len(self.trailers.get(k, ())) == 1 and self.first(k) for k in REQUIRED_KEYS)
-                and self.first(KIND_KEY) in (APPROVE, REQUEST_CHANGES))
+                and self.first(KIND_KEY) in (APPROVE, REQUEST_CHANGES)
+                and all(_OBJECT_ID.fullmatch(self.first(k)) for k in (TREE_KEY, BASE_KEY, ROSTER_KEY)))
 
 
 def signed_log(git: Git, allowed_signers: str, *args: str) -> list[Commit]:

@@ -431,3 +431,26 @@ def test_approving_in_a_clone_continues_the_remotes_ledger(room: Newsroom, tmp_p
     git.run("update-ref", LOCAL_LEDGER, git.text("commit-tree", EMPTY_TREE, "-m", "Sổ khác"))
     with pytest.raises(ApprovalError, match="đã rẽ khỏi origin/ban-bien-tap/so-duyet"):
         approve_submission(git, f"origin/{branch}", "origin/main", key=room.people["editor"].key)
+
+
+def _merge_main_as_editor(room: Newsroom, branch: str, *, evil: bool) -> None:
+    """Main moves on; the branch takes it in with a merge authored as the editor (``evil``: the
+    merge also edits the article)."""
+    room.write("content/articles/2024/khac.md", article("Một bài khác", "Vũ Thị Lan"))
+    room.commit("Bài khác đã vào main", by="chief")
+    room.switch(branch)
+    room.git.run("merge", "--quiet", "--no-ff", "--no-commit", "main")
+    if evil:
+        room.write(NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Sửa lén trong commit hợp nhất."))
+    room.commit("Hợp nhất main", "editor")
+    room.switch("main")
+
+
+@pytest.mark.parametrize("evil", [False, True])
+def test_a_merge_makes_its_author_an_author_only_for_what_it_changes_itself(room: Newsroom,
+                                                                           evil: bool) -> None:
+    branch = submitted(room)
+    _merge_main_as_editor(room, branch, evil=evil)
+    assert len(room.git.text("log", "-1", "--format=%P", branch).split()) == 2
+    room.approve(branch, "editor")
+    assert problems(room, branch) == {f"approve:{room.people['editor'].email}": a.SELF if evil else None}

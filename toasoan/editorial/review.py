@@ -201,15 +201,25 @@ def _content_kinds(change: FileChange, content: TreeContent, old: ContentFile | 
 
 
 def content_commits(git: Git, merge_base: str, head: str) -> list[tuple[str, str]]:
-    """(author e-mail, author name) of the commits in ``merge_base..head`` that really change
-    the tree: an empty commit, or one whose tree equals a parent's, makes no one an author."""
+    """(author e-mail, author name) of the commits in ``merge_base..head`` that change content
+    of their own: an empty commit, one whose tree equals its parent's, or a merge whose tree is
+    what git merges by itself, makes no one an author."""
     fields = git.text("log", "--format=%T%x1f%P%x1f%ae%x1f%an", f"{merge_base}..{head}")
     rows = [line.split("\x1f") for line in fields.splitlines() if line]
-    parents = sorted({p for row in rows for p in row[1].split()})
-    trees = dict(zip(parents, git.text("rev-parse", *(f"{p}^{{tree}}" for p in parents)).split(),
-                     strict=True)) if parents else {}
-    return [(email, name) for tree, parent_ids, email, name in rows
-            if tree not in ({trees[p] for p in parent_ids.split()} or {EMPTY_TREE})]
+    single = sorted({row[1] for row in rows if len(row[1].split()) == 1})
+    trees = dict(zip(single, git.text("rev-parse", *(f"{p}^{{tree}}" for p in single)).split(),
+                     strict=True)) if single else {}
+    return [(email, name) for tree, parents, email, name in rows
+            if tree != (trees[parents] if parents in trees else _merged_tree(git, parents.split()))]
+
+
+def _merged_tree(git: Git, parents: list[str]) -> str | None:
+    """The tree git makes of two parents by itself; None when it cannot (a conflict, or no
+    or more than two parents): then whatever tree the commit has is its author's doing."""
+    if len(parents) != 2:
+        return EMPTY_TREE if not parents else None
+    result = git.run("merge-tree", "--write-tree", "--no-messages", *parents, check=False)
+    return result.stdout.decode().split()[0] if result.returncode == 0 else None
 
 
 def _authors(git: Git, board: EditorialBoard, merge_base: str, head: str,

@@ -103,10 +103,11 @@ class Commit:
 
 def signed_log(git: Git, allowed_signers: str, *args: str) -> list[Commit]:
     """``git log args…`` (newest first), each signature checked against ``allowed_signers``."""
-    with tempfile.NamedTemporaryFile("w", suffix=".allowed_signers", encoding="utf-8") as signers:
-        signers.write(allowed_signers)
-        signers.flush()
-        checked = git.with_config(("gpg.ssh.allowedSignersFile", signers.name))
+    # A closed file in a temporary folder: on Windows an open temporary file cannot be read by git.
+    with tempfile.TemporaryDirectory(prefix="toasoan-") as folder:
+        signers = Path(folder) / "allowed_signers"
+        signers.write_text(allowed_signers, encoding="utf-8")
+        checked = git.with_config(("gpg.ssh.allowedSignersFile", str(signers)))
         out = checked.text("log", "--topo-order", f"--format={_LOG_FORMAT}", *args)
     commits = []
     for chunk in out.split(_RECORD):

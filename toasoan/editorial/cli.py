@@ -17,7 +17,7 @@ from ..findings import format_summary, format_text
 from . import codeowners, signers
 from .approvals import APPROVE, REQUEST_CHANGES, ApprovalError, approve_submission
 from .board import BoardError
-from .git import Git, GitError
+from .git import Git, GitError, find_repository
 from .ledger import LEDGER_BRANCH, LOCAL_LEDGER
 from .merge import merge_submission
 from .preview import PreviewError, build_preview
@@ -286,8 +286,8 @@ def new_command(kind: str, title: str, author: str, base: str = BASE_BRANCH, roo
     """``invoke new``: new work starts from the base branch, never inside an open submission."""
     from ..commands import new
 
-    git = Git(root)
-    if git.toplevel() is not None:
+    git = find_repository(root)
+    if git is not None:  # a folder outside git (or without git installed) just gets the file
         try:
             note = leave_submission(git, base, default_remote(git))
         except (SubmitError, RemoteError, GitError) as error:

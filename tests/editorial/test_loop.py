@@ -92,6 +92,8 @@ def newsroom(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Desk]:
     editor.do(documented("invoke board"))
     sent = editor.do(documented("invoke submit --push --branch gui-duyet/them-bien-tap-vien")).stdout
     assert "Đã đẩy nhánh 'gui-duyet/them-bien-tap-vien' lên 'origin'" in sent
+    assert editor.git("log", "-1", "--format=%s", "origin/gui-duyet/them-bien-tap-vien") == \
+        "Gửi duyệt: Danh sách Ban biên tập"
     assert "origin/gui-duyet/them-bien-tap-vien  [Đang chờ duyệt]" in chief.do(documented("invoke queue")).stdout
     chief.do(documented("invoke approve gui-duyet/them-bien-tap-vien --push"))
     maintainer.do(documented("invoke approve gui-duyet/them-bien-tap-vien --push"))

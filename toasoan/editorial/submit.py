@@ -20,6 +20,7 @@ from ..findings import Finding, has_errors
 from ..model import SiteRules, parse_content_file
 from ..settings import site_rules
 from ..text import slugify
+from .board import BOARD_FILE
 from .git import Git, GitError
 from .remote import RemoteError, base_ref, fast_forward, fetch
 from .tree import SETTINGS_FILE, content_prefix, is_markdown, literal_settings
@@ -180,7 +181,8 @@ def submit(git: Git, base: str = "main", branch: str | None = None, message: str
     findings, documents = check_files(git.root, paths)
     if has_errors(findings):
         raise SubmitError("Bài còn lỗi; hãy sửa rồi gửi lại.", findings)
-    title = documents[0].title if documents else Path(paths[0]).stem
+    title = (documents[0].title if documents else
+             "Danh sách Ban biên tập" if BOARD_FILE in paths else Path(paths[0]).stem)
     text = message or f"Gửi duyệt: {title}"
     try:
         if on_submission and not new:

@@ -362,3 +362,21 @@ def test_the_shipped_roster_is_marked_as_the_sample() -> None:
     """A new institution's clone can be seated; the seated roster written above is not a sample."""
     assert is_sample((REPO / "editorial/board.yml").read_bytes())
     assert not is_sample(b"members: []\n") and not is_sample(b"sample: yes-please\n")
+
+
+def test_the_second_round_when_the_remote_changed_the_same_file(room: Newsroom, remote: Path, tmp_path: Path,
+                                                                  capsys) -> None:
+    writer = clone_as(remote, tmp_path, room.people["writer"])
+    write(writer, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan"))
+    run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
+    branch = "gui-duyet/bai-moi-ve-dao-tao"
+    laptop = clone_as(remote, tmp_path / "laptop", room.people["writer"])
+    laptop.run("switch", "--quiet", branch)
+    write(laptop, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Sửa ở máy khác."))
+    laptop.run("commit", "--quiet", "-am", "Sửa ở máy khác")
+    laptop.run("push", "--quiet")
+    write(writer, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Sửa ở máy này."))
+    code, _, err = run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
+    assert code == 1 and "sửa chính những tệp bạn đang sửa dở" in err and "git restore" in err
+    assert "Sửa ở máy này." in (writer.root / NEW).read_text(encoding="utf-8")
+    assert writer.text("rev-parse", f"origin/{branch}") == laptop.text("rev-parse", "HEAD")

@@ -107,5 +107,8 @@ def fast_forward(git: Git, branch: str, target: str) -> bool:
         else:
             git.update_ref(ref, target, head or "0" * 40, message=f"toasoan: fast-forward {branch}")
     except GitError as error:
-        raise RemoteError(f"Không cập nhật được nhánh '{branch}' theo máy chủ: {error}") from error
+        raise RemoteError(f"Không cập nhật được nhánh '{branch}' theo máy chủ: trên máy chủ đã có người "
+                          "sửa chính những tệp bạn đang sửa dở. Hãy chép các tệp đó ra chỗ khác, trả chúng "
+                          f"về như cũ (git restore <tệp>), chạy lại lệnh rồi chép nội dung của bạn vào. "
+                          f"(git: {error})") from error
     return True

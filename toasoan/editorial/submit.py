@@ -241,7 +241,8 @@ def leave_submission(git: Git, base: str, remote: str | None) -> str | None:
     current = git.current_branch()
     if current is None or current == base:
         return None
-    if git.text("status", "--porcelain"):
+    settings = literal_settings(git.show("HEAD", SETTINGS_FILE))
+    if changed_content(git, content_prefix(settings), *EDITORIAL_PATHS):
         raise SubmitError(
             f"Bạn đang ở nhánh gửi duyệt '{current}' và còn thay đổi chưa gửi. Mỗi bài gửi duyệt chỉ "
             "chứa một việc, nên bài mới phải bắt đầu từ nhánh gốc. Hãy:\n"

@@ -69,16 +69,19 @@ class Clone:
         """The submission ``name`` means: the remote's copy, unless this clone's is newer."""
         if not self.remote or name.startswith(("refs/", f"{self.remote}/")):
             return resolve_branch(self.git, name)
-        found = {}
-        for where in ("refs/remotes/" + self.remote, "refs/heads"):
-            try:
-                found[where] = resolve_branch(self.git, f"{where}/{name}")
-            except BranchError:
-                continue
-        local, tracking = found.get("refs/heads"), found.get("refs/remotes/" + self.remote)
-        if tracking and not (local and local.sha != tracking.sha and self.git.is_ancestor(tracking.sha, local.sha)):
+        tracking = self._branch(f"refs/remotes/{self.remote}/{name}")
+        local = self._branch(f"refs/heads/{name}")
+        newer_here = bool(local and tracking and local.sha != tracking.sha
+                          and self.git.is_ancestor(tracking.sha, local.sha))
+        if tracking and not newer_here:
             return tracking
         return local or resolve_branch(self.git, name)
+
+    def _branch(self, ref: str) -> Branch | None:
+        try:
+            return resolve_branch(self.git, ref)
+        except BranchError:
+            return None
 
 
 def _guard(what: str, action: Callable[[], int]) -> int:

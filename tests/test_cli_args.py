@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from sitekit import Project
@@ -65,3 +67,20 @@ def test_invoke_new_without_title_or_kind_says_what_to_type(project: Project, ar
     assert said in result.stderr and "invoke new article Tiêu đề bài viết" in result.stderr
     assert "Traceback" not in result.stderr and "No idea" not in result.stderr
     assert not (project.content / "articles").exists()
+
+
+def test_the_writer_guide_new_commands_run_as_written(project: Project):
+    """README's "Tạo tệp mới" lines, split as a shell splits them, make the drafts they promise."""
+    from sitekit import REPO
+
+    lines = [line for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+             if line.startswith(".venv/bin/invoke new ")]
+    assert len(lines) == 2
+    for line in lines:
+        result = project.invoke(*shlex.split(line)[1:])
+        assert result.returncode == 0, line + result.stderr
+    rules = project.rules()
+    titles = sorted(parse_content_file(path.relative_to(project.content).as_posix(), path.read_bytes(), rules)[0].title
+                    for path in project.content.rglob("*.md"))
+    assert titles == ["Học viện khai giảng lớp bồi dưỡng năm 2021",
+                      "Sơ kết 6 tháng đầu năm 2021 công tác ứng dụng CNTT"]

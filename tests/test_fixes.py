@@ -6,9 +6,12 @@ import stat
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitekit import Project
-from toasoan.fixes import CURLY, NFC, TAB, TRAILING, fix_content
+from toasoan.fixes import CURLY, NFC, TAB, TRAILING, fix_content, fix_text
+from toasoan.frontmatter import parse
 from toasoan.model import parse_content_file
 
 HEAD = "date: 2019-01-02\nauthor: A\ncategory: Thông báo\n"
@@ -133,3 +136,21 @@ def test_check_fix_changes_nothing_in_the_sample_site(sample_project: Project):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Không có gì sửa tự động được." in result.stdout
     assert {p: p.read_bytes() for p in sample_project.content.rglob("*") if p.is_file()} == before
+
+
+_LEADS = ["title: ", "summary: ", "tags: ", "tags:", "  - ", "-\t", "meeting:", "\tdate: ", "  date: ", ""]
+_PIECES = [*"ab:-# \t“”‘’\"'[],", "e\u0302\u0301", "“Tin: a”", "‘b’", "[“a”, b]", "  "]
+_VALUE = st.lists(st.sampled_from(_PIECES), max_size=8).map("".join)
+_FRONT_LINE = st.tuples(st.sampled_from(_LEADS), _VALUE).map("".join)
+
+
+@settings(max_examples=300, deadline=2000)
+@given(st.lists(_FRONT_LINE, max_size=6), st.lists(_FRONT_LINE, max_size=4), st.sampled_from(["\n", "\r\n"]))
+def test_a_repair_is_safe_and_done_once_whatever_the_text(front: list[str], body: list[str], end: str):
+    """On any text: no exception; what is written parses; repairing it again changes nothing."""
+    text = end.join(["---", *front, "---", *body])
+    repaired, changes, safe = fix_text("content/articles/x.md", text)
+    if not safe:
+        return
+    assert parse("x", repaired.replace("\r\n", "\n"))[0] is not None or not changes
+    assert fix_text("content/articles/x.md", repaired) == (repaired, {}, True)

@@ -126,15 +126,19 @@ def fix_text(source: str, text: str) -> tuple[str, dict[str, list[int]], bool]:
     """``text`` repaired, what changed where, and whether the repair is safe to write."""
     lines = _Lines(text)
     lines.apply(NFC, range(len(lines.lines)), lambda _, line: unicodedata.normalize("NFC", line))
-    before, _ = parse(source, lines.text(ends=False))
-    parts = split(lines.text(ends=False))
+    as_read = lines.text(ends=False)  # what the content model reads
+    parts = split(as_read)
     front = range(1, parts[2] - 2) if parts else range(0)  # between the two '---' lines
     body = range(parts[2] - 1 if parts else 0, len(lines.lines))
     lines.apply(CURLY, front, lambda _, line: straight_quotes(line))
     lines.apply(TRAILING, front, lambda _, line: line.rstrip(" \t"))
     lines.apply(TRAILING, body, _body_trailing(lines.lines, body.start))
+    tabs = any(TAB_INDENT.match(lines.lines[i]) for i in front)
+    if not lines.changes and not tabs:
+        return text, {}, True
+    before, _ = parse(source, as_read)
     after, _ = parse(source, lines.text(ends=False))
-    if after is None and any(TAB_INDENT.match(lines.lines[i]) for i in front):
+    if after is None and tabs:
         for width in TAB_WIDTHS:
             trial = _Lines(lines.text())
             trial.apply(TAB, front, _expand_tabs(width))

@@ -50,6 +50,8 @@ CASES = [
      "decisions", 11),
     ("E009", "articles/a.md", article("title: Chuyển đổi số: cơ hội\n" + HEAD[11:]), "title", 2),
     ("E009", "articles/a.md", article(HEAD + "summary: @Học viện\n"), "summary", 6),
+    ("E009", "meetings/a.md", article(MEETING_HEAD + "decisions:\n  - Giao Văn phòng: chuẩn bị hạ tầng\n"),
+     "decisions", 11),
     ("E009", "articles/a.md", article(HEAD + 'summary: "Đổi mới" là chủ đề\n'), "summary", 6),
     ("W001", "articles/a.md", article("title: “Đổi mới”\n" + HEAD[11:]), "title", 2),
     ("W001", "articles/a.md", article(HEAD + "tags: [CNTT, ‘Đào tạo’]\n"), "tags[1]", 6),

@@ -209,15 +209,16 @@ def split(text: str) -> tuple[str, str, int] | None:
 
 class _Walk:
     """What one walk over the YAML nodes finds: the line of every field, the keys given
-    twice, the plain values wrapped in Word's curly quotes, and the lines where such a
-    quote opens a key (``- “Giao việc: Văn phòng”`` read as a mapping)."""
+    twice, the plain values wrapped in Word's curly quotes, and the lines (0-based) where
+    text was read as a key: one opened by a curly quote, or a list item's only key with a
+    space in it (``- “Giao việc: Văn phòng”``, ``- Giao việc: Văn phòng``)."""
 
     def __init__(self, node: yaml.Node, offset: int) -> None:
         self.offset = offset
         self.lines: dict[FieldPath, int] = {}
         self.duplicates: list[tuple[FieldPath, int, int]] = []
         self.curly: list[tuple[FieldPath, str]] = []
-        self.curly_keys: list[int] = []
+        self.misread: list[int] = []
         self.walk(node, ())
 
     def walk(self, node: yaml.Node, path: FieldPath) -> None:
@@ -232,12 +233,16 @@ class _Walk:
                 if key in seen:
                     self.duplicates.append(((*path, key), line, seen[key]))
                 if not key_node.style and key[:1] in CURLY_QUOTES:
-                    self.curly_keys.append(key_node.start_mark.line)
+                    self.misread.append(key_node.start_mark.line)
                 seen[key] = line
                 self.lines[(*path, key)] = line
                 self.walk(value_node, (*path, key))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
+                if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
+                    key_node = item.value[0][0]
+                    if not key_node.style and " " in str(key_node.value):
+                        self.misread.append(key_node.start_mark.line)
                 self.lines[(*path, index)] = item.start_mark.line + self.offset
                 self.walk(item, (*path, index))
 
@@ -319,12 +324,11 @@ def parse(source: str, text: str) -> tuple[FrontMatter | None, list[Finding]]:
     if not isinstance(data, dict):
         return None, [finding("E004", source, offset)]
     found = _Walk(node, offset)
-    if found.curly_keys:  # the quotes were meant to wrap a value with a ':' in it
-        yaml_lines = yaml_text.split("\n")
-        return None, [_diagnose(source, yaml_lines, found.curly_keys, "", offset)
-                      or finding("E003", source, found.curly_keys[0] + offset,
-                                 _key_on_line(yaml_lines, found.curly_keys[0]),
-                                 detail="ngoặc kép kiểu Word “…” không bao được giá trị")]
+    if found.misread:  # text with a ':' in it, read as a key
+        yaml_lines, first = yaml_text.split("\n"), found.misread[0]
+        return None, [_diagnose(source, yaml_lines, found.misread, "", offset)
+                      or finding("E003", source, first + offset, _key_on_line(yaml_lines, first),
+                                 detail="chữ có dấu ':' bị đọc thành tên trường")]
     findings = [
         finding("E005", source, line, field_name(path), other=first)
         for path, line, first in found.duplicates

@@ -101,6 +101,6 @@ def _free_item_id(first: str, rules: SiteRules) -> str:
 
 def _yaml_text(value: str) -> str:
     """Quote a value when YAML would misread it (a colon, a hash, a leading symbol)."""
-    if any(c in value for c in ":#[]{},&*!|>'\"%@`") or value[:1] in "-?":
+    if any(c in value for c in ":#[]{},&*!|>'\"%@`") or value[:1] in "-?“‘":
         return yaml_quoted(value)
     return value

@@ -59,7 +59,7 @@ USAGE = ("invoke new article Tiêu đề bài viết (bài viết) hoặc invoke
 
 
 class ScaffoldError(Exception):
-    """The new file cannot be written (it exists, or the kind is unknown)."""
+    """The new file cannot be written (it exists, the kind is unknown or the title is empty)."""
 
 
 def new_content(kind: str, title: str, rules: SiteRules, *, author: str = "Ban biên tập",

@@ -131,7 +131,7 @@ def fix_text(source: str, text: str) -> tuple[str, dict[str, list[int]], bool]:
     front = range(1, parts[2] - 2) if parts else range(0)  # between the two '---' lines
     body = range(parts[2] - 1 if parts else 0, len(lines.lines))
     lines.apply(CURLY, front, lambda _, line: straight_quotes(line))
-    lines.apply(TRAILING, front, lambda _, line: line.rstrip(" \t"))
+    lines.apply(TRAILING, range(body.start), lambda _, line: line.rstrip(" \t"))  # with the fences
     lines.apply(TRAILING, body, _body_trailing(lines.lines, body.start))
     tabs = any(TAB_INDENT.match(lines.lines[i]) for i in front)
     if not lines.changes and not tabs:
@@ -168,6 +168,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def fix_file(path: Path, source: str) -> FileFix:
     """Repair one file in place when it is safe; say what was (or would have been) changed."""
+    if path.is_symlink():  # replacing it would cut the link
+        return FileFix(source)
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     try:

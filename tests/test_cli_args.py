@@ -27,10 +27,11 @@ def test_title_words_are_joined(typed: str, parsed: list[str]):
     assert join_title_words(typed.split()) == parsed
 
 
-def test_quoted_words_are_kept_as_typed():
+def test_quoted_and_unquoted_words_join_alike():
     assert join_title_words(["new", "article", "Học viện", "--author", "Thu Phương"]) == [
         "new", "article", "Học viện", "--author", "Thu Phương"]
-    assert join_title_words(["new", "article", "Học viện", "check"]) == ["new", "article", "Học viện", "check"]
+    assert join_title_words(["new", "article", "Học viện", "khai giảng", "--author", "Thu Phương", "Tin"]) == [
+        "new", "article", "Học viện khai giảng Tin", "--author", "Thu Phương"]
 
 
 def _created(project: Project, folder: str) -> tuple[str, bytes]:

@@ -7,8 +7,8 @@ left (``Program.core.unparsed``); :func:`join_new_title`, called by ``tasks.py``
 joins the title's words in that list before the second pass reads it.
 
 The rule, as the writer guide states it: after ``new`` come the kind (``article`` or
-``meeting``) and the title's words; an option (``--author``) takes the words after it up
-to the next option, so ``--author Thu Phương`` needs no quotes either.
+``meeting``) and the title's words; ``--author`` takes the words after it up to the next
+option (only one when typed in quotes), so ``--author Thu Phương`` needs no quotes either.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ def join_title_words(args: list[str]) -> list[str]:
     """``["new", "article", "Học", "viện", "--author", "Thu", "Phương"]`` →
     ``["new", "article", "Học viện", "--author", "Thu Phương"]``; other commands unchanged.
 
-    A missing kind or title becomes ``""``, so ``new`` itself says in Vietnamese what to
-    type. A title typed in quotes followed by more words (``new article "A B" check``, a
-    second task) is left to invoke as typed.
+    Every word after the kind is the title's, quoted or not (so ``new`` cannot be followed
+    by another task on the same line). A missing kind or title becomes ``""``, so ``new``
+    itself says in Vietnamese what to type.
     """
     if not args or args[0] != "new":
         return args
@@ -64,8 +64,6 @@ def join_title_words(args: list[str]) -> list[str]:
     named = {name for name, _ in options if name}
     title = 0 if named & set(WORD_OPTIONS) else 1  # where the title's words start
     if len(positional) > title + 1:
-        if _quoted(positional[title:]):
-            return args
         positional[title:] = [" ".join(positional[title:])]
     if named <= {*TEXT_OPTIONS, *WORD_OPTIONS}:  # not "--help"
         wanted = title + (not named & {"--title", "-t"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import unicodedata
 
@@ -128,6 +129,9 @@ def test_check_fix_reports_and_leaves_unfixable_files_byte_identical(project: Pr
 
     again = project.invoke("check", "--fix")
     assert "Đã sửa content" not in again.stdout and "Không có gì sửa tự động được." in again.stdout
+    as_json = project.invoke("check", "--fix", "--format", "json")  # the report goes to stderr
+    assert "Không sửa content/articles/mo-ngoac.md" in as_json.stderr
+    assert {r["code"] for r in json.loads(as_json.stdout)} >= {"E002", "E003"}
 
 
 def test_check_fix_changes_nothing_in_the_sample_site(sample_project: Project):

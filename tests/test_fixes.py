@@ -158,3 +158,4 @@ def test_a_repair_is_safe_and_done_once_whatever_the_text(front: list[str], body
         return
     assert parse("x", repaired.replace("\r\n", "\n"))[0] is not None or not changes
     assert fix_text("content/articles/x.md", repaired) == (repaired, {}, True)
+

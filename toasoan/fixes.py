@@ -50,11 +50,14 @@ class FileFix:
     source: str
     changes: dict[str, list[int]] = field(default_factory=dict)
     written: bool = False
+    error: str | None = None  # why the repaired file could not be written
 
     def report(self) -> list[str]:
         """Vietnamese lines for the writer: which file, which lines, what was done."""
         if not self.changes:
             return []
+        if self.error:
+            return [f"Không ghi được {self.source}: {self.error}; tệp giữ nguyên."]
         if not self.written:
             return [f"Không sửa {self.source}: tệp còn lỗi không sửa tự động được, hoặc sửa sẽ làm đổi "
                     "nội dung; hãy sửa tay theo thông báo bên dưới."]
@@ -155,7 +158,7 @@ def fix_text(source: str, text: str) -> tuple[str, dict[str, list[int]], bool]:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step, keeping its permissions."""
-    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".toasoan-fix-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -177,9 +180,13 @@ def fix_file(path: Path, source: str) -> FileFix:
     except UnicodeDecodeError:  # not text: ``invoke check`` says so (E001)
         return FileFix(source)
     repaired, changes, safe = fix_text(source, text)
-    if changes and safe:
+    if not (changes and safe):
+        return FileFix(source, changes)
+    try:
         _write_atomically(path, (b"\xef\xbb\xbf" if bom else b"") + repaired.encode("utf-8"))
-    return FileFix(source, changes, written=bool(changes) and safe)
+    except OSError as error:  # a read-only file or folder, a file open in Word on Windows
+        return FileFix(source, changes, error=error.strerror or str(error))
+    return FileFix(source, changes, written=True)
 
 
 def fix_content(rules: SiteRules) -> list[FileFix]:

@@ -5,6 +5,9 @@ import sys
 from invoke import Exit, task
 
 from toasoan import commands
+from toasoan.cli_args import join_new_title
+
+join_new_title()  # "invoke new article Học viện khai giảng": the words after the kind are one title
 
 
 def _done(code: int) -> None:
@@ -20,10 +23,11 @@ def build(c, verbose=False, full=False):
     _done(commands.build(full=full))
 
 
-@task(help={"format": "text hoặc json"})
-def check(c, format="text"):
+@task(help={"format": "text hoặc json",
+            "fix": "Sửa tự động trước khi kiểm tra: Tab, ngoặc kép kiểu Word, chữ NFD, dấu cách cuối dòng"})
+def check(c, format="text", fix=False):
     """Kiểm tra mọi bài viết; thoát 0 nếu không có lỗi, 1 nếu có."""
-    _done(commands.check(fmt=format))
+    _done(commands.check(fmt=format, fix=fix))
 
 
 @task(help={"port": "Cổng (mặc định 8000)", "bind": "Địa chỉ (mặc định 127.0.0.1)"})
@@ -49,7 +53,7 @@ def livereload(c, port=8000):
 
 @task(help={"author": "Tên tác giả"})
 def new(c, kind, title, author="Ban biên tập"):
-    """Tạo bài mới: invoke new article "Tiêu đề" | invoke new meeting "Tiêu đề" (bắt đầu từ nhánh main)."""
+    """Tạo bài mới: invoke new article Tiêu đề bài | invoke new meeting Tiêu đề (không cần ngoặc kép; bắt đầu từ nhánh main)."""
     from toasoan.editorial.cli import new_command
 
     _done(new_command(kind, title, author=author))

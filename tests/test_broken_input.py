@@ -62,8 +62,9 @@ MANY_ITEMS = MEETING.lstrip().split("action_items:")[0] + "action_items:\n" + ""
 # name → ({relpath: text or bytes}, code, field)
 CASES: dict[str, tuple[dict[str, str | bytes], str, str | None]] = {
     "yaml-unclosed-list": ({"articles/a.md": doc(GOOD_HEAD + "tags: [a, b\n")}, "E003", "tags"),
-    "yaml-tab-indent": ({"articles/a.md": doc(GOOD_HEAD + "meeting:\n\tdate: 1\n")}, "E003", "date"),
-    "yaml-colon-in-title": ({"articles/a.md": doc("title: Tin: mới\n" + GOOD_HEAD[10:])}, "E003", "title"),
+    "yaml-tab-indent": ({"articles/a.md": doc(GOOD_HEAD + "meeting:\n\tdate: 1\n")}, "E007", "date"),
+    "yaml-colon-in-title": ({"articles/a.md": doc("title: Tin: mới\n" + GOOD_HEAD[10:])}, "E009", "title"),
+    "yaml-curly-quotes": ({"articles/a.md": doc("title: “Tin: mới”\n" + GOOD_HEAD[10:])}, "E008", "title"),
     "yaml-bad-indent": ({"articles/a.md": doc(" title: a\nauthor: b\n")}, "E003", "author"),
     "no-front-matter": ({"articles/a.md": "Tin không có khai báo.\n"}, "E002", None),
     "unclosed-front-matter": ({"articles/a.md": "---\ntitle: Tin\nNội dung\n"}, "E002", None),

@@ -67,7 +67,7 @@ def test_pages_gioi_thieu_and_lien_he(built_sample: Project):
 def broken(kind: str) -> tuple[str, str, str, str]:
     """(file, text, field, code) for three writer mistakes."""
     return {
-        "yaml": ("articles/2019/hong.md", "---\ntitle: Tin: hỏng\ndate: 2019-01-01\n---\nx\n", "title", "E003"),
+        "yaml": ("articles/2019/hong.md", "---\ntitle: Tin: hỏng\ndate: 2019-01-01\n---\nx\n", "title", "E009"),
         "title": ("articles/2019/thieu-tieu-de.md",
                   "---\ndate: 2019-01-01\nauthor: A\ncategory: Thông báo\n---\nx\n", "title", "E101"),
         "unit": ("meetings/2018/hop.md", MEETING.replace("owner: Văn phòng", "owner: Phòng CNTT"),

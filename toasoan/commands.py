@@ -9,10 +9,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from . import findings as f
 from .build import BuildResult, Manifest, build_site, load_settings
 from .content import read_content
+from .fixes import FileFix, fix_content
 from .kept_run import collector_off
 from .scaffold import ScaffoldError, new_content
 from .settings import site_rules
@@ -27,9 +29,12 @@ def setup_logging(verbose: bool = False) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
-    """Check every content file; 0 when there is no error, 1 otherwise."""
+def check(settings_file: str = DEV_SETTINGS, fmt: str = "text", fix: bool = False) -> int:
+    """Check every content file (after repairing what :mod:`toasoan.fixes` can, with ``fix``);
+    0 when there is no error, 1 otherwise."""
     rules, problems = site_rules(load_settings(settings_file))
+    if fix:
+        print_fixes(fix_content(rules), file=sys.stderr if fmt == "json" else sys.stdout)
     _, findings = read_content(rules)
     findings = problems + findings
     if fmt == "json":
@@ -39,6 +44,14 @@ def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
             print(f.format_text(findings))
         print(f.format_summary(findings))
     return 1 if f.has_errors(findings) else 0
+
+
+def print_fixes(fixes: list[FileFix], file: TextIO) -> None:
+    """What ``invoke check --fix`` changed, per file and line, in Vietnamese."""
+    for fixed in fixes:
+        print("\n".join(fixed.report()), file=file)
+    written = sum(fixed.written for fixed in fixes)
+    print(f"Đã sửa tự động {written} tệp." if written else "Không có gì sửa tự động được.", file=file)
 
 
 def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: object) -> int:

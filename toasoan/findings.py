@@ -45,7 +45,19 @@ CODES: dict[str, Code] = _codes(
          "Mỗi dòng có dạng 'title: Tiêu đề bài viết'."),
     Code("E005", E, "Trường '{field}' được khai báo hai lần (dòng {other}).",
          "Xoá một trong hai dòng."),
-    Code("E006", E, "Tệp rỗng.", "Dùng 'invoke new article \"Tiêu đề\"' để tạo tệp mẫu."),
+    Code("E006", E, "Tệp rỗng.", "Dùng 'invoke new article Tiêu đề bài viết' để tạo tệp mẫu."),
+    Code("E007", E, "Dòng này có ký tự Tab ở đầu dòng; phần khai báo YAML chỉ thụt lề bằng dấu cách.",
+         "Thay mỗi Tab bằng hai dấu cách, hoặc chạy 'invoke check --fix' để sửa tự động."),
+    Code("E008", E, "Giá trị của trường '{field}' đặt trong ngoặc kép kiểu Word (“…” hoặc ‘…’); "
+         "YAML không nhận loại ngoặc này nên đọc sai dòng.",
+         "Dùng ngoặc kép thẳng \" của bàn phím, sửa dòng thành: {suggestion} — hoặc chạy "
+         "'invoke check --fix' để sửa tự động."),
+    Code("E009", E, "Giá trị của trường '{field}' {detail}, nên YAML đọc sai dòng này.",
+         "Đặt cả giá trị trong ngoặc kép thẳng, sửa dòng thành: {suggestion}"),
+    Code("W001", W, "Giá trị của trường '{field}' nằm trong ngoặc kép kiểu Word (“…” hoặc ‘…’), "
+         "nên trang sẽ hiện cả hai dấu ngoặc.",
+         "Nếu ngoặc chỉ để bao giá trị: chạy 'invoke check --fix' hoặc viết {suggestion}; "
+         "nếu muốn trang hiện dấu ngoặc: viết {keep}."),
     # E1xx: article fields
     Code("E101", E, "Thiếu trường bắt buộc '{field}'.", "Thêm dòng '{field}: …' vào phần khai báo."),
     Code("E102", E, "Trường '{field}' phải là {expected}, nhưng đang là {actual}.",

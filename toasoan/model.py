@@ -43,8 +43,8 @@ ACTION_ITEM_STATUSES = {
 PRIORITIES = {"high": "Cao", "normal": "Bình thường", "low": "Thấp"}
 # Findings after which no document can be built; with other errors the document is built
 # (so the sanitiser and escaping stay testable) and the checks still stop the build.
-INCOMPLETE = frozenset({"E001", "E002", "E003", "E004", "E005", "E006", "E101", "E102", "E103",
-                        "E110", "E201"})
+INCOMPLETE = frozenset({"E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009",
+                        "E101", "E102", "E103", "E110", "E201"})
 ACTION_ITEM_ID = re.compile(r"^[A-Z0-9]+(?:[-.][A-Z0-9]+)*$")
 
 DEFAULT_DOCUMENT_TYPES = (

@@ -8,6 +8,7 @@ from pathlib import Path
 from . import text as vi
 from .checks import next_free_id
 from .content import read_content
+from .frontmatter import yaml_quoted
 from .model import SiteRules, decided_items
 
 ARTICLE_TEMPLATE = """\
@@ -53,18 +54,24 @@ Viết tóm tắt diễn biến cuộc họp ở đây.
 """
 
 
+USAGE = ("invoke new article Tiêu đề bài viết (bài viết) hoặc invoke new meeting Tiêu đề cuộc họp "
+         "(biên bản cuộc họp); thêm --author Tên người viết nếu cần.")
+
+
 class ScaffoldError(Exception):
-    """The new file cannot be written (it exists, or the kind is unknown)."""
+    """The new file cannot be written (it exists, the kind is unknown or the title is empty)."""
 
 
 def new_content(kind: str, title: str, rules: SiteRules, *, author: str = "Ban biên tập",
                 now: dt.datetime | None = None) -> Path:
     """Create ``content/articles/<year>/<slug>.md`` or ``content/meetings/<year>/<slug>.md``."""
     now = now or dt.datetime.now(vi.VIETNAM)
+    if kind not in ("article", "meeting"):
+        raise ScaffoldError(f"Không biết loại bài '{kind}'. Gõ: {USAGE}")
     title = vi.clean_line(title)
     slug = vi.slugify(title)
     if not slug:
-        raise ScaffoldError("Tiêu đề phải có ít nhất một chữ cái hoặc chữ số.")
+        raise ScaffoldError(f"Thiếu tiêu đề (phải có ít nhất một chữ cái hoặc chữ số). Gõ: {USAGE}")
     values = {
         "title": _yaml_text(title),
         "date": now.strftime("%Y-%m-%d %H:%M"),
@@ -76,10 +83,8 @@ def new_content(kind: str, title: str, rules: SiteRules, *, author: str = "Ban b
     }
     if kind == "article":
         folder, template = rules.article_dirs[0], ARTICLE_TEMPLATE
-    elif kind == "meeting":
-        folder, template = rules.meeting_dirs[0], MEETING_TEMPLATE
     else:
-        raise ScaffoldError(f"Không biết loại bài '{kind}': dùng 'article' hoặc 'meeting'.")
+        folder, template = rules.meeting_dirs[0], MEETING_TEMPLATE
     path = rules.content_root / folder / f"{now:%Y}" / f"{slug}.md"
     if path.exists():
         raise ScaffoldError(f"Tệp {path} đã có; chọn tiêu đề khác.")
@@ -96,6 +101,6 @@ def _free_item_id(first: str, rules: SiteRules) -> str:
 
 def _yaml_text(value: str) -> str:
     """Quote a value when YAML would misread it (a colon, a hash, a leading symbol)."""
-    if any(c in value for c in ":#[]{},&*!|>'\"%@`") or value[:1] in "-?":
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if any(c in value for c in ":#[]{},&*!|>'\"%@`") or value[:1] in "-?“‘":
+        return yaml_quoted(value)
     return value

@@ -10,6 +10,7 @@ import zipfile
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -18,8 +19,10 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches
 from PIL import Image
+from yaml_frontmatter.reader import HtmlRenderer
 
 from sitekit import make_project
+from toasoan.build import load_settings
 from toasoan.docx_import import MAX_UPLOAD_MB, ImportRefused, import_docx
 from toasoan.model import parse_content_file
 
@@ -153,6 +156,9 @@ def test_a_second_import_gets_a_free_name_and_overwrites_nothing(project):
     second = import_docx(sample_docx(), content_root=project.content, meeting=True)
     assert second.relpath.startswith("meetings/") and second.path.stem.endswith("-2")
     assert "slug: " + second.path.stem in second.text
+    second.write()
+    report, findings = parse_content_file(second.relpath, second.path.read_bytes(), project.rules())
+    assert report is not None and report.kind == "meeting_report" and findings == []
     assert second.images[0][0].endswith("-2-1.jpg")
     again = import_docx(sample_docx(), content_root=project.content)
     again.write()
@@ -222,20 +228,43 @@ def test_refused_uploads_get_a_vietnamese_error_and_write_nothing(project, tmp_p
     assert sorted(p.relative_to(project.root) for p in project.root.rglob("*")) == before
 
 
-def test_images_that_cannot_be_verified_are_listed_not_written(project):
+def test_images_are_verified_and_reencoded(project):
     document = docx.Document()
-    document.add_heading("Ảnh hỏng", 1)
+    document.add_heading("Hai ảnh", 1)
     document.add_picture(io.BytesIO(photo((40, 30))))
+    logo = io.BytesIO()
+    Image.new("RGBA", (2400, 1200), (200, 30, 30, 128)).save(logo, "PNG")
+    document.add_picture(io.BytesIO(logo.getvalue()))
     out = io.BytesIO()
     document.save(out)
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
         members = {info.filename: archive.read(info) for info in archive.infolist()}
-    media = next(name for name in members if name.startswith("word/media/"))
-    members[media] = b"\xff\xd8\xff not really a jpeg"
-    result = import_docx(_zip(members), content_root=project.content)
-    assert result.images == []
-    assert "![" not in result.text
+    broken = next(name for name in members if name.startswith("word/media/") and name.endswith(".jpg"))
+    members[broken] = b"\xff\xd8\xff not really a jpeg"
+    result = import_docx(_zip(members), content_root=project.content, today=dt.date(2026, 1, 5))
+    assert [rel for rel, _ in result.images] == ["images/2026/hai-anh-1.png"]  # transparent: PNG
+    with Image.open(io.BytesIO(result.images[0][1])) as kept:
+        assert (kept.format, kept.size) == ("PNG", (1600, 800))  # at most 1600 px wide
+    assert result.text.count("![") == 1
     assert any("Ảnh thứ 1" in note and "không chuyển được" in note for note in result.unconverted)
+
+
+def test_what_markdown_cannot_hold_is_listed(project):
+    document = docx.Document()
+    document.add_heading("Định dạng riêng", 1)
+    document.add_paragraph("Đoạn có ").add_run("gạch chân").underline = True
+    document.styles.add_style("Trích dẫn riêng", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("Một đoạn kiểu riêng.", style="Trích dẫn riêng")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "Ô gộp"
+    out = io.BytesIO()
+    document.save(out)
+    result = import_docx(out.getvalue(), content_root=project.content)
+    notes = "\n".join(result.unconverted)
+    assert "Chữ gạch chân" in notes
+    assert "Kiểu đoạn \"Trích dẫn riêng\"" in notes
+    assert "Bảng thứ 1 có ô gộp" in notes
+    assert "gạch chân" in result.text and "Một đoạn kiểu riêng." in result.text
 
 
 def test_markdown_special_characters_stay_text(project):
@@ -256,9 +285,17 @@ def test_markdown_special_characters_stay_text(project):
     result.write()
     document_, findings = parse_content_file(result.relpath, result.path.read_bytes(), project.rules())
     assert findings == [] and document_ is not None
-    from markdown import Markdown
-
-    html = Markdown(extensions=["markdown.extensions.extra", "markdown.extensions.sane_lists"]).convert(document_.body)
+    render = HtmlRenderer(load_settings(project.root / "pelicanconf.py"), project.rules())  # the site's reader
+    html = render(document_.body, result.relpath)
     assert "<p># không phải tiêu đề &lt;script&gt;alert(1)&lt;/script&gt; a*b_c [x] {: #id} &amp;amp; 1|2</p>" in html
     assert "<p>1. không phải danh sách</p>" in html
     assert "<li>Ý lớn<ul>\n<li>Ý nhỏ</li>\n</ul>\n</li>\n<li>Ý lớn thứ hai</li>" in html
+
+
+def test_footnotes_render_on_the_site(project):
+    result = import_docx(sample_docx(), content_root=project.content)
+    result.write()
+    document, _ = parse_content_file(result.relpath, result.path.read_bytes(), project.rules())
+    html = HtmlRenderer(load_settings(project.root / "pelicanconf.py"), project.rules())(document.body, result.relpath)
+    assert 'href="#fn:1"' in html and "Theo Quyết định số 47/QĐ-HVDT." in html
+    assert 'title="Quay lại chỗ chú thích 1 trong bài"' in html

@@ -113,7 +113,9 @@ def import_word(file: str, *, meeting: bool = False, author: str | None = None,
         print("Không chuyển được (xem lại trong Word rồi sửa trong bài):")
         for note in result.unconverted:
             print(f"  - {note}")
-    print("Bước tiếp theo: đọc lại bài, điền chuyên mục và thẻ, rồi chạy 'invoke check'; "
+    fields = ("thông tin cuộc họp (meeting), kết luận (decisions), nhiệm vụ (action_items)" if meeting
+              else "chuyên mục (category) và thẻ (tags)")
+    print(f"Bước tiếp theo: đọc lại bài, điền {fields}, rồi chạy 'invoke check'; "
           "hết lỗi thì 'invoke submit'.")
     return 0
 

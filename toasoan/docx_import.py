@@ -18,7 +18,7 @@ import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import NoReturn
 
 import mammoth
@@ -192,14 +192,14 @@ class _Images:
                               "vào content/images/.")
             self.found.append(None)
             return {"src": f"docx-image:{number}"}
-        converted = _reencode(raw)
+        converted = reencode_image(raw)
         if isinstance(converted, str):
             self.notes.append(f"Ảnh thứ {number} ({image.content_type}) không chuyển được: {converted}")
         self.found.append(converted if not isinstance(converted, str) else None)
         return {"src": f"docx-image:{number}"}
 
 
-def _reencode(raw: bytes) -> tuple[bytes, str] | str:
+def reencode_image(raw: bytes) -> tuple[bytes, str] | str:
     """The image verified and re-encoded by Pillow (at most 1600 px wide, no metadata), with its
     extension; or why it is refused."""
     try:
@@ -214,16 +214,16 @@ def _reencode(raw: bytes) -> tuple[bytes, str] | str:
         with Image.open(io.BytesIO(raw)) as picture:
             picture.load()
             image = ImageOps.exif_transpose(picture)
+        if image.width > IMAGE_MAX_WIDTH:
+            image = image.resize((IMAGE_MAX_WIDTH, round(image.height * IMAGE_MAX_WIDTH / image.width)),
+                                 Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+            image.convert("RGBA").save(out, "PNG", optimize=True)
+            return out.getvalue(), "png"
+        image.convert("RGB").save(out, "JPEG", quality=80, optimize=True, progressive=True)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return "không phải tệp ảnh hợp lệ (EMF, WMF, SVG… không được nhận); hãy lưu ảnh thành JPEG rồi chèn vào bài."
-    if image.width > IMAGE_MAX_WIDTH:
-        image = image.resize((IMAGE_MAX_WIDTH, round(image.height * IMAGE_MAX_WIDTH / image.width)),
-                             Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        image.convert("RGBA").save(out, "PNG", optimize=True)
-        return out.getvalue(), "png"
-    image.convert("RGB").save(out, "JPEG", quality=80, optimize=True, progressive=True)
     return out.getvalue(), "jpg"
 
 
@@ -395,7 +395,7 @@ def import_docx(source: bytes | Path, *, meeting: bool = False, author: str | No
     soup = BeautifulSoup(result.value, "html.parser")
     title = _take_title(soup)
     if not title:
-        title = vi.clean_line(Path(name).stem).translate(_QUOTES) or "Bài nhập từ Word"
+        title = vi.clean_line(PureWindowsPath(name).stem).translate(_QUOTES) or "Bài nhập từ Word"
         notes.insert(0, f"Tài liệu không có tiêu đề (kiểu Heading hoặc Title); đã lấy \"{title}\" làm "
                         "tiêu đề: hãy sửa trường title.")
     kind = "meeting" if meeting else "article"

@@ -180,6 +180,9 @@ def test_invoke_import_output_passes_invoke_check(project, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "content/articles/" in done.stdout and "content/images/" in done.stdout
     assert "invoke check" in done.stdout and "invoke submit" in done.stdout
+    minutes = project.invoke("import", str(source), "--meeting")
+    assert minutes.returncode == 0, minutes.stderr
+    assert "content/meetings/" in minutes.stdout and "action_items" in minutes.stdout
     checked = project.invoke("check")
     assert checked.returncode == 0, checked.stdout
     assert "Không có lỗi." in checked.stdout

@@ -97,11 +97,11 @@ class ImportResult:
         try:
             for target, data in targets:
                 made_dirs += _make_parents(target.parent)
-                _reserve(target, self.content_root)
-                placed.append(target)
                 temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
                 try:
                     temporary.write_bytes(data)
+                    _reserve(target, self.content_root)
+                    placed.append(target)
                     os.replace(temporary, target)
                 finally:
                     temporary.unlink(missing_ok=True)

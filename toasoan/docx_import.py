@@ -55,6 +55,7 @@ _DROPPED_PARTS = {
     b"<m:oMath>": "công thức toán",
     b"<w:object ": "đối tượng nhúng (OLE)",
 }
+_DROPPED_NAMES = {"chart", "relIds", "wsp", "oMath", "oMathPara", "object"}  # mammoth's names for them
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
 # Style map added to mammoth's own: Word's Title is the title, underline is kept to be listed.
 _STYLE_MAP = """
@@ -453,7 +454,7 @@ _MAMMOTH_NOTES = (
      "Kiểu đoạn \"{0}\" của Word được chuyển thành đoạn văn thường."),
     (re.compile(r"Unrecognised run style: (.*) \(Style ID"),
      "Kiểu chữ \"{0}\" của Word được chuyển thành chữ thường."),
-    (re.compile(r"An unrecognised element was ignored: (.*)"),
+    (re.compile(r"An unrecognised element was ignored: (?:\{.*\}|\w+:)?(.*)"),
      "Một thành phần của Word ({0}) không chuyển được và đã bị bỏ qua."),
     (re.compile(r"external (?:file access|image)"),
      "Một ảnh chỉ được liên kết tới tệp bên ngoài tài liệu, không nằm trong tài liệu; hãy chèn ảnh "
@@ -469,7 +470,7 @@ def _mammoth_notes(messages: list) -> list[str]:
         for pattern, template in _MAMMOTH_NOTES:
             match = pattern.search(message.message)
             if match:
-                if template:
+                if template and not (match.groups() and match.group(1) in _DROPPED_NAMES):
                     notes.append(template.format(*match.groups()))
                 break
         else:

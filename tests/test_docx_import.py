@@ -260,6 +260,10 @@ def test_what_markdown_cannot_hold_is_listed(project):
     document.add_paragraph("Một đoạn kiểu riêng.", style="Trích dẫn riêng")
     table = document.add_table(rows=2, cols=2)
     table.cell(0, 0).merge(table.cell(0, 1)).text = "Ô gộp"
+    contents = OxmlElement("w:hyperlink")  # a table of contents' link to a heading
+    contents.set(qn("w:anchor"), "_Toc1")
+    contents.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>Mục một</w:t></w:r>'))
+    document.add_paragraph()._p.append(contents)
     formula = document.add_paragraph("Diện tích hình tròn: ")
     formula._p.append(parse_xml(f'<m:oMath {nsdecls("m")}><m:r><m:t>πr²</m:t></m:r></m:oMath>'))
     out = io.BytesIO()
@@ -271,6 +275,7 @@ def test_what_markdown_cannot_hold_is_listed(project):
     assert "Bảng thứ 1 có ô gộp" in notes
     assert [note for note in result.unconverted if "công thức" in note or "oMath" in note] == [
         "Tài liệu có 1 công thức toán; phần này không chuyển được, hãy chụp lại thành ảnh hoặc gõ lại thành chữ."]
+    assert "mục lục" in notes and "\nMục một\n" in result.text
     assert "gạch chân" in result.text and "Một đoạn kiểu riêng." in result.text
 
 

@@ -257,6 +257,9 @@ class _Markdown(MarkdownConverter):
 
     def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         href = (el.get("href") or "").strip()
+        if href.startswith("#") and text.strip():
+            self.notes.append("Liên kết tới một vị trí trong tài liệu Word (mục lục, dấu trang) đã bỏ, "
+                              "giữ chữ; mục lục thì nên xoá.")
         if not href or href.startswith("#"):
             return text
         if not href.lower().startswith(_SAFE_SCHEMES):

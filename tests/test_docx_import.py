@@ -284,6 +284,7 @@ def test_markdown_special_characters_stay_text(project):
     document.add_heading("Ký tự đặc biệt", 1)
     document.add_paragraph("# không phải tiêu đề <script>alert(1)</script> a*b_c [x] {: #id} &amp; 1|2")
     document.add_paragraph("1. không phải danh sách")
+    document.add_paragraph("- gạch đầu dòng gõ tay")
     numbering = document.part.numbering_part.element  # a two-level bullet list, as Word writes it
     numbering.insert(0, parse_xml(TWO_LEVELS.split("<w:num ")[0]))
     numbering.append(parse_xml("<w:num " + TWO_LEVELS.split("<w:num ")[1]))
@@ -300,7 +301,7 @@ def test_markdown_special_characters_stay_text(project):
     render = HtmlRenderer(load_settings(project.root / "pelicanconf.py"), project.rules())  # the site's reader
     html = render(document_.body, result.relpath)
     assert "<p># không phải tiêu đề &lt;script&gt;alert(1)&lt;/script&gt; a*b_c [x] {: #id} &amp;amp; 1|2</p>" in html
-    assert "<p>1. không phải danh sách</p>" in html
+    assert "<p>1. không phải danh sách</p>\n<p>- gạch đầu dòng gõ tay</p>" in html
     assert "<li>Ý lớn<ul>\n<li>Ý nhỏ</li>\n</ul>\n</li>\n<li>Ý lớn thứ hai</li>" in html
 
 

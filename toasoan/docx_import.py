@@ -244,7 +244,7 @@ class _Markdown(MarkdownConverter):
         text = text.replace("\\", "\\\\")
         text = re.sub(r"([`*_\[\]{}|])", r"\\\1", text)
         text = re.sub(r"&(?=#?\w+;)", "&amp;", text).replace("<", "&lt;")
-        text = re.sub(r"^(\s*)([#>]|[-+=](?=\s|$))", r"\1\\\2", text)
+        text = re.sub(r"^(\s*)([#>]|[-+](?=\s|$))", r"\1\\\2", text)
         return re.sub(r"^(\s*\d+)\.(?=\s|$)", r"\1\\.", text)
 
     def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:

@@ -14,6 +14,7 @@ from . import findings as f
 from .build import BuildResult, Manifest, build_site, load_settings
 from .content import read_content
 from .kept_run import collector_off
+from .publication import ClockError, Publication, scheduled_lines
 from .scaffold import ScaffoldError, new_content
 from .settings import site_rules
 
@@ -28,9 +29,11 @@ def setup_logging(verbose: bool = False) -> None:
 
 
 def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
-    """Check every content file; 0 when there is no error, 1 otherwise."""
-    rules, problems = site_rules(load_settings(settings_file))
-    _, findings = read_content(rules)
+    """Check every content file; 0 when there is no error, 1 otherwise. The text report
+    also lists the articles scheduled for later (not findings: nothing is wrong with them)."""
+    settings = load_settings(settings_file)
+    rules, problems = site_rules(settings)
+    documents, findings = read_content(rules)
     findings = problems + findings
     if fmt == "json":
         print(f.format_json(findings))
@@ -38,6 +41,14 @@ def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:
         if findings:
             print(f.format_text(findings))
         print(f.format_summary(findings))
+        try:
+            scheduled = Publication.of(settings).scheduled(documents)
+        except ClockError as error:
+            print(error, file=sys.stderr)
+            return 1
+        if scheduled:
+            print(f"Hẹn đăng ({len(scheduled)} bài, chưa lên trang công khai cho đến giờ hẹn):")
+            print("\n".join(f"  {line}" for line in scheduled_lines(scheduled)))
     return 1 if f.has_errors(findings) else 0
 
 

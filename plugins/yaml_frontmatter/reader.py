@@ -3,7 +3,9 @@
 The file is parsed once by :func:`toasoan.model.parse_content_file`; the reader only turns
 the model object into Pelican metadata and the Markdown body into safe HTML. A file
 with errors is recorded with its findings and skipped (``status: skip``); the
-``content_checks`` plugin then stops the build before anything is written.
+``content_checks`` plugin then stops the build before anything is written. A draft or an
+article dated in the future is skipped too in a public build (``SHOW_DRAFTS = False``,
+:mod:`toasoan.publication`): nothing of it is written; the local preview shows it marked.
 
 When a Pelican run starts (``get_generators``), every content file is parsed and rendered up front
 by :func:`toasoan.parsing.parse_files`: on all CPUs, and from the parse cache in
@@ -39,6 +41,7 @@ from toasoan.parsing import (
     model_modules,
     parse_files,
 )
+from toasoan.publication import publication
 from toasoan.safety import sanitize
 from toasoan.settings import plugin_enabled, site_rules
 
@@ -58,6 +61,7 @@ class NewsroomReader(BaseReader):
     def __init__(self, settings: dict) -> None:
         super().__init__(settings)
         self.rules, self.findings = site_rules(settings)
+        self.publication = publication(settings)
         self.documents: list[ContentFile] = []
         self.renderer = HtmlRenderer(settings, self.rules)
         # One Author, Category and Tag object per name, shared by every article that has it
@@ -78,7 +82,9 @@ class NewsroomReader(BaseReader):
         if parsed.content_file is None:
             return "", {"status": "skip", "title": relpath}
         document = parsed.content_file.rendered()  # the body is kept as HTML only, by Pelican
-        self.documents.append(document)
+        self.documents.append(document)  # checked like any other file, shown or not
+        if not self.publication.shows(document):  # a draft or scheduled file, in a public build
+            return "", {"status": "skip", "title": relpath}
         return parsed.html, self.metadata(document, parsed.html)
 
     def forget(self, source_path: str) -> None:
@@ -101,6 +107,7 @@ class NewsroomReader(BaseReader):
             "status": document.status,
             "kind": document.kind,
             "content_file": document,
+            "unreleased": self.publication.note(document),  # "Bản nháp" / "Hẹn đăng …" banner, or None
             "summary": html.escape(document.summary, quote=False) if document.summary
             else first_paragraph(body),
         }

@@ -116,8 +116,9 @@ def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", pus
     """Check, build with publish settings, then add one commit to ``branch`` with ghp-import.
 
     Refuses a dirty work tree and failing checks; never force-pushes: the new commit goes
-    on top of the remote's ``branch``, so its history stays. On failure ``branch`` is left
-    where it was.
+    on top of the remote's ``branch``, so its history stays. A build identical to what
+    ``branch`` holds adds no commit (the workflow runs on a schedule, for scheduled articles).
+    On failure ``branch`` is left where it was.
     """
     from ghp_import import GhpError, ghp_import
 
@@ -135,14 +136,25 @@ def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", pus
     commit = _git("rev-parse", "--short", "HEAD").stdout.strip()
     try:
         ghp_import(load_settings(settings_file)["OUTPUT_PATH"], mesg=f"Xuất bản trang từ {commit}",
-                   branch=branch, remote=remote, push=push, nojekyll=True, force=False)
+                   branch=branch, remote=remote, push=False, nojekyll=True, force=False)
+        if before and _tree(before) == _tree(branch):  # a scheduled run with nothing new: no empty commit
+            _git("update-ref", f"refs/heads/{branch}", before)
+            print(f"Trang không thay đổi so với nhánh {branch}: không có gì mới để xuất bản.")
+            return 0
+        if push:
+            subprocess.run(["git", "push", remote, branch], check=True, capture_output=True, text=True)
     except (GhpError, subprocess.CalledProcessError) as error:
         if before:
             _git("update-ref", f"refs/heads/{branch}", before)
-        print(f"Xuất bản thất bại, nhánh {branch} giữ nguyên: {error}", file=sys.stderr)
+        detail = getattr(error, "stderr", None) or error
+        print(f"Xuất bản thất bại, nhánh {branch} giữ nguyên: {detail}", file=sys.stderr)
         return 1
     print(f"Đã xuất bản vào nhánh {branch}" + (f" và đẩy lên {remote}." if push else "."))
     return 0
+
+
+def _tree(revision: str) -> str:
+    return _git("rev-parse", "--verify", "--quiet", f"{revision}^{{tree}}").stdout.strip()
 
 
 def _git(*args: str) -> subprocess.CompletedProcess:

@@ -130,7 +130,8 @@ class TrackerGenerator(Generator):
             "csv": lambda: tr.to_csv(tr.csv_row(t, self.today, site_url) for t in self.items),
             "ics": lambda: to_ics(self.items, self.generated, title, site_url),
             "atom": lambda: to_atom(self.items, title, absolute(site_url, f"{self.tracker_path}/"),
-                                    absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url),
+                                    absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url,
+                                    updated=self.generated),
         }
         key = outputs.digest(data, self.today, title)
         for name, make in makers.items():

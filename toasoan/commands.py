@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 from . import findings as f
 from .build import BuildResult, Manifest, build_site, load_settings
@@ -23,9 +24,33 @@ PUBLISH_SETTINGS = "publishconf.py"
 
 
 def setup_logging(verbose: bool = False) -> None:
-    """Plain log lines, quiet unless something is wrong."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    """Plain log lines, quiet unless something is wrong; Pelican's English "Done: …" line
+    is left out (each task says what it did, in Vietnamese)."""
+    from pelican.log import console
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(VietnameseLog(verbose))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
+    console.quiet = not verbose
+
+
+class VietnameseLog(logging.Formatter):
+    """Our plugins' and toasoan's messages as they are (they are Vietnamese); a library's
+    message after a Vietnamese label and its logger's name."""
+
+    LEVELS: ClassVar[dict[str, str]] = {"DEBUG": "Gỡ lỗi", "INFO": "Thông tin", "WARNING": "Cảnh báo",
+                                        "ERROR": "Lỗi", "CRITICAL": "Lỗi"}
+    OURS = ("toasoan", *(p.name for p in (Path(__file__).resolve().parent.parent / "plugins").glob("*")))
+
+    def __init__(self, verbose: bool = False) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if record.name.split(".")[0] in self.OURS and not self.verbose:
+            return text
+        return f"{self.LEVELS.get(record.levelname, record.levelname)} ({record.name}): {text}"
 
 
 def check(settings_file: str = DEV_SETTINGS, fmt: str = "text") -> int:

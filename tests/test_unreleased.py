@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 from search_index.store import RecordStore
 
 from sitekit import ARTICLE, MEETING, Project, make_project
@@ -26,9 +27,22 @@ SCHEDULED = [SCHEDULED_TITLE, SCHEDULED_SLUG, "Okapiwu"]
 BEFORE, AT = "2026-12-07 06:59", "2026-12-07 07:00"  # the scheduled article's time is 07:00
 
 
-def article(title: str, slug: str, when: str, status: str = "published") -> str:
+def article(title: str, slug: str, when: str, status: str = "published", body: str = "") -> str:
     return (f"---\ntitle: {title}\nslug: {slug}\ndate: {when}\nauthor: Thu Phương\n"
-            f"category: Thông báo\ntags: [Đào tạo]\nstatus: {status}\n---\n\n{title}: nội dung của bài.\n")
+            f"category: Thông báo\ntags: [Đào tạo]\nstatus: {status}\n---\n\n{title}: nội dung của bài.\n\n{body}")
+
+
+DRAFT_DOCUMENT = """---
+title: Dự thảo quy chế Zebrakhe
+number: 999/QC-HVDT
+issued: 2021-04-01
+issuer: Học viện Dân tộc
+doc_type: Quy chế
+summary: Bản dự thảo, chưa ban hành.
+file: files/2021/du-thao-zebrakhe.pdf
+status: draft
+---
+"""
 
 
 def draft_report() -> str:
@@ -43,7 +57,16 @@ def fixture_site(tmp_path_factory) -> Project:
     project = make_project(tmp_path_factory.mktemp("unreleased") / "site", sample_content=False)
     project.add("articles/2019/tin.md", ARTICLE)
     project.add("meetings/2018/hop.md", MEETING)
-    project.add("articles/2019/nhap.md", article(DRAFT_TITLE, DRAFT_SLUG, "2019-04-01 08:00", "draft"))
+    for name in ("images/2019/zebrakhe-anh.png", "images/2019/chung.png"):  # the draft's own, and a shared one
+        (project.content / name).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (40, 30), (20, 90, 160)).save(project.content / name)
+    (project.content / "files/2021").mkdir(parents=True)
+    (project.content / "files/2021/du-thao-zebrakhe.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    project.add("documents/2021/du-thao.md", DRAFT_DOCUMENT)
+    body = "![Ảnh chỉ bản nháp dùng](images/2019/zebrakhe-anh.png)\n\n![Ảnh dùng chung](images/2019/chung.png)\n"
+    project.add("articles/2019/nhap.md", article(DRAFT_TITLE, DRAFT_SLUG, "2019-04-01 08:00", "draft", body))
+    project.add("articles/2019/anh.md", article("Ảnh hoạt động", "anh-hoat-dong", "2019-04-02 08:00",
+                                                body="![Ảnh dùng chung](images/2019/chung.png)\n"))
     project.add("meetings/2019/hop-kin.md", draft_report())
     project.add("pages/nhap.md", f"---\ntitle: {PAGE_TITLE}\nslug: {PAGE_SLUG}\nstatus: draft\n---\n\nNháp.\n")
     project.add("articles/2026/lich-nghi.md", article(SCHEDULED_TITLE, SCHEDULED_SLUG, AT))
@@ -94,6 +117,7 @@ def test_a_public_build_has_no_trace_of_drafts_nor_of_what_is_scheduled(fixture_
     assert (output / "2019/hoc-vien-khai-giang-lop-boi-duong/index.html").is_file()
     assert (output / "tracker/CNTT-2018-01/index.html").is_file()
     assert not (output / "ban-nhap").exists()
+    assert (output / "images/2019/chung.png").is_file()  # a released article uses it too
     assert traces(output, SECRETS + SCHEDULED) == {}
     assert list((output / "pagefind").rglob("*.pf_fragment")), "the search index was written"
     records = stored_records(fixture_site, output)
@@ -123,6 +147,8 @@ def test_the_local_preview_shows_drafts_and_scheduled_articles_marked(fixture_si
     page = BeautifulSoup((output / f"ban-nhap/trang/{PAGE_SLUG}/index.html").read_text(encoding="utf-8"),
                          "html.parser")
     assert page.select_one(".unreleased").get_text().startswith("Bản nháp")
+    for private in ("images/2019/zebrakhe-anh.png", "files/2021/du-thao-zebrakhe.pdf"):
+        assert (output / private).is_file(), private
     scheduled = BeautifulSoup((output / f"2026/{SCHEDULED_SLUG}/index.html").read_text(encoding="utf-8"),
                               "html.parser")
     assert scheduled.select_one(".unreleased").get_text().startswith("Hẹn đăng Thứ Hai, 07/12/2026 lúc 07:00")

@@ -47,6 +47,7 @@ from toasoan.settings import plugin_enabled, site_rules
 
 from .figures import FigureExtension
 from .links import LinkExtension
+from .withheld import static_targets, withhold
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -63,6 +64,7 @@ class NewsroomReader(BaseReader):
         self.rules, self.findings = site_rules(settings)
         self.publication = publication(settings)
         self.documents: list[ContentFile] = []
+        self.withheld: set[str] = set()  # static files the unreleased files it left out use
         self.renderer = HtmlRenderer(settings, self.rules)
         # One Author, Category and Tag object per name, shared by every article that has it
         # (as Pelican would make one per article): thousands fewer objects for a run to
@@ -84,6 +86,7 @@ class NewsroomReader(BaseReader):
         document = parsed.content_file.rendered()  # the body is kept as HTML only, by Pelican
         self.documents.append(document)  # checked like any other file, shown or not
         if not self.publication.shows(document):  # a draft or scheduled file, in a public build
+            self.withheld |= static_targets(document, parsed.html)
             return "", {"status": "skip", "title": relpath}
         return parsed.html, self.metadata(document, parsed.html)
 
@@ -236,6 +239,15 @@ def first_paragraph(body: str) -> str:
     return ""
 
 
+def withhold_static(generators: list) -> None:
+    """``all_generators_finalized``: static files only unreleased files use are not copied."""
+    if not generators or not plugin_enabled(generators[0].settings, "yaml_frontmatter"):
+        return
+    readers = {id(r): r for g in generators for r in getattr(getattr(g, "readers", None), "readers", {}).values()
+               if isinstance(r, NewsroomReader)}
+    withhold(generators, set().union(*(r.withheld for r in readers.values())))
+
+
 def add_reader(readers) -> None:
     for extension in NewsroomReader.file_extensions:
         readers.reader_classes[extension] = NewsroomReader
@@ -246,3 +258,4 @@ def register() -> None:
     signals.get_generators.connect(prefetch)
     signals.article_generator_finalized.connect(fix_urls)
     signals.page_generator_finalized.connect(fix_urls)
+    signals.all_generators_finalized.connect(withhold_static)

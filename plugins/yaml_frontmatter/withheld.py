@@ -1,0 +1,58 @@
+"""Files under ``images/`` and ``files/`` that only unreleased content uses stay out of a
+public build: a draft's photo or the PDF of a draft Văn bản is as private as its text.
+
+The reader records what each file it leaves out links to (``{static}``/``{attach}`` links of
+its body, its ``image`` or ``file``); once every generator has read its files
+(``all_generators_finalized``), those no released article or page uses are taken off the
+static generator's list, before anything is copied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from toasoan.model import Article, ContentFile, Document
+
+_STATIC_LINK = re.compile(r"\{(?:static|attach)\}/?([^\"'#?\s>]+)")
+
+
+def static_targets(document: ContentFile, html: str) -> set[str]:
+    """The files under the content folder ``document`` shows or links to."""
+    found = set(_STATIC_LINK.findall(html))
+    if isinstance(document, Article) and document.image:
+        found.add(document.image)
+    if isinstance(document, Document) and document.file:
+        found.add(document.file)
+    return found
+
+
+def released_targets(contents: Iterable[object], static_links: Iterable[str]) -> set[str]:
+    """What released articles and pages use: Pelican's static links, their images and files."""
+    used = set(static_links)
+    for content in contents:
+        document = getattr(content, "content_file", None)
+        if document is not None:
+            used |= static_targets(document, "")
+    return used
+
+
+def withhold(generators: list, withheld: set[str]) -> list[str]:
+    """Drop the static files in ``withheld`` that no released content uses; what was dropped."""
+    if not withheld:
+        return []
+    context = generators[0].context
+    contents = [c for key in ("articles", "translations", "hidden_articles", "pages", "hidden_pages")
+                for c in context.get(key, ())]
+    private = withheld - released_targets(contents, context.get("static_links", ()))
+    dropped = []
+    for generator in generators:
+        files = getattr(generator, "staticfiles", None)
+        if files is None:
+            continue
+        gone = [f for f in files if f.relative_source_path.replace("\\", "/") in private]
+        dropped += [f.relative_source_path for f in gone]
+        files[:] = [f for f in files if f.relative_source_path.replace("\\", "/") not in private]
+        for path in private:
+            context.get("static_content", {}).pop(path, None)
+    return dropped

@@ -66,7 +66,8 @@ def fixture_site(tmp_path_factory) -> Project:
     body = "![Ảnh chỉ bản nháp dùng](images/2019/zebrakhe-anh.png)\n\n![Ảnh dùng chung](images/2019/chung.png)\n"
     project.add("articles/2019/nhap.md", article(DRAFT_TITLE, DRAFT_SLUG, "2019-04-01 08:00", "draft", body))
     project.add("articles/2019/anh.md", article("Ảnh hoạt động", "anh-hoat-dong", "2019-04-02 08:00",
-                                                body="![Ảnh dùng chung](images/2019/chung.png)\n"))
+                                                body="![Ảnh dùng chung](images/2019/chung.png)\n\n"
+                                                     "Xem thêm [bài đang soạn](nhap.md).\n"))
     project.add("meetings/2019/hop-kin.md", draft_report())
     project.add("pages/nhap.md", f"---\ntitle: {PAGE_TITLE}\nslug: {PAGE_SLUG}\nstatus: draft\n---\n\nNháp.\n")
     project.add("articles/2026/lich-nghi.md", article(SCHEDULED_TITLE, SCHEDULED_SLUG, AT))
@@ -118,6 +119,9 @@ def test_a_public_build_has_no_trace_of_drafts_nor_of_what_is_scheduled(fixture_
     assert (output / "tracker/CNTT-2018-01/index.html").is_file()
     assert not (output / "ban-nhap").exists()
     assert (output / "images/2019/chung.png").is_file()  # a released article uses it too
+    linking = BeautifulSoup((output / "2019/anh-hoat-dong/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "Xem thêm bài đang soạn." in linking.get_text() and not linking.find("a", string="bài đang soạn")
+    assert traces(output, ["nhap.md", "{filename}"]) == {}
     assert traces(output, SECRETS + SCHEDULED) == {}
     assert list((output / "pagefind").rglob("*.pf_fragment")), "the search index was written"
     records = stored_records(fixture_site, output)
@@ -147,6 +151,8 @@ def test_the_local_preview_shows_drafts_and_scheduled_articles_marked(fixture_si
     page = BeautifulSoup((output / f"ban-nhap/trang/{PAGE_SLUG}/index.html").read_text(encoding="utf-8"),
                          "html.parser")
     assert page.select_one(".unreleased").get_text().startswith("Bản nháp")
+    linking = BeautifulSoup((output / "2019/anh-hoat-dong/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert linking.find("a", string="bài đang soạn")["href"] == f"../../ban-nhap/{DRAFT_SLUG}/"
     for private in ("images/2019/zebrakhe-anh.png", "files/2021/du-thao-zebrakhe.pdf"):
         assert (output / private).is_file(), private
     scheduled = BeautifulSoup((output / f"2026/{SCHEDULED_SLUG}/index.html").read_text(encoding="utf-8"),

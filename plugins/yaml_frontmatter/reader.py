@@ -47,7 +47,7 @@ from toasoan.settings import plugin_enabled, site_rules
 
 from .figures import FigureExtension
 from .links import LinkExtension
-from .withheld import static_targets, withhold
+from .withheld import static_targets, unlink, withhold
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -65,6 +65,7 @@ class NewsroomReader(BaseReader):
         self.publication = publication(settings)
         self.documents: list[ContentFile] = []
         self.withheld: set[str] = set()  # static files the unreleased files it left out use
+        self.left_out: set[str] = set()  # those files, under the content folder
         self.renderer = HtmlRenderer(settings, self.rules)
         # One Author, Category and Tag object per name, shared by every article that has it
         # (as Pelican would make one per article): thousands fewer objects for a run to
@@ -87,6 +88,7 @@ class NewsroomReader(BaseReader):
         self.documents.append(document)  # checked like any other file, shown or not
         if not self.publication.shows(document):  # a draft or scheduled file, in a public build
             self.withheld |= static_targets(document, parsed.html)
+            self.left_out.add(relpath)
             return "", {"status": "skip", "title": relpath}
         return parsed.html, self.metadata(document, parsed.html)
 
@@ -240,12 +242,14 @@ def first_paragraph(body: str) -> str:
 
 
 def withhold_static(generators: list) -> None:
-    """``all_generators_finalized``: static files only unreleased files use are not copied."""
+    """``all_generators_finalized``: static files only unreleased files use are not copied,
+    links to unreleased files are taken out (:mod:`.withheld`)."""
     if not generators or not plugin_enabled(generators[0].settings, "yaml_frontmatter"):
         return
     readers = {id(r): r for g in generators for r in getattr(getattr(g, "readers", None), "readers", {}).values()
                if isinstance(r, NewsroomReader)}
     withhold(generators, set().union(*(r.withheld for r in readers.values())))
+    unlink(generators, set().union(*(r.left_out for r in readers.values())))
 
 
 def add_reader(readers) -> None:

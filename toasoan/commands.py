@@ -88,7 +88,11 @@ def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: ob
     # build once more (≈ 0.5 s at 5 000 articles) only to free memory the process gives back.
     atexit.register(gc.freeze)
     with collector_off():
-        return report_build(build_site(settings_file, incremental=not full, **overrides))
+        try:
+            return report_build(build_site(settings_file, incremental=not full, **overrides))
+        except ClockError as error:  # PUBLICATION_NOW or TOASOAN_NOW is not a time
+            print(error, file=sys.stderr)
+            return 1
 
 
 def report_build(result: BuildResult) -> int:

@@ -241,7 +241,7 @@ def first_paragraph(body: str) -> str:
     return ""
 
 
-def withhold_static(generators: list) -> None:
+def leave_out_unreleased(generators: list) -> None:
     """``all_generators_finalized``: static files only unreleased files use are not copied,
     links to unreleased files are taken out (:mod:`.withheld`)."""
     if not generators or not plugin_enabled(generators[0].settings, "yaml_frontmatter"):
@@ -262,4 +262,4 @@ def register() -> None:
     signals.get_generators.connect(prefetch)
     signals.article_generator_finalized.connect(fix_urls)
     signals.page_generator_finalized.connect(fix_urls)
-    signals.all_generators_finalized.connect(withhold_static)
+    signals.all_generators_finalized.connect(leave_out_unreleased)

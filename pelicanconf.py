@@ -28,6 +28,13 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_LANG = "vi"
 LOCALE = ("vi_VN.UTF-8", "C.UTF-8")
 
+# Drafts (status: draft) and articles dated in the future (Hẹn đăng) are shown here, on the
+# writer's machine, marked; publishconf.py leaves them out of the public site entirely
+# (toasoan/publication.py). PUBLICATION_NOW "YYYY-MM-DD HH:MM" fixes the clock that decides
+# what is scheduled (else the environment variable TOASOAN_NOW, else the current time).
+SHOW_DRAFTS = True
+PUBLICATION_NOW = None
+
 ARTICLE_PATHS = ["articles", "meetings"]
 PAGE_PATHS = ["pages", "documents"]  # documents/: Văn bản (toasoan.model.Document)
 STATIC_PATHS = ["images", "files"]

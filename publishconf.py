@@ -11,3 +11,4 @@ SITEURL = os.environ.get("SITEURL", "https://hvdt.example.vn")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL  # feeds, sitemap.xml and metadata: the public address (pelicanconf.py)
 DELETE_OUTPUT_DIRECTORY = True
+SHOW_DRAFTS = False  # no draft, no article dated in the future: they wait on the writer's machine

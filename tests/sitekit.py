@@ -38,9 +38,10 @@ class Project:
         units, _ = load_units(self.content, "data/units.yml")
         return SiteRules(content_root=self.content, units=units)
 
-    def invoke(self, *args: str) -> subprocess.CompletedProcess:
-        """Run ``invoke`` in the project as a person would, capturing what it prints."""
-        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    def invoke(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Run ``invoke`` in the project as a person would (``env``: more environment
+        variables), capturing what it prints."""
+        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", **(env or {})}
         return subprocess.run([str(VENV_BIN / "invoke"), *args], cwd=self.root, env=env,
                               capture_output=True, text=True, timeout=300, check=False)
 

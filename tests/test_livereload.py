@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import VENV_BIN, Project
+from sitekit import ARTICLE, VENV_BIN, Project
 
 SENTENCE = "Câu mới thêm khi xem trước trên máy."
 
@@ -90,3 +90,43 @@ def test_a_port_already_taken_is_told_plainly(sample_project: Project, task: str
     assert done.returncode == 1, printed
     assert f"Không mở được cổng {port}" in printed and f"--port {port + 1}" in printed, printed
     assert "Traceback" not in printed, printed
+
+
+LIVE = "() => window.LiveReload && window.LiveReload.connector && window.LiveReload.connector.protocol > 0"
+H1 = "() => (document.querySelector('h1') || {}).innerText"
+
+
+def test_a_failed_build_shows_its_findings_in_the_browser_until_the_next_good_save(
+        project: Project, tmp_path: Path, headless_browser) -> None:
+    """A bad date: the open page turns into the findings (Vietnamese, file:line, field, code,
+    hint); the terminal says it once, in Vietnamese; the fix brings the article back by itself."""
+    from browserkit import Tab
+
+    article = project.add("articles/2019/tin.md", ARTICLE)
+    log = tmp_path / "livereload.log"
+    tab = Tab(headless_browser, javascript=True)
+    try:
+        with livereload(project, log) as base:
+            _wait(lambda: _answers(f"{base}/"), "the site is served after the first build", log)
+            tab.open(f"{base}/2019/hoc-vien-khai-giang-lop-boi-duong/")
+            assert tab.run(H1) == "Học viện khai giảng lớp bồi dưỡng"
+            tab.page.wait_for_function(LIVE, timeout=60_000)  # the page listens for reloads
+            article.write_text(ARTICLE.lstrip().replace("2019-03-04 08:30", "2019-13-45"), encoding="utf-8")
+            tab.page.wait_for_function(f"({H1})() === 'Dựng trang thất bại'", timeout=120_000)
+            shown = tab.run("document.body.innerText")
+            for part in ("content/articles/2019/tin.md:3", "trường date", "E103 (lỗi)", "'2019-13-45'",
+                         "Gợi ý: Viết theo dạng YYYY-MM-DD"):
+                assert part in shown, (part, shown)
+            assert "Traceback" not in shown
+            tab.page.wait_for_function(LIVE, timeout=60_000)
+            article.write_text(ARTICLE.lstrip(), encoding="utf-8")
+            tab.page.wait_for_function(f"({H1})() === 'Học viện khai giảng lớp bồi dưỡng'", timeout=120_000)
+    finally:
+        tab.close()
+    printed = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert printed.count("content/articles/2019/tin.md:3  date  E103 (lỗi)") == 1, printed
+    assert sum(line.startswith("Dựng trang thất bại;") for line in printed) == 1, printed
+    english = [line for line in printed if any(word in line for word in ("INFO", "Done:", "Serving on",
+                                                                         "Running task", "watching"))]
+    assert english == [], english
+    assert len(printed) == len(set(printed)), printed  # each line once

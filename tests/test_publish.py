@@ -24,7 +24,7 @@ def ref(project: Project, name: str) -> str | None:
 def repo(project: Project, tmp_path) -> Project:
     """The project as a git repository with a bare 'origin' to publish to."""
     project.add("articles/2019/tin.md", ARTICLE)
-    (project.root / ".gitignore").write_text("output/\n.output-*/\n__pycache__/\n")
+    (project.root / ".gitignore").write_text("output/\n.output-*/\n__pycache__/\n.cache/\n")
     origin = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
     git(project, "init", "-q", "-b", "main")
@@ -87,3 +87,25 @@ def test_publish_never_force_pushes(repo: Project, tmp_path):
     assert result.returncode == 0, result.stderr
     published = git(repo, "ls-remote", "origin", "refs/heads/gh-pages").split()[0]
     assert git(repo, "rev-parse", f"{published}^") == remote_tip
+
+
+def test_scheduled_publish_adds_the_article_at_its_time_and_no_empty_commit_meanwhile(repo: Project):
+    """What the scheduled workflow does: publish again and again; a future-dated article
+    reaches gh-pages in the first run after its time, and runs with nothing new commit nothing."""
+    later = ARTICLE.replace("khai giảng", "nghỉ Tết").replace("2019-03-04 08:30", "2026-12-07 07:00")
+    repo.add("articles/2026/lich-nghi.md", later)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Tin hẹn đăng")
+    before = {"TOASOAN_NOW": "2026-12-07 06:45"}
+    first = repo.invoke("publish", "--push", env=before)
+    assert first.returncode == 0, first.stdout + first.stderr
+    tip = ref(repo, "gh-pages")
+    assert "2026" not in git(repo, "ls-tree", "--name-only", "gh-pages").split()
+    again = repo.invoke("publish", "--push", env=before)
+    assert again.returncode == 0 and "không có gì mới" in again.stdout, again.stdout + again.stderr
+    assert ref(repo, "gh-pages") == tip == ref(repo, "origin/gh-pages")
+    due = repo.invoke("publish", "--push", env={"TOASOAN_NOW": "2026-12-07 07:15"})
+    assert due.returncode == 0, due.stdout + due.stderr
+    assert git(repo, "rev-parse", "gh-pages^") == tip and ref(repo, "origin/gh-pages") == ref(repo, "gh-pages")
+    published = git(repo, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert "2026/hoc-vien-nghi-tet-lop-boi-duong/index.html" in published

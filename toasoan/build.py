@@ -33,6 +33,7 @@ from .editorial.git import find_repository
 from .findings import ContentRejected, Finding
 from .kept_run import SavedRun
 from .parsing import code_fingerprint
+from .publication import publication
 from .tracker import vietnam_today
 
 logger = logging.getLogger("toasoan.build")
@@ -163,6 +164,7 @@ class BuildPlan:
     def make(cls, settings_file: str | Path, *, incremental: bool = True, **overrides: object) -> BuildPlan:
         """A build into a new staging folder (a kept run's build is :meth:`restaged`)."""
         settings = load_settings(settings_file, **overrides)
+        publication(settings)  # the clock is read once, here: the key and the readers share it
         output = Path(settings["OUTPUT_PATH"]).resolve()
         staging = output.with_name(f".output-staging-{uuid.uuid4().hex[:8]}")
         manifest = Manifest.for_output(settings, output)
@@ -225,14 +227,17 @@ class BuildPlan:
 def build_key(settings_file: str | Path, settings: dict, overrides: dict) -> str:
     """What every output depends on: code, theme, plugins, settings, libraries and the date.
 
-    Today's date is part of it because the tracker counts overdue items as of the build.
+    Today's date is part of it because the tracker counts overdue items as of the build;
+    a public build's time too, because scheduled articles appear at theirs
+    (:meth:`toasoan.publication.Publication.key`).
     """
     files: list[Path] = [*CODE.rglob("*.py"), Path(settings_file)]
     for folder in [*settings.get("PLUGIN_PATHS", ()), settings.get("THEME", "")]:
         if folder and Path(folder).is_dir():
             files += [p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     overridden = sorted((k, repr(v)) for k, v in overrides.items() if k != "OUTPUT_PATH")
-    return code_fingerprint(f"format {MANIFEST_FORMAT}", vietnam_today().isoformat(), overridden,
+    return code_fingerprint(f"format {MANIFEST_FORMAT}", vietnam_today().isoformat(),
+                            publication(settings).key(), overridden,
                             modules=files, packages=RENDERING_PACKAGES)
 
 

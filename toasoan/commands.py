@@ -9,13 +9,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 from . import findings as f
 from .build import BuildResult, Manifest, build_site, load_settings
 from .content import read_content
 from .fixes import FileFix, fix_content
 from .kept_run import collector_off
+from .publication import ClockError, Publication, scheduled_lines
 from .scaffold import ScaffoldError, new_content
 from .settings import site_rules
 
@@ -24,18 +25,44 @@ PUBLISH_SETTINGS = "publishconf.py"
 
 
 def setup_logging(verbose: bool = False) -> None:
-    """Plain log lines, quiet unless something is wrong."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    """Plain log lines, quiet unless something is wrong; Pelican's English "Done: …" line
+    is left out (each task says what it did, in Vietnamese)."""
+    from pelican.log import console
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(VietnameseLog(verbose))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
+    console.quiet = not verbose
+
+
+class VietnameseLog(logging.Formatter):
+    """Our plugins' and toasoan's messages as they are (they are Vietnamese); a library's
+    message after a Vietnamese label and its logger's name."""
+
+    LEVELS: ClassVar[dict[str, str]] = {"DEBUG": "Gỡ lỗi", "INFO": "Thông tin", "WARNING": "Cảnh báo",
+                                        "ERROR": "Lỗi", "CRITICAL": "Lỗi"}
+    OURS = ("toasoan", *(p.name for p in (Path(__file__).resolve().parent.parent / "plugins").glob("*")))
+
+    def __init__(self, verbose: bool = False) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if record.name.split(".")[0] in self.OURS and not self.verbose:
+            return text
+        return f"{self.LEVELS.get(record.levelname, record.levelname)} ({record.name}): {text}"
 
 
 def check(settings_file: str = DEV_SETTINGS, fmt: str = "text", fix: bool = False) -> int:
     """Check every content file (after repairing what :mod:`toasoan.fixes` can, with ``fix``);
-    0 when there is no error, 1 otherwise."""
-    rules, problems = site_rules(load_settings(settings_file))
+    0 when there is no error, 1 otherwise. The text report also lists the articles scheduled
+    for later (not findings: nothing is wrong with them)."""
+    settings = load_settings(settings_file)
+    rules, problems = site_rules(settings)
     if fix:
         print_fixes(fix_content(rules), file=sys.stderr if fmt == "json" else sys.stdout)
-    _, findings = read_content(rules)
+    documents, findings = read_content(rules)
     findings = problems + findings
     if fmt == "json":
         print(f.format_json(findings))
@@ -43,6 +70,14 @@ def check(settings_file: str = DEV_SETTINGS, fmt: str = "text", fix: bool = Fals
         if findings:
             print(f.format_text(findings))
         print(f.format_summary(findings))
+        try:
+            scheduled = Publication.of(settings).scheduled(documents)
+        except ClockError as error:
+            print(error, file=sys.stderr)
+            return 1
+        if scheduled:
+            print(f"Hẹn đăng ({len(scheduled)} bài, chưa lên trang công khai cho đến giờ hẹn):")
+            print("\n".join(f"  {line}" for line in scheduled_lines(scheduled)))
     return 1 if f.has_errors(findings) else 0
 
 
@@ -65,7 +100,11 @@ def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: ob
     # build once more (≈ 0.5 s at 5 000 articles) only to free memory the process gives back.
     atexit.register(gc.freeze)
     with collector_off():
-        return report_build(build_site(settings_file, incremental=not full, **overrides))
+        try:
+            return report_build(build_site(settings_file, incremental=not full, **overrides))
+        except ClockError as error:  # PUBLICATION_NOW or TOASOAN_NOW is not a time
+            print(error, file=sys.stderr)
+            return 1
 
 
 def report_build(result: BuildResult) -> int:
@@ -149,8 +188,9 @@ def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", pus
     """Check, build with publish settings, then add one commit to ``branch`` with ghp-import.
 
     Refuses a dirty work tree and failing checks; never force-pushes: the new commit goes
-    on top of the remote's ``branch``, so its history stays. On failure ``branch`` is left
-    where it was.
+    on top of the remote's ``branch``, so its history stays. A build identical to what
+    ``branch`` holds adds no commit (the workflow runs on a schedule, for scheduled articles).
+    On failure ``branch`` is left where it was.
     """
     from ghp_import import GhpError, ghp_import
 
@@ -168,14 +208,25 @@ def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", pus
     commit = _git("rev-parse", "--short", "HEAD").stdout.strip()
     try:
         ghp_import(load_settings(settings_file)["OUTPUT_PATH"], mesg=f"Xuất bản trang từ {commit}",
-                   branch=branch, remote=remote, push=push, nojekyll=True, force=False)
+                   branch=branch, remote=remote, push=False, nojekyll=True, force=False)
+        if before and _tree(before) == _tree(branch):  # a scheduled run with nothing new: no empty commit
+            _git("update-ref", f"refs/heads/{branch}", before)
+            print(f"Trang không thay đổi so với nhánh {branch}: không có gì mới để xuất bản.")
+            return 0
+        if push:
+            subprocess.run(["git", "push", remote, branch], check=True, capture_output=True, text=True)
     except (GhpError, subprocess.CalledProcessError) as error:
         if before:
             _git("update-ref", f"refs/heads/{branch}", before)
-        print(f"Xuất bản thất bại, nhánh {branch} giữ nguyên: {error}", file=sys.stderr)
+        detail = getattr(error, "stderr", None) or error
+        print(f"Xuất bản thất bại, nhánh {branch} giữ nguyên: {detail}", file=sys.stderr)
         return 1
     print(f"Đã xuất bản vào nhánh {branch}" + (f" và đẩy lên {remote}." if push else "."))
     return 0
+
+
+def _tree(revision: str) -> str:
+    return _git("rev-parse", "--verify", "--quiet", f"{revision}^{{tree}}").stdout.strip()
 
 
 def _git(*args: str) -> subprocess.CompletedProcess:

@@ -391,6 +391,43 @@ def summarise(items: Iterable[TrackedItem], today: dt.date, due_soon_days: int =
                           due_soon=due_soon)
 
 
+@dataclass(frozen=True)
+class MeetingTally:
+    """How many items stood in each status right after one meeting (decisions and updates
+    of that meeting applied; meetings of the same day count as one)."""
+
+    date: dt.datetime
+    reports: tuple[tuple[str, str], ...]  # (title, URL) of that day's meetings that decided or updated items
+    counts: tuple[tuple[str, int], ...]  # (status, items), every status in ACTION_ITEM_STATUSES order
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def count(self, status: str) -> int:
+        return dict(self.counts)[status]
+
+
+def status_timeline(items: Iterable[TrackedItem]) -> list[MeetingTally]:
+    """Items by status after each meeting that decided or updated one, oldest first."""
+    items = list(items)
+    days: dict[dt.date, list[HistoryEntry]] = {}
+    for tracked in items:
+        for entry in tracked.history:
+            days.setdefault(entry.date.date(), []).append(entry)
+    tallies = []
+    for day in sorted(days):
+        counts = dict.fromkeys(ACTION_ITEM_STATUSES, 0)
+        for tracked in items:
+            reached = [e for e in tracked.history if e.date.date() <= day]
+            if reached:
+                counts[reached[-1].status] += 1
+        reports = tuple({e.report.source: (e.report.title, e.report_url)
+                         for e in sorted(days[day], key=lambda e: e.date)}.values())
+        tallies.append(MeetingTally(max(e.date for e in days[day]), reports, tuple(counts.items())))
+    return tallies
+
+
 # --------------------------------------------------------------------------- checks
 def check_tracker(documents: list[ContentFile], today: dt.date | None = None) -> list[Finding]:
     """Tracker findings over the published reports: W201 on a derived state, W202, W203.

@@ -6,8 +6,10 @@
   generator. Its ``generate_context`` tracks the items of the published meeting reports
   and gives every meeting report ``article.tracked_items`` (id → :class:`TrackedItem`,
   for the items it decided or updated) before any page is written; the context gets
-  ``tracked_items`` (all of them) and ``tracker_url``. Its ``generate_output`` writes
-  ``/tracker/``, one page per item and per unit, and the four exports.
+  ``tracked_items`` (all of them) and ``tracker_url``; it draws the two charts of
+  ``/tracker/`` (:mod:`.charts`: items by status after each meeting, progress per unit).
+  Its ``generate_output`` writes ``/tracker/``, one page per item and per unit, and the
+  four exports.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from toasoan import text as vi
 from toasoan import tracker as tr
 from toasoan.settings import plugin_enabled, site_rules
 
+from .charts import status_chart, unit_chart
 from .exports import absolute, to_atom, to_ics
 
 logger = logging.getLogger(__name__)
@@ -85,6 +88,8 @@ class TrackerGenerator(Generator):
         rules, _ = site_rules(self.settings)
         self.summary = tr.summarise(self.items, self.today, options["due_soon_days"],
                                     rules.unit_names, self.tracker_path, options["unit_path"])
+        self.timeline = tr.status_timeline(self.items)
+        self.charts = {"status": status_chart(self.timeline), "units": unit_chart(self.summary.units)}
         tracked = tr.by_id(self.items)
         for article in articles:
             ids = [*(i.id for i in getattr(article, "action_items", ())),
@@ -113,7 +118,7 @@ class TrackerGenerator(Generator):
                           **self._page_context(), **values)
 
     def generate_output(self, writer) -> None:
-        self._write(writer, f"{self.tracker_path}/index.html", "index")
+        self._write(writer, f"{self.tracker_path}/index.html", "index", charts=self.charts, timeline=self.timeline)
         for tracked in self.items:
             self._write(writer, f"{tracked.url}index.html", "item", tracked=tracked)
         for unit in self.summary.units:
@@ -130,7 +135,8 @@ class TrackerGenerator(Generator):
             "csv": lambda: tr.to_csv(tr.csv_row(t, self.today, site_url) for t in self.items),
             "ics": lambda: to_ics(self.items, self.generated, title, site_url),
             "atom": lambda: to_atom(self.items, title, absolute(site_url, f"{self.tracker_path}/"),
-                                    absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url),
+                                    absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url,
+                                    updated=self.generated),
         }
         key = outputs.digest(data, self.today, title)
         for name, make in makers.items():

@@ -138,12 +138,25 @@ def _entry_text(tracked: TrackedItem, entry: HistoryEntry) -> str:
     return " ".join(parts)
 
 
+class _DatedAtom(Atom1Feed):
+    """An Atom feed whose ``updated`` is given when it has no entry (not the time of writing:
+    two builds of the same content write the same feed)."""
+
+    def __init__(self, *args: object, updated: dt.datetime, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.updated = updated
+
+    def latest_post_date(self) -> dt.datetime:
+        return super().latest_post_date() if self.items else self.updated
+
+
 def to_atom(items: list[TrackedItem], title: str, page_url: str, feed_url: str,
-            site_url: str = "") -> bytes:
-    """An Atom feed with one entry per decision or update, newest first."""
+            site_url: str = "", *, updated: dt.datetime) -> bytes:
+    """An Atom feed with one entry per decision or update, newest first (``updated``: its
+    date when there is none)."""
     domain = site_domain(site_url)
-    feed = Atom1Feed(title=title, link=page_url, feed_url=feed_url, language="vi",
-                     description="Các thay đổi về trạng thái, tiến độ và hạn của nhiệm vụ CNTT.")
+    feed = _DatedAtom(title=title, link=page_url, feed_url=feed_url, language="vi", updated=updated,
+                      description="Các thay đổi về trạng thái, tiến độ và hạn của nhiệm vụ CNTT.")
     by_item = [(entry, tracked) for tracked in sorted(items, key=lambda t: t.id)
                for entry in tracked.history]
     entries = sorted(by_item, key=lambda pair: pair[0].date, reverse=True)  # stable: ids ascend

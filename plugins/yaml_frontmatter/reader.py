@@ -3,7 +3,9 @@
 The file is parsed once by :func:`toasoan.model.parse_content_file`; the reader only turns
 the model object into Pelican metadata and the Markdown body into safe HTML. A file
 with errors is recorded with its findings and skipped (``status: skip``); the
-``content_checks`` plugin then stops the build before anything is written.
+``content_checks`` plugin then stops the build before anything is written. A draft or an
+article dated in the future is skipped too in a public build (``SHOW_DRAFTS = False``,
+:mod:`toasoan.publication`): nothing of it is written; the local preview shows it marked.
 
 When a Pelican run starts (``get_generators``), every content file is parsed and rendered up front
 by :func:`toasoan.parsing.parse_files`: on all CPUs, and from the parse cache in
@@ -39,11 +41,13 @@ from toasoan.parsing import (
     model_modules,
     parse_files,
 )
+from toasoan.publication import publication
 from toasoan.safety import sanitize
 from toasoan.settings import plugin_enabled, site_rules
 
 from .figures import FigureExtension
 from .links import LinkExtension
+from .withheld import static_targets, unlink, withhold
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -58,7 +62,10 @@ class NewsroomReader(BaseReader):
     def __init__(self, settings: dict) -> None:
         super().__init__(settings)
         self.rules, self.findings = site_rules(settings)
+        self.publication = publication(settings)
         self.documents: list[ContentFile] = []
+        self.withheld: set[str] = set()  # static files the unreleased files it left out use
+        self.left_out: set[str] = set()  # those files, under the content folder
         self.renderer = HtmlRenderer(settings, self.rules)
         # One Author, Category and Tag object per name, shared by every article that has it
         # (as Pelican would make one per article): thousands fewer objects for a run to
@@ -78,7 +85,11 @@ class NewsroomReader(BaseReader):
         if parsed.content_file is None:
             return "", {"status": "skip", "title": relpath}
         document = parsed.content_file.rendered()  # the body is kept as HTML only, by Pelican
-        self.documents.append(document)
+        self.documents.append(document)  # checked like any other file, shown or not
+        if not self.publication.shows(document):  # a draft or scheduled file, in a public build
+            self.withheld |= static_targets(document, parsed.html)
+            self.left_out.add(relpath)
+            return "", {"status": "skip", "title": relpath}
         return parsed.html, self.metadata(document, parsed.html)
 
     def forget(self, source_path: str) -> None:
@@ -101,6 +112,7 @@ class NewsroomReader(BaseReader):
             "status": document.status,
             "kind": document.kind,
             "content_file": document,
+            "unreleased": self.publication.note(document),  # "Bản nháp" / "Hẹn đăng …" banner, or None
             "summary": html.escape(document.summary, quote=False) if document.summary
             else first_paragraph(body),
         }
@@ -229,6 +241,17 @@ def first_paragraph(body: str) -> str:
     return ""
 
 
+def leave_out_unreleased(generators: list) -> None:
+    """``all_generators_finalized``: static files only unreleased files use are not copied,
+    links to unreleased files are taken out (:mod:`.withheld`)."""
+    if not generators or not plugin_enabled(generators[0].settings, "yaml_frontmatter"):
+        return
+    readers = {id(r): r for g in generators for r in getattr(getattr(g, "readers", None), "readers", {}).values()
+               if isinstance(r, NewsroomReader)}
+    withhold(generators, set().union(*(r.withheld for r in readers.values())))
+    unlink(generators, set().union(*(r.left_out for r in readers.values())))
+
+
 def add_reader(readers) -> None:
     for extension in NewsroomReader.file_extensions:
         readers.reader_classes[extension] = NewsroomReader
@@ -239,3 +262,4 @@ def register() -> None:
     signals.get_generators.connect(prefetch)
     signals.article_generator_finalized.connect(fix_urls)
     signals.page_generator_finalized.connect(fix_urls)
+    signals.all_generators_finalized.connect(leave_out_unreleased)

@@ -59,6 +59,7 @@ def test_workflows_do_what_the_policy_needs() -> None:
     assert steps[0]["with"]["fetch-depth"] == 0  # base roster and approval history
     assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
     assert publish[True]["push"]["branches"] == ["main"]  # YAML reads the key "on" as True
+    assert publish[True]["schedule"] == [{"cron": "*/15 * * * *"}]  # scheduled articles go live unattended
     publish_steps = publish["jobs"]["publish"]["steps"]
     assert publish_steps[0]["with"]["fetch-depth"] == 0  # provenance needs the history
     assert "invoke publish --push" in "\n".join(s.get("run", "") for s in publish_steps)

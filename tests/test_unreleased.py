@@ -1,0 +1,173 @@
+"""Drafts and scheduled articles: shown, marked, on the writer's machine; nowhere in a public
+build — not a page, list, feed, sitemap entry, search record or tracker item — until their
+time (the clock is injected with ``PUBLICATION_NOW`` / ``TOASOAN_NOW``)."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+from search_index.store import RecordStore
+
+from sitekit import ARTICLE, MEETING, Project, make_project
+from toasoan.build import build_site, load_settings
+
+# What must never reach a public build: every title, slug and id of the unreleased files.
+DRAFT_TITLE, DRAFT_SLUG = "Dự thảo Zebrakhe tuyệt mật", "du-thao-zebrakhe"
+REPORT_TITLE, REPORT_SLUG, REPORT_ITEM = "Họp kín Quokkaxa", "hop-kin-quokkaxa", "CNTT-2019-77"
+PAGE_TITLE, PAGE_SLUG = "Trang nháp Kinkajou", "trang-nhap-kinkajou"
+SCHEDULED_TITLE, SCHEDULED_SLUG = "Lịch nghỉ Okapiwu", "lich-nghi-okapiwu"
+SECRETS = [DRAFT_TITLE, DRAFT_SLUG, "Zebrakhe", REPORT_TITLE, REPORT_SLUG, "Quokkaxa", REPORT_ITEM,
+           PAGE_TITLE, PAGE_SLUG, "Kinkajou"]
+SCHEDULED = [SCHEDULED_TITLE, SCHEDULED_SLUG, "Okapiwu"]
+BEFORE, AT = "2026-12-07 06:59", "2026-12-07 07:00"  # the scheduled article's time is 07:00
+
+
+def article(title: str, slug: str, when: str, status: str = "published", body: str = "") -> str:
+    return (f"---\ntitle: {title}\nslug: {slug}\ndate: {when}\nauthor: Thu Phương\n"
+            f"category: Thông báo\ntags: [Đào tạo]\nstatus: {status}\n---\n\n{title}: nội dung của bài.\n\n{body}")
+
+
+DRAFT_DOCUMENT = """---
+title: Dự thảo quy chế Zebrakhe
+number: 999/QC-HVDT
+issued: 2021-04-01
+issuer: Học viện Dân tộc
+doc_type: Quy chế
+summary: Bản dự thảo, chưa ban hành.
+file: files/2021/du-thao-zebrakhe.pdf
+status: draft
+---
+"""
+
+
+def draft_report() -> str:
+    report = (MEETING.replace("Họp Ban chỉ đạo ứng dụng CNTT năm 2018", REPORT_TITLE)
+              .replace("2018-12-27", "2019-05-02").replace("CNTT-2018-01", REPORT_ITEM)
+              .replace("Đầu tư hạ tầng và phần mềm", "Nhiệm vụ Quokkaxa"))
+    return report.replace("author:", f"slug: {REPORT_SLUG}\nstatus: draft\nauthor:", 1)
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory) -> Project:
+    project = make_project(tmp_path_factory.mktemp("unreleased") / "site", sample_content=False)
+    project.add("articles/2019/tin.md", ARTICLE)
+    project.add("meetings/2018/hop.md", MEETING)
+    for name in ("images/2019/zebrakhe-anh.png", "images/2019/chung.png"):  # the draft's own, and a shared one
+        (project.content / name).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (40, 30), (20, 90, 160)).save(project.content / name)
+    (project.content / "files/2021").mkdir(parents=True)
+    (project.content / "files/2021/du-thao-zebrakhe.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    project.add("documents/2021/du-thao.md", DRAFT_DOCUMENT)
+    body = "![Ảnh chỉ bản nháp dùng](images/2019/zebrakhe-anh.png)\n\n![Ảnh dùng chung](images/2019/chung.png)\n"
+    project.add("articles/2019/nhap.md", article(DRAFT_TITLE, DRAFT_SLUG, "2019-04-01 08:00", "draft", body))
+    project.add("articles/2019/anh.md", article("Ảnh hoạt động", "anh-hoat-dong", "2019-04-02 08:00",
+                                                body="![Ảnh dùng chung](images/2019/chung.png)\n\n"
+                                                     "Xem thêm [bài đang soạn](nhap.md).\n"))
+    project.add("meetings/2019/hop-kin.md", draft_report())
+    project.add("pages/nhap.md", f"---\ntitle: {PAGE_TITLE}\nslug: {PAGE_SLUG}\nstatus: draft\n---\n\nNháp.\n")
+    project.add("articles/2026/lich-nghi.md", article(SCHEDULED_TITLE, SCHEDULED_SLUG, AT))
+    return project
+
+
+def build(project: Project, settings: str, now: str, output: str) -> Path:
+    out = project.root / output
+    result = build_site(project.root / settings, incremental=False, OUTPUT_PATH=str(out), PUBLICATION_NOW=now)
+    assert result.ok, (result.error, result.findings)
+    return out
+
+
+def readable(path: Path) -> str:
+    """A file's text, Pagefind's compressed files decompressed."""
+    data = path.read_bytes()
+    for unpack in (gzip.decompress, lambda d: zlib.decompress(d, 47)):
+        try:
+            data = unpack(data)
+            break
+        except (OSError, EOFError, zlib.error):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def traces(output: Path, words: list[str]) -> dict[str, list[str]]:
+    """Output file → which of ``words`` it contains (paths included)."""
+    found = {}
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        rel = path.relative_to(output).as_posix()
+        text = rel + "\n" + readable(path)
+        hits = [w for w in words if w.casefold() in text.casefold()]
+        if hits:
+            found[rel] = hits
+    return found
+
+
+def stored_records(project: Project, output: Path) -> list[str]:
+    """Every search record the plugin stored for the build into ``output``, as text."""
+    settings = load_settings(project.root / "publishconf.py", OUTPUT_PATH=str(output))
+    shards = RecordStore.of(settings).shards()
+    assert shards, "the search plugin stored its records"
+    return [repr(record) for shard in shards for record in shard.records]
+
+
+def test_a_public_build_has_no_trace_of_drafts_nor_of_what_is_scheduled(fixture_site: Project):
+    output = build(fixture_site, "publishconf.py", BEFORE, "public-before")
+    assert (output / "2019/hoc-vien-khai-giang-lop-boi-duong/index.html").is_file()
+    assert (output / "tracker/CNTT-2018-01/index.html").is_file()
+    assert not (output / "ban-nhap").exists()
+    assert (output / "images/2019/chung.png").is_file()  # a released article uses it too
+    linking = BeautifulSoup((output / "2019/anh-hoat-dong/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "Xem thêm bài đang soạn." in linking.get_text() and not linking.find("a", string="bài đang soạn")
+    assert traces(output, ["nhap.md", "{filename}"]) == {}
+    assert traces(output, SECRETS + SCHEDULED) == {}
+    assert list((output / "pagefind").rglob("*.pf_fragment")), "the search index was written"
+    records = stored_records(fixture_site, output)
+    assert any("hoc-vien-khai-giang-lop-boi-duong" in r for r in records)
+    assert not [r for r in records if any(w.casefold() in r.casefold() for w in SECRETS + SCHEDULED)]
+
+
+def test_a_scheduled_article_goes_public_at_its_time(fixture_site: Project):
+    output = build(fixture_site, "publishconf.py", AT, "public-at")
+    page = output / f"2026/{SCHEDULED_SLUG}/index.html"
+    assert page.is_file()
+    shown = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert shown.find("h1").get_text() == SCHEDULED_TITLE
+    assert not shown.select(".unreleased") and not shown.find("meta", attrs={"name": "robots"})
+    for listed in ("feeds/all.atom.xml", "feeds/all.json", "sitemap.xml", "index.html"):
+        assert SCHEDULED_SLUG in (output / listed).read_text(encoding="utf-8"), listed
+    assert any(SCHEDULED_SLUG in r for r in stored_records(fixture_site, output))
+    assert traces(output, SECRETS) == {}  # the drafts stay out
+
+
+def test_the_local_preview_shows_drafts_and_scheduled_articles_marked(fixture_site: Project):
+    output = build(fixture_site, "pelicanconf.py", BEFORE, "preview")
+    draft = BeautifulSoup((output / f"ban-nhap/{DRAFT_SLUG}/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert draft.select_one(".unreleased").get_text().startswith("Bản nháp")
+    assert draft.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert not draft.find("link", rel="canonical") and not draft.select("[data-pagefind-body]")
+    page = BeautifulSoup((output / f"ban-nhap/trang/{PAGE_SLUG}/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert page.select_one(".unreleased").get_text().startswith("Bản nháp")
+    linking = BeautifulSoup((output / "2019/anh-hoat-dong/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert linking.find("a", string="bài đang soạn")["href"] == f"../../ban-nhap/{DRAFT_SLUG}/"
+    for private in ("images/2019/zebrakhe-anh.png", "files/2021/du-thao-zebrakhe.pdf"):
+        assert (output / private).is_file(), private
+    scheduled = BeautifulSoup((output / f"2026/{SCHEDULED_SLUG}/index.html").read_text(encoding="utf-8"),
+                              "html.parser")
+    assert scheduled.select_one(".unreleased").get_text().startswith("Hẹn đăng Thứ Hai, 07/12/2026 lúc 07:00")
+    assert scheduled.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+
+def test_invoke_check_lists_scheduled_articles_without_failing(fixture_site: Project):
+    before = fixture_site.invoke("check", env={"TOASOAN_NOW": BEFORE})
+    assert before.returncode == 0, before.stdout + before.stderr
+    assert "Hẹn đăng (1 bài" in before.stdout
+    assert (f"content/articles/2026/lich-nghi.md  Hẹn đăng Thứ Hai, 07/12/2026 lúc 07:00: {SCHEDULED_TITLE}"
+            in before.stdout), before.stdout
+    after = fixture_site.invoke("check", env={"TOASOAN_NOW": AT})
+    assert after.returncode == 0 and "Hẹn đăng" not in after.stdout, after.stdout
+    wrong = fixture_site.invoke("check", env={"TOASOAN_NOW": "thứ hai"})
+    assert wrong.returncode == 1 and "YYYY-MM-DD HH:MM" in wrong.stderr and "Traceback" not in wrong.stderr

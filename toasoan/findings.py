@@ -116,8 +116,9 @@ CODES: dict[str, Code] = _codes(
          "Viết mô tả trong ngoặc vuông: ![Mô tả nội dung ảnh](images/2019/anh.jpg)."),
     Code("E306", E, "Liên kết ngoài \"{value}\" sai cú pháp: {detail}.",
          "Viết đầy đủ địa chỉ, ví dụ https://example.vn/trang."),
-    Code("W301", W, "Ảnh \"{value}\" nặng {size} KB, vượt giới hạn {limit} KB.",
-         "Thu nhỏ ảnh (rộng tối đa 1600 px, JPEG chất lượng khoảng 75) trước khi đưa lên."),
+    Code("E307", E, "Ảnh \"{value}\" nặng {size} MB, vượt giới hạn {limit} MB: ảnh quá lớn sẽ không được đăng.",
+         "Thu nhỏ ảnh trước khi đưa lên (rộng khoảng 2000 điểm ảnh là đủ; hệ thống tự tạo các cỡ nhỏ hơn), "
+         "hoặc xuất lại ảnh JPEG với chất lượng khoảng 80."),
     # E9xx: site configuration
     Code("E901", E, "Không đọc được danh sách đơn vị: {detail}.",
          "Sửa content/data/units.yml: một khoá 'units' chứa danh sách các mục 'name: …'."),

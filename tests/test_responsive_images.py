@@ -100,6 +100,12 @@ def test_the_cache_keeps_made_files_and_incremental_builds_equal_clean_ones(tmp_
     assert len(made) == 7 * 6  # six 1 200 px photos and one 1 600 px: 3 widths in WebP and JPEG each
     assert_same_as_clean(project, "photos")  # the clean build takes them from the cache too
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == made
+    # A body edit of an article showing a photo is patched into the saved run: still a <picture>.
+    edited_file = project.content / "articles/2021/tin-11.md"
+    edited_file.write_text(edited_file.read_text(encoding="utf-8") + "\nCâu bổ sung.\n", encoding="utf-8")
+    assert build(project).patched
+    assert html(project, BODY_PHOTO_ARTICLE).find(class_="prose").find("picture") is not None
+    assert_same_as_clean(project, "body edit patched")
     # A new photo at the same address: its page and the home page show the new one.
     before = (project.output / LEAD_ARTICLE / "index.html").read_bytes()
     photo(project.content / "images/2021/anh-6.jpg", (900, 600), seed=60)

@@ -1,6 +1,6 @@
 """Pelican wiring for responsive images (the work is :mod:`toasoan.images`).
 
-* ``initialized``: a new :class:`~toasoan.images.ImageStore` for the run, caching in
+* ``initialized``: a new run gets a new :class:`~toasoan.images.ImageStore`, caching in
   ``.cache/toasoan/images/`` beside the content folder.
 * ``article_generator_finalized`` / ``page_generator_finalized``: an article with a lead
   photo gets ``picture``; every article and page whose body shows photos gets ``pictures``
@@ -36,20 +36,22 @@ _STATIC_LINK = re.compile(r"""\{static\}/?([^"'\s>#?]+)""")
 
 
 def _store(settings: dict) -> images.ImageStore | None:
-    return _STORES.get(id(settings)) if plugin_enabled(settings, PLUGIN_NAME) else None
+    """The run's store (made when first asked), or None when the run does not list the plugin."""
+    if not plugin_enabled(settings, PLUGIN_NAME):
+        return None
+    if id(settings) not in _STORES:
+        content = Path(settings["PATH"])
+        _STORES[id(settings)] = images.ImageStore(content, local_cache(content.resolve().parent, "images"))
+    return _STORES[id(settings)]
 
 
 def start(pelican) -> None:
-    settings = pelican.settings
-    if not plugin_enabled(settings, PLUGIN_NAME):
-        return
-    content = Path(settings["PATH"])
+    """A new run: the pictures of the last one are let go."""
     _STORES.clear()
-    _STORES[id(settings)] = images.ImageStore(content, local_cache(content.resolve().parent, "images"))
 
 
 def add_template_functions(generator) -> None:
-    if _store(generator.settings) is not None:
+    if plugin_enabled(generator.settings, PLUGIN_NAME):
         generator.env.globals["picture_tag"] = lambda *a, **k: Markup(images.picture_tag(*a, **k))
         generator.env.globals["picture_html"] = lambda body, pictures: Markup(images.picture_html(body, pictures))
 

@@ -5,19 +5,16 @@ figures. Also the main menu: folded on a phone, one row on a wide screen."""
 from __future__ import annotations
 
 import pytest
-from browserkit import chromium, served
+from browserkit import served
 from photokit import LEAD_ARTICLE, photo_site
 
-from sitekit import Project
+from sitekit import Project, built
 from toasoan import audit
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Project:
-    project = photo_site(tmp_path_factory.mktemp("budgets") / "site")
-    result = project.invoke("build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+    return built(photo_site(tmp_path_factory.mktemp("budgets") / "site"))
 
 
 @pytest.fixture(scope="module")
@@ -26,21 +23,15 @@ def base(site: Project):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
-
-
-def test_home_with_photos_within_budget(browser, base):
-    weight = audit.weigh(browser, base + "/")
+def test_home_with_photos_within_budget(headless_browser, base):
+    weight = audit.weigh(headless_browser, base + "/")
     assert weight.images > 0, weight.by_type  # the lead photo and the thumbnails do load
     assert audit.weight_misses("home", "Trang chủ", weight) == [], weight.by_type
     assert weight.render_blocking == [] and weight.third_party == []
 
 
-def test_article_with_lead_photo_within_budget(browser, base, site: Project):
-    weight = audit.weigh(browser, base + "/" + LEAD_ARTICLE)
+def test_article_with_lead_photo_within_budget(headless_browser, base, site: Project):
+    weight = audit.weigh(headless_browser, base + "/" + LEAD_ARTICLE)
     assert weight.images > 0, weight.by_type
     assert audit.weight_misses("article", "Bài viết", weight) == [], weight.by_type
     assert weight.render_blocking == [] and weight.third_party == []
@@ -48,8 +39,8 @@ def test_article_with_lead_photo_within_budget(browser, base, site: Project):
     assert original > audit.BUDGET.article_bytes  # the photo as taken would break the budget alone
 
 
-def test_a_phone_gets_a_narrow_webp_not_the_original(browser, base):
-    context = audit.mobile_context(browser)
+def test_a_phone_gets_a_narrow_webp_not_the_original(headless_browser, base):
+    context = audit.mobile_context(headless_browser)
     page = context.new_page()
     page.goto(base + "/" + LEAD_ARTICLE, wait_until="networkidle")
     chosen = page.eval_on_selector(".entry-figure img", "img => img.currentSrc")
@@ -63,8 +54,8 @@ def nav_rows(page) -> int:
 
 
 @pytest.mark.parametrize("width", [1024, 1280])
-def test_the_menu_is_one_row_on_wide_screens(browser, base, width):
-    context = browser.new_context(viewport={"width": width, "height": 800})
+def test_the_menu_is_one_row_on_wide_screens(headless_browser, base, width):
+    context = headless_browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(base + "/")
     assert not page.locator(".nav-menu > summary").is_visible()
@@ -74,8 +65,8 @@ def test_the_menu_is_one_row_on_wide_screens(browser, base, width):
     context.close()
 
 
-def test_the_menu_folds_on_a_phone_and_opens_from_the_keyboard_without_script(browser, base):
-    context = browser.new_context(viewport=audit.MOBILE, java_script_enabled=False)
+def test_the_menu_folds_on_a_phone_and_opens_from_the_keyboard_without_script(headless_browser, base):
+    context = headless_browser.new_context(viewport=audit.MOBILE, java_script_enabled=False)
     page = context.new_page()
     page.goto(base + "/")
     nav = page.get_by_role("navigation", name="Điều hướng chính")
@@ -90,8 +81,8 @@ def test_the_menu_folds_on_a_phone_and_opens_from_the_keyboard_without_script(br
 
 
 @pytest.mark.parametrize("path", ["/2018/hop-ban-chi-dao-ung-dung-cntt-nam-2018/", "/tracker/"])
-def test_tables_show_every_column_at_1280px(browser, base, path):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def test_tables_show_every_column_at_1280px(headless_browser, base, path):
+    context = headless_browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(base + path)
     clipped = page.eval_on_selector_all(".table-wrap", "ws => ws.filter(w => w.scrollWidth > w.clientWidth).length")
@@ -99,8 +90,8 @@ def test_tables_show_every_column_at_1280px(browser, base, path):
     assert clipped == 0, path
 
 
-def test_the_tracker_and_van_ban_are_cards_on_a_phone_with_labels(browser, base):
-    context = browser.new_context(viewport=audit.MOBILE)
+def test_the_tracker_and_van_ban_are_cards_on_a_phone_with_labels(headless_browser, base):
+    context = headless_browser.new_context(viewport=audit.MOBILE)
     page = context.new_page()
     for path, label in (("/tracker/", "Hạn"), ("/van-ban/", "Ban hành")):
         page.goto(base + path)

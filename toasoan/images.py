@@ -4,9 +4,9 @@ A photo ``images/2018/anh.jpg`` (1 600 × 1 067) is published as
 
 * ``images/2018/anh-360.webp``, ``anh-720.webp``, ``anh-1200.webp`` — every width of
   :data:`WIDTHS` narrower than the photo, and the photo's own width capped at the widest;
-* ``images/2018/anh-360.jpg``, ``anh-720.jpg`` and, at the photo's own address,
-  ``images/2018/anh.jpg`` at the widest size: the fallback for browsers without WebP, feeds
-  and link previews (a PNG with transparency keeps a PNG fallback and its alpha channel).
+* at the photo's own address, ``images/2018/anh.jpg`` at the widest size: the fallback for
+  browsers without WebP, feeds and link previews (a PNG with transparency keeps a PNG
+  fallback and its alpha channel).
 
 Nothing is ever upscaled. Every file is re-encoded from the pixels alone, turned upright
 first (EXIF orientation): no EXIF, GPS, XMP or comment reaches the site — not even at the
@@ -149,7 +149,7 @@ def make_picture(source: Path, relpath: str, cache: Path) -> Picture:
     cache.mkdir(parents=True, exist_ok=True)
     for index, (width, height) in enumerate(sizes):
         widest = index == len(sizes) - 1
-        for kind in ("webp", fallback):
+        for kind in ("webp", fallback) if widest else ("webp",):
             url = relpath if widest and kind == fallback else f"{stem}-{width}{EXTENSION[kind]}"
             cached = f"{sha}-{width}{EXTENSION[kind]}"
             if not (cache / cached).is_file():
@@ -196,12 +196,12 @@ def picture_html(body: str, pictures: Mapping[str, Picture], sizes: str = BODY_S
 
 def picture_tag(picture: Picture, prefix: str, alt: str, sizes: str, *, eager: bool = False,
                 css_class: str = "") -> str:
-    """``<picture>`` of a photo: WebP sources, the fallback ``<img>`` with its own ``srcset``,
-    ``width``/``height`` (no layout shift); lazy unless ``eager`` (the lead photo)."""
+    """``<picture>`` of a photo: WebP sources, the fallback ``<img>`` (one size, for browsers
+    without WebP), ``width``/``height`` (no layout shift); lazy unless ``eager`` (the lead photo)."""
     e = html.escape
     loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
     klass = f' class="{e(css_class)}"' if css_class else ""
     return (f'<picture><source type="image/webp" srcset="{e(picture.srcset(prefix, "webp"))}" sizes="{e(sizes)}">'
-            f'<img{klass} src="{e(prefix)}/{e(picture.url)}" srcset="{e(picture.srcset(prefix, picture.fallback))}"'
-            f' sizes="{e(sizes)}" alt="{e(alt)}" width="{picture.width}" height="{picture.height}"'
+            f'<img{klass} src="{e(prefix)}/{e(picture.url)}"'
+            f' alt="{e(alt)}" width="{picture.width}" height="{picture.height}"'
             f'{loading} decoding="async"></picture>')

@@ -55,7 +55,7 @@ NEWSROOM = {
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["yaml_frontmatter", "content_checks", "action_tracker", "provenance",
            "site_metadata", "json_feed", "neighbours", "related_articles", "sitemap", "documents",
-           "site_menu", "taxonomy_lists", "incremental",
+           "site_menu", "taxonomy_lists", "responsive_images", "incremental",
            "search_index"]  # search_index last: it indexes what the others wrote
 
 # Public provenance (plugins/provenance): who approved each article and when, from git.

@@ -51,6 +51,13 @@ class Project:
                 for p in sorted(self.output.rglob("*")) if p.is_file()}
 
 
+def built(project: Project) -> Project:
+    """``project`` after ``invoke build``, which must succeed."""
+    result = project.invoke("build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
 def make_project(root: Path, *, sample_content: bool) -> Project:
     """Copy the project's code, theme and settings to ``root``; with the sample content or
     with only the units roster."""

@@ -78,7 +78,7 @@ CASES = [
     ("E101", "documents/a.md", article(DOCUMENT_HEAD.replace("summary: Ban hành quy chế\n", "")), "summary", 1),
     ("E103", "documents/a.md", article(DOCUMENT_HEAD.replace("2019-03-01", "01/03/2019")), "issued", 4),
     ("E105", "documents/a.md", article(DOCUMENT_HEAD.replace("Quyết định", "Tờ trình lạ")), "doc_type", 6),
-    ("W301", "articles/a.md", article(HEAD + "image: images/big.jpg\nimage_alt: Ảnh\n"), "image", 6),
+    ("E307", "articles/a.md", article(HEAD + "image: images/big.jpg\nimage_alt: Ảnh\n"), "image", 6),
     ("W102", "articles/a.md", article(HEAD, body=""), None, 7),
     ("E201", "meetings/a.md", article("title: Họp\ndate: 2019-01-02\nauthor: A\n"), "meeting", 1),
     ("E202", "meetings/a.md", article(MEETING_HEAD + item(id="cntt 1")), "action_items[0].id", 11),
@@ -101,7 +101,8 @@ def test_each_code_names_file_field_and_line(project: Project, code, relpath, te
     raw = text if isinstance(text, bytes) else text.encode("utf-8")
     (project.content / "images").mkdir(parents=True, exist_ok=True)
     (project.content / "images" / "a.jpg").write_bytes(b"\xff\xd8")
-    (project.content / "images" / "big.jpg").write_bytes(b"\xff\xd8" * 300_000)
+    with (project.content / "images" / "big.jpg").open("wb") as big:  # 10 MB and a byte: too big
+        big.truncate(10 * 1024 * 1024 + 1)
     (project.content / "files").mkdir(exist_ok=True)
     (project.content / "files" / "qd.pdf").write_bytes(b"%PDF-1.4\n")
     document, findings = parse_content_file(relpath, raw, project.rules())

@@ -128,8 +128,9 @@ CODES: dict[str, Code] = _codes(
          "Viết mô tả trong ngoặc vuông: ![Mô tả nội dung ảnh](images/2019/anh.jpg)."),
     Code("E306", E, "Liên kết ngoài \"{value}\" sai cú pháp: {detail}.",
          "Viết đầy đủ địa chỉ, ví dụ https://example.vn/trang."),
-    Code("W301", W, "Ảnh \"{value}\" nặng {size} KB, vượt giới hạn {limit} KB.",
-         "Thu nhỏ ảnh (rộng tối đa 1600 px, JPEG chất lượng khoảng 75) trước khi đưa lên."),
+    Code("E307", E, "Ảnh \"{value}\" nặng {size} MB, vượt giới hạn {limit} MB: ảnh quá lớn sẽ không được đăng.",
+         "Thu nhỏ ảnh trước khi đưa lên (rộng khoảng 2000 điểm ảnh là đủ; hệ thống tự tạo các cỡ nhỏ hơn), "
+         "hoặc xuất lại ảnh JPEG với chất lượng khoảng 80."),
     # E4xx: import from Word (.docx): the upload is refused and nothing is written
     Code("E401", E, "Tệp \"{value}\" không phải tài liệu Word (.docx): {detail}.",
          "Mở tệp bằng Word, chọn Lưu thành (Save As) kiểu 'Word Document (*.docx)' rồi nhập lại."),

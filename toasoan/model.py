@@ -213,7 +213,7 @@ class SiteRules:
     document_types: tuple[str, ...] = DEFAULT_DOCUMENT_TYPES
     units_file: str = "data/units.yml"
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
-    max_image_kb: int = 500
+    max_image_kb: int = 10 * 1024  # bigger photos are not published (toasoan.images.MAX_BYTES)
     max_title_length: int = 150
     max_slug_length: int = 80
     article_url: str = "{date:%Y}/{slug}/"
@@ -591,16 +591,16 @@ def _check_done(r: _Reader, path: FieldPath, ident: str, status: str | None,
 
 def _check_image_file(r: _Reader, written: str, target: str | None, path: FieldPath, missing: str,
                       line: int | None = None) -> None:
-    """A missing image is an error; one over ``max_image_kb`` a warning."""
+    """A missing image is an error, and so is one over ``max_image_kb`` (it is not published)."""
     size = file_size(r.rules.content_root / target) if target else None
     where = line or r.front.line(*path)
     if size is None:
         r.findings.append(finding(missing, r.source, where, field_name(path), value=written))
         return
-    size_kb = size // 1024
-    if size_kb > r.rules.max_image_kb:
-        r.findings.append(finding("W301", r.source, where, field_name(path), value=written,
-                                  size=size_kb, limit=r.rules.max_image_kb))
+    if size > r.rules.max_image_kb * 1024:
+        r.findings.append(finding("E307", r.source, where, field_name(path), value=written,
+                                  size=f"{size / 1048576:.1f}".replace(".", ","),
+                                  limit=f"{r.rules.max_image_kb / 1024:g}".replace(".", ",")))
 
 
 def _body(r: _Reader, relpath: str) -> tuple[Link, ...]:

@@ -17,8 +17,8 @@ DEFAULTS: dict[str, object] = {
     "units_file": "data/units.yml",
     # Hosts whose video players may be embedded with <iframe src="https://HOST/...">.
     "iframe_hosts": DEFAULT_IFRAME_HOSTS,
-    # Images larger than this (KB) get a warning.
-    "max_image_kb": 500,
+    # Images larger than this (KB) are an error (E307): the build does not publish them.
+    "max_image_kb": 10 * 1024,
     # Titles and slugs longer than this get a warning.
     "max_title_length": 150,
     "max_slug_length": 80,

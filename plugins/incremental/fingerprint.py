@@ -39,8 +39,8 @@ from toasoan.outputs import digest
 
 # What a listing can show of an article or page it does not belong to.
 CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags", "authors", "author",
-               "summary", "image", "image_alt", "image_caption", "image_width", "image_height", "kind",
-               "status", "slug", "lang", "order", "content_file", "download", "in_default_lang")
+               "summary", "image", "image_alt", "image_caption", "image_width", "image_height", "picture",
+               "kind", "status", "slug", "lang", "order", "content_file", "download", "in_default_lang")
 # Attributes of a page that are not what it shows (or are shown through other attributes).
 _NOT_SHOWN = frozenset(("settings", "_context", "metadata", "_content", "_get_content", "_summary", "content_file"))
 # Fields of a content-model object a card leaves out: the body is only on its own page.

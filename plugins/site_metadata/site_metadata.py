@@ -10,18 +10,20 @@
   article).
 * ``article_generator_finalized`` / ``page_generator_finalized``: every article and page
   gets ``description`` (plain text); every article ``share_image`` and ``image_width`` /
-  ``image_height`` (when it has an image).
+  ``image_height`` (when it has an image; with responsive_images, the size it is published at).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 from pelican import signals
 
+from toasoan.images import is_photo, published_size
 from toasoan.settings import plugin_enabled, site_rules
 from toasoan.urls import absolute, site_url
 
@@ -102,6 +104,9 @@ def annotate_articles(generator) -> None:
         image = default_image
         if getattr(article, "image", None):
             image = image_facts(base, article.image, source_of(article.image, settings))
+            if plugin_enabled(settings, "responsive_images") and is_photo(article.image) and image.width:
+                width, height = published_size(image.width, image.height)
+                image = replace(image, width=width, height=height)
             if image.width:
                 article.image_width, article.image_height = image.width, image.height
         article.share_image = image

@@ -1,0 +1,105 @@
+"""Pelican wiring for responsive images (the work is :mod:`toasoan.images`).
+
+* ``initialized``: a new run gets a new :class:`~toasoan.images.ImageStore`, caching in
+  ``.cache/toasoan/images/`` beside the content folder.
+* ``article_generator_finalized`` / ``page_generator_finalized``: an article with a lead
+  photo gets ``picture``; every article and page whose body shows photos gets ``pictures``
+  (content path → :class:`~toasoan.images.Picture`). Both are part of what its pages show,
+  so a changed photo re-renders them in an incremental build.
+* ``static_generator_finalized``: Pelican does not copy any photo under ``images/``; each
+  one is made into its variants instead (its address keeps working for feeds and links).
+* ``generator_init``: templates get ``picture_tag(picture, siteurl, alt, sizes, eager=…)``
+  and ``picture_html(html, pictures)`` (a body's ``<img>`` → ``<picture>``).
+* ``finalized``: every variant is written through the output ledger (kept when the last
+  build wrote the same file).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from markupsafe import Markup
+from pelican import signals
+
+from toasoan import images, outputs
+from toasoan.content import local_cache
+from toasoan.generators import body_of, generator_contents
+from toasoan.settings import plugin_enabled
+
+logger = logging.getLogger(__name__)
+
+PLUGIN_NAME = "responsive_images"
+_STORES: dict[int, images.ImageStore] = {}  # id(settings) → the run's store
+_STATIC_LINK = re.compile(r"""\{static\}/?([^"'\s>#?]+)""")
+
+
+def _store(settings: dict) -> images.ImageStore | None:
+    """The run's store (made when first asked), or None when the run does not list the plugin."""
+    if not plugin_enabled(settings, PLUGIN_NAME):
+        return None
+    if id(settings) not in _STORES:
+        content = Path(settings["PATH"])
+        _STORES[id(settings)] = images.ImageStore(content, local_cache(content.resolve().parent, "images"))
+    return _STORES[id(settings)]
+
+
+def start(pelican) -> None:
+    """A new run: the pictures of the last one are let go."""
+    _STORES.clear()
+
+
+def add_template_functions(generator) -> None:
+    if plugin_enabled(generator.settings, PLUGIN_NAME):
+        generator.env.globals["picture_tag"] = lambda *a, **k: Markup(images.picture_tag(*a, **k))
+        generator.env.globals["picture_html"] = lambda body, pictures: Markup(images.picture_html(body, pictures))
+
+
+def annotate(generator) -> None:
+    """Lead photo and body photos of every article and page the generator read."""
+    store = _store(generator.settings)
+    if store is None:
+        return
+    for content in generator_contents(generator):
+        lead = getattr(content, "image", None)
+        if lead and images.is_photo(lead):
+            content.picture = store.picture(lead)
+        found = {link: store.picture(link) for link in _STATIC_LINK.findall(body_of(content))
+                 if images.is_photo(link)}
+        content.pictures = {link: picture for link, picture in sorted(found.items()) if picture}
+
+
+def take_photos(generator) -> None:
+    """Photos are published as variants, never copied as they are (their EXIF would go too)."""
+    store = _store(generator.settings)
+    if store is None:
+        return
+    kept = []
+    for static in generator.staticfiles:
+        relpath = static.relative_source_path.replace("\\", "/")
+        if images.is_photo(relpath):
+            store.picture(relpath)
+        else:
+            kept.append(static)
+    generator.staticfiles[:] = kept  # the context's list: what Pelican copies
+    for error in sorted(store.errors.values()):
+        logger.warning("%s", error)
+
+
+def write_variants(pelican) -> None:
+    store = _store(pelican.settings)
+    if store is None:
+        return
+    output = Path(pelican.output_path)
+    for url, cached in sorted(store.files().items()):
+        outputs.write_output(output, url, cached.read_bytes, f"image:{cached.name}")
+
+
+def register() -> None:
+    signals.initialized.connect(start)
+    signals.generator_init.connect(add_template_functions)
+    signals.article_generator_finalized.connect(annotate)
+    signals.page_generator_finalized.connect(annotate)
+    signals.static_generator_finalized.connect(take_photos)
+    signals.finalized.connect(write_variants)

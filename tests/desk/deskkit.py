@@ -1,0 +1,140 @@
+"""A newsroom on a real bare remote, and each person's own clone (and HOME) for the desk.
+
+:func:`make_remote` builds the project (code, theme, settings, a roster of people with real
+``ssh-keygen`` keys) and pushes it to a bare repository; :func:`clone_for` gives one person
+a clone with their git identity, as the desk would run on their own machine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from sitekit import REPO, VENV_BIN, make_project
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "editorial"))
+from newsroom import Person, make_people  # noqa: E402
+
+__all__ = ["Clone", "Person", "clone_for", "desk_server", "make_people", "make_remote"]
+
+POLICY = (REPO / "editorial" / "policy.yml").read_text(encoding="utf-8")
+EXISTING = """\
+---
+title: Học viện khai giảng lớp bồi dưỡng
+date: 2024-03-04 08:30
+author: Vũ Thị Lan
+category: Đào tạo - Bồi dưỡng
+---
+
+Sáng 4/3/2024, Học viện khai giảng lớp bồi dưỡng.
+"""
+MEETING = """\
+---
+title: Họp Ban chỉ đạo ứng dụng CNTT
+date: 2024-01-10 11:00
+author: Văn phòng
+meeting:
+  date: 2024-01-10 08:00
+  location: Hà Nội
+  chair: Giám đốc Học viện
+  bodies: [Ban chỉ đạo ứng dụng CNTT]
+decisions:
+  - Đầu tư hạ tầng.
+action_items:
+  - id: CNTT-2024-01
+    title: Nâng cấp mạng nội bộ
+    owner: Văn phòng
+    due: 2024-12-31
+---
+
+Biên bản cuộc họp.
+"""
+
+
+def git(root: Path, *args: str, env: dict | None = None) -> str:
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True,
+                            env={**os.environ, **(env or {})})
+    return result.stdout.strip()
+
+
+def make_remote(tmp: Path, people: dict[str, Person]) -> Path:
+    """A bare ``remote.git`` holding the project with a roster of ``people``'s keys."""
+    seed = make_project(tmp / "seed", sample_content=False)
+    seed.add("articles/2024/khai-giang.md", EXISTING)
+    seed.add("meetings/2024/hop-cntt.md", MEETING)
+    (seed.root / "editorial").mkdir()
+    (seed.root / "editorial" / "policy.yml").write_text(POLICY, encoding="utf-8")
+    members = [p.entry() for p in people.values() if p.roles is not None]
+    (seed.root / "editorial" / "board.yml").write_text(yaml.safe_dump({"members": members}, allow_unicode=True),
+                                                       encoding="utf-8")
+    (seed.root / ".gitignore").write_text("output/\n.cache/\n__pycache__/\n", encoding="utf-8")
+    maintainer = people["maintainer"]
+    git(seed.root, "init", "--quiet", "--initial-branch=main")
+    git(seed.root, "add", "--all")
+    git(seed.root, "-c", f"user.name={maintainer.name}", "-c", f"user.email={maintainer.email}",
+        "-c", "commit.gpgSign=false", "commit", "--quiet", "-m", "Khởi tạo tòa soạn")
+    remote = tmp / "remote.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(seed.root), str(remote)], check=True)
+    return remote
+
+
+@dataclass
+class Clone:
+    person: Person
+    root: Path
+    home: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"HOME": str(self.home), "USERPROFILE": str(self.home)}
+
+
+def clone_for(person: Person, remote: Path, tmp: Path) -> Clone:
+    """``person``'s own HOME (git identity, key in ~/.ssh) and clone of ``remote``."""
+    home = tmp / f"{person.handle}-desk" / "home"
+    (home / ".ssh").mkdir(parents=True)
+    for suffix in ("", ".pub"):
+        target = home / ".ssh" / f"id_ed25519{suffix}"
+        target.write_bytes(person.key.with_name(person.key.name + suffix).read_bytes())
+        target.chmod(0o600)
+    (home / ".gitconfig").write_text(textwrap.dedent(f"""\
+        [user]
+        \tname = {person.name}
+        \temail = {person.email}
+        [commit]
+        \tgpgSign = false
+        """), encoding="utf-8")
+    root = tmp / f"{person.handle}-desk" / "toa-soan"
+    subprocess.run(["git", "clone", "--quiet", str(remote), str(root)], check=True,
+                   env={**os.environ, "HOME": str(home)})
+    # The in-process desk of a test runs with the test's HOME: the clone carries the identity too.
+    git(root, "config", "user.name", person.name)
+    git(root, "config", "user.email", person.email)
+    git(root, "config", "commit.gpgSign", "false")
+    return Clone(person, root, home)
+
+
+@contextmanager
+def desk_server(clone: Clone) -> Iterator[str]:
+    """``invoke desk --port 0`` in ``clone`` as its person (own HOME); yields its base URL."""
+    env = {**os.environ, **clone.env, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    env.pop("SSH_AUTH_SOCK", None)
+    process = subprocess.Popen([str(VENV_BIN / "invoke"), "desk", "--port", "0"], cwd=clone.root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert match, f"bàn làm việc không chạy: {line}{process.stdout.read() if process.poll() is not None else ''}"
+        yield match.group(0)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

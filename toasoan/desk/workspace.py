@@ -1,0 +1,303 @@
+"""The writer's drafts: one git work tree per submission, kept inside the repository's git
+directory (``.git/toasoan/ban-lam-viec/<slug>``) on the branch ``gui-duyet/<slug>``.
+
+A draft never touches the writer's own checkout, two drafts never share files, and a
+submission is the library's :func:`~toasoan.editorial.submit.submit` run in the draft's
+work tree, then ``git push``. Files are written atomically (a temporary file, then
+``os.replace``), so a failed save leaves the previous version whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, UnidentifiedImageError
+
+from .. import text as vi
+from ..content import read_content
+from ..editorial.git import Git, GitError
+from ..editorial.submit import BRANCH_PREFIX, SubmitError, SubmitResult, changed_content, submit
+from ..editorial.tree import SETTINGS_FILE, content_prefix, is_markdown, literal_settings
+from ..findings import Finding, has_errors
+from ..model import ContentFile, SiteRules, parse_content_file
+from ..settings import site_rules
+from .compose import ARTICLE, MEETING, Form, file_text, form_from_text
+
+DRAFTS_DIR = "toasoan/ban-lam-viec"
+REMOTE = "origin"
+IMAGE_TYPES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
+MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+IMAGE_WIDTH = 1600
+PREVIEW_TIMEOUT = 600
+
+
+class DeskError(Exception):
+    """Something the desk could not do; the message is in Vietnamese."""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".desk-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
+
+
+def site_rules_at(root: Path) -> tuple[SiteRules, list[Finding], str]:
+    """The site rules of the checkout at ``root`` (settings read as data, never run)."""
+    settings_file = root / SETTINGS_FILE
+    settings = literal_settings(settings_file.read_bytes() if settings_file.is_file() else None)
+    prefix = content_prefix(settings)
+    rules, problems = site_rules({**settings, "PATH": str(root / prefix)})
+    return rules, problems, prefix
+
+
+@dataclass
+class Draft:
+    """One draft: its work tree and its branch."""
+
+    name: str
+    path: Path
+
+    @property
+    def branch(self) -> str:
+        return BRANCH_PREFIX + self.name
+
+    @property
+    def git(self) -> Git:
+        return Git(self.path)
+
+    def rules(self) -> tuple[SiteRules, list[Finding], str]:
+        return site_rules_at(self.path)
+
+    def document_path(self) -> str | None:
+        """The draft's article or meeting report, relative to the work tree."""
+        _, _, prefix = self.rules()
+        changed = [p for p in changed_content(self.git, prefix) if is_markdown(p)]
+        if changed:
+            return changed[0]
+        head = self.git.text("diff", "--name-only", "--diff-filter=AM", f"{self.base()}...HEAD", "--", prefix)
+        files = [p for p in head.splitlines() if is_markdown(p)]
+        return files[0] if files else None
+
+    def base(self) -> str:
+        return f"{REMOTE}/main" if self.git.resolve(f"refs/remotes/{REMOTE}/main") else "main"
+
+    def read_form(self) -> Form:
+        path = self.document_path()
+        if path is None:
+            raise DeskError(f"Bản nháp '{self.name}' chưa có bài nào.")
+        kind = MEETING if "/meetings/" in f"/{path}" else ARTICLE
+        return form_from_text((self.path / path).read_text(encoding="utf-8"), kind)
+
+    def save(self, form: Form, path: str | None = None) -> str:
+        """Write the form to the draft's file (atomically); returns its path."""
+        path = path or self.document_path()
+        if path is None:
+            raise DeskError("Không biết tệp của bản nháp.")
+        write_atomic(self.path / path, file_text(form).encode("utf-8"))
+        return path
+
+    def findings(self) -> tuple[list[Finding], ContentFile | None]:
+        """What ``invoke check`` says about the draft's files, and its parsed document."""
+        rules, problems, prefix = self.rules()
+        documents, findings = read_content(rules)
+        path = self.document_path()
+        mine = set()
+        if path:
+            mine.add(rules.display_path(path[len(prefix):]))
+        shown = [f for f in problems + findings if f.file in mine or f.file.startswith("content/data")]
+        document = next((d for d in documents if d.source in mine), None)
+        return shown, document
+
+    def save_image(self, data: bytes, filename: str, now: dt.datetime | None = None) -> str:
+        """A pasted or uploaded image, resized, under ``images/<year>/``; its path from content/."""
+        image = open_image(data)
+        rules, _, _ = self.rules()
+        now = now or dt.datetime.now(vi.VIETNAM)
+        stem = vi.slugify(PurePosixPath(filename.replace("\\", "/")).stem) or "anh"
+        suffix = ".jpg" if image.format == "JPEG" or image.mode not in ("RGBA", "LA", "P") else ".png"
+        folder = rules.content_root / "images" / f"{now:%Y}"
+        target = folder / f"{stem}{suffix}"
+        number = 2
+        while target.exists():
+            target = folder / f"{stem}-{number}{suffix}"
+            number += 1
+        write_atomic(target, resized(image, suffix))
+        return target.relative_to(rules.content_root).as_posix()
+
+    def build_preview(self) -> Path:
+        """Build the draft's site (``invoke build`` in its work tree); the output folder."""
+        script = "import sys\nfrom toasoan import commands\ncommands.setup_logging()\nsys.exit(commands.build())"
+        result = subprocess.run([sys.executable, "-c", script], cwd=self.path, capture_output=True,
+                                text=True, timeout=PREVIEW_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+        if result.returncode != 0:
+            raise DeskError("Không dựng được trang xem trước:\n" + (result.stdout + result.stderr).strip()[-2000:])
+        return self.path / "output"
+
+
+def open_image(data: bytes) -> Image.Image:
+    """The image in ``data``, refused (in Vietnamese) unless JPEG, PNG, WebP or GIF of sane size."""
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError) as error:
+        raise DeskError("Tệp không phải ảnh JPEG, PNG, WebP hay GIF.") from error
+    if image.format not in IMAGE_TYPES:
+        raise DeskError(f"Ảnh dạng {image.format} không được nhận; dùng JPEG, PNG, WebP hoặc GIF.")
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise DeskError(f"Ảnh quá lớn ({width}×{height} điểm ảnh); hãy thu nhỏ trước khi đưa lên.")
+    return image
+
+
+def resized(image: Image.Image, suffix: str) -> bytes:
+    """At most :data:`IMAGE_WIDTH` wide, JPEG quality 80 (PNG when it has transparency)."""
+    try:
+        image.load()
+    except (OSError, Image.DecompressionBombError) as error:
+        raise DeskError("Không đọc được ảnh (tệp hỏng hoặc quá lớn).") from error
+    if image.width > IMAGE_WIDTH:
+        image = image.resize((IMAGE_WIDTH, round(image.height * IMAGE_WIDTH / image.width)))
+    out = io.BytesIO()
+    if suffix == ".png":
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=80, optimize=True)
+    return out.getvalue()
+
+
+class Workspace:
+    """The desk user's repository: their drafts, the remote, who they are."""
+
+    def __init__(self, root: str | Path) -> None:
+        git = Git(root)
+        top = git.toplevel()
+        if top is None:
+            raise DeskError(f"'{root}' không phải một kho git: hãy mở bàn làm việc trong thư mục của tòa soạn.")
+        self.root = top
+        self.git = Git(top)
+
+    # ---------------------------------------------------------------- identity and remote
+    def me(self) -> tuple[str, str]:
+        return (self.git.config_value("user.name") or "", self.git.config_value("user.email") or "")
+
+    @property
+    def remote(self) -> str | None:
+        return REMOTE if self.git.config_value(f"remote.{REMOTE}.url") else None
+
+    @property
+    def base(self) -> str:
+        return f"{REMOTE}/main" if self.remote else "main"
+
+    def fetch(self) -> None:
+        """Bring the remote's branches (``origin/*``) up to date; nothing when there is no remote."""
+        if self.remote:
+            try:
+                self.git.run("fetch", "--quiet", "--prune", REMOTE)
+            except GitError as error:
+                raise DeskError(f"Không lấy được dữ liệu từ máy chủ: {error}") from error
+
+    def push(self, *refs: str) -> None:
+        if not self.remote:
+            return
+        try:
+            self.git.run("push", "--quiet", REMOTE, *refs)
+        except GitError as error:
+            raise DeskError(f"Không đẩy được lên máy chủ: {error}") from error
+
+    # ---------------------------------------------------------------- drafts
+    @property
+    def drafts_dir(self) -> Path:
+        common = self.git.common_dir()
+        if common is None:
+            raise DeskError("Không tìm thấy thư mục .git của kho.")
+        return common.resolve() / DRAFTS_DIR
+
+    def drafts(self) -> list[Draft]:
+        folder = self.drafts_dir
+        if not folder.is_dir():
+            return []
+        return [Draft(p.name, p) for p in sorted(folder.iterdir()) if (p / ".git").exists()]
+
+    def draft(self, name: str) -> Draft:
+        """The draft ``name``; its work tree is made from the branch when missing (another machine)."""
+        if not vi.SLUG_PATTERN.match(name):
+            raise DeskError(f"Tên bản nháp '{name}' không hợp lệ.")
+        draft = Draft(name, self.drafts_dir / name)
+        if (draft.path / ".git").exists():
+            return draft
+        if self.git.resolve(f"refs/heads/{draft.branch}"):
+            self._worktree("add", "--quiet", str(draft.path), draft.branch)
+        elif self.git.resolve(f"refs/remotes/{REMOTE}/{draft.branch}"):
+            self._worktree("add", "--quiet", "-b", draft.branch, str(draft.path), f"{REMOTE}/{draft.branch}")
+        else:
+            raise DeskError(f"Không có bản nháp hay bài gửi duyệt '{name}'.")
+        return draft
+
+    def new_draft(self, form: Form, now: dt.datetime | None = None) -> Draft:
+        """A new draft holding ``form`` as ``content/<articles|meetings>/<year>/<slug>.md``."""
+        slug = vi.slugify(form.get("slug") or form.get("title"))
+        if not slug:
+            raise DeskError("Hãy nhập tiêu đề (có ít nhất một chữ cái hoặc chữ số) trước khi lưu.")
+        draft = Draft(slug, self.drafts_dir / slug)
+        if draft.path.exists() or self.git.resolve(f"refs/heads/{draft.branch}") or \
+                self.git.resolve(f"refs/remotes/{REMOTE}/{draft.branch}"):
+            raise DeskError(f"Đã có bài với đường dẫn '{slug}'; hãy đổi tiêu đề hoặc đặt đường dẫn (slug) khác.")
+        self.fetch()
+        draft.path.parent.mkdir(parents=True, exist_ok=True)
+        self._worktree("add", "--quiet", "-b", draft.branch, str(draft.path), self.base)
+        rules, _, prefix = draft.rules()
+        now = now or dt.datetime.now(vi.VIETNAM)
+        year = (vi.parse_datetime(form.get("date")) or now).year
+        folder = rules.meeting_dirs[0] if form.kind == MEETING else rules.article_dirs[0]
+        draft.save(form, f"{prefix}{folder}/{year}/{slug}.md")
+        return draft
+
+    def import_draft(self, data: bytes, filename: str, *, meeting: bool = False) -> Draft:
+        """Nhập từ Word: a new draft from a .docx (the library's converter)."""
+        raise DeskError("Chức năng nhập từ Word chưa có trong phiên bản này.")
+
+    def sync(self, draft: Draft) -> None:
+        """Take up what the remote has of the draft's branch (a fast-forward only)."""
+        self.fetch()
+        remote = f"refs/remotes/{REMOTE}/{draft.branch}"
+        if self.git.resolve(remote) and not draft.git.is_ancestor(remote, "HEAD"):
+            try:
+                draft.git.run("merge", "--ff-only", "--quiet", remote)
+            except GitError as error:
+                raise DeskError(f"Bản nháp và máy chủ khác nhau, không cập nhật được: {error}") from error
+
+    def submit(self, draft: Draft) -> SubmitResult:
+        """Gửi duyệt: check, commit on the draft's branch (the library's submit), push."""
+        findings, _ = draft.findings()
+        if has_errors(findings):
+            raise SubmitError("Bài còn lỗi; hãy sửa rồi gửi lại.", findings)
+        self.sync(draft)
+        result = submit(draft.git, base="main")
+        self.push(draft.branch)
+        self.git.run("config", f"branch.{draft.branch}.toasoan-sent", "true")
+        return result
+
+    def _worktree(self, *args: str) -> None:
+        try:
+            self.git.run("worktree", *args)
+        except GitError as error:
+            raise DeskError(f"Không tạo được bản nháp: {error}") from error
+
+
+def parse_form(form: Form, relpath: str, rules: SiteRules) -> list[Finding]:
+    """Findings of the form's file alone (before it is saved anywhere)."""
+    _, findings = parse_content_file(relpath, file_text(form), rules)
+    return findings

@@ -22,7 +22,7 @@ import yaml
 from sitekit import REPO, VENV_BIN, make_project
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "editorial"))
-from newsroom import Person, make_people  # noqa: E402
+from newsroom import Person, make_people
 
 __all__ = ["Clone", "Person", "clone_for", "desk_server", "make_people", "make_remote"]
 
@@ -138,3 +138,38 @@ def desk_server(clone: Clone) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+class DeskClient:
+    """The real desk application (``create_app``) driven as its own pages would: the desk's
+    Host, its Origin and the session's CSRF token on every POST."""
+
+    def __init__(self, clone: Clone, port: int = 8765) -> None:
+        from toasoan.desk.app import create_app
+
+        self.clone = clone
+        self.base = f"http://127.0.0.1:{port}"
+        self.app = create_app(clone.root, port)
+        self.client = self.app.test_client()
+        self.token = ""
+
+    def get(self, url: str, **kwargs):
+        response = self.client.get(url, base_url=self.base, **kwargs)
+        match = TOKEN.search(response.get_data(as_text=True))
+        if match:
+            self.token = match.group(1)
+        return response
+
+    def post(self, url: str, data: dict, *, token: bool = True, origin: str | None = "", **kwargs):
+        if token and not self.token:
+            self.get("/")
+        headers = {"Origin": self.base if origin == "" else origin} if origin is not None else {}
+        payload = {**data, **({"csrf_token": self.token} if token else {})}
+        return self.client.post(url, data=payload, base_url=self.base, headers=headers, **kwargs)
+
+    def follow(self, response):
+        assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
+        return self.get(response.headers["Location"])

@@ -54,7 +54,7 @@ def create_app(root: str | Path = ".", port: int = 8765) -> Flask:
                 security.check_token(session.get("csrf"), request.form.get(security.TOKEN_FIELD)
                                      or request.headers.get(security.TOKEN_HEADER))
         except security.DeskRefused as refusal:
-            return render_template("error.html", message=str(refusal)), 403
+            return render_template("error.html", error=str(refusal)), 403
         return None
 
     @app.after_request
@@ -76,16 +76,16 @@ def create_app(root: str | Path = ".", port: int = 8765) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        return render_template("error.html", message=MESSAGES.get(code, error.description)), code
+        return render_template("error.html", error=MESSAGES.get(code, error.description)), code
 
     @app.errorhandler(DeskError)
     def desk_error(error: DeskError):
-        return render_template("error.html", message=str(error)), 400
+        return render_template("error.html", error=str(error)), 400
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("desk error")
-        return render_template("error.html", message=MESSAGES[500]), 500
+        return render_template("error.html", error=MESSAGES[500]), 500
 
     from .views import board, writer
 

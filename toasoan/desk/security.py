@@ -61,5 +61,5 @@ def new_token() -> str:
 
 
 def check_token(expected: str | None, sent: str | None) -> None:
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
+    if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
         raise DeskRefused("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang rồi thử lại.")

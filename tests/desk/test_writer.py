@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from deskkit import Clone, DeskClient, clone_for, make_remote
 
-from toasoan.model import MeetingReport, parse_content_file
 from toasoan.desk.workspace import site_rules_at
+from toasoan.model import MeetingReport, parse_content_file
 
 MEETING = {
     "kind": "meeting", "title": "Giao ban CNTT tháng 6", "date": "2024-06-20 15:00", "authors": "Vũ Thị Lan",

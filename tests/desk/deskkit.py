@@ -60,6 +60,17 @@ Biên bản cuộc họp.
 """
 
 
+PASSPHRASE = "mật-khẩu-riêng-123"
+
+
+def protect(clone: Clone) -> Path:
+    """Put a passphrase on the person's key in their HOME (the public key stays the same)."""
+    key = clone.home / ".ssh" / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-p", "-f", str(key), "-P", "", "-N", PASSPHRASE], check=True,
+                   stdin=subprocess.DEVNULL, capture_output=True)
+    return key
+
+
 def git(root: Path, *args: str, env: dict | None = None) -> str:
     result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True,
                             env={**os.environ, **(env or {})})

@@ -5,13 +5,11 @@ a passphrase-protected key); fix with one button; approve twice; merge and push.
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from deskkit import Clone, DeskClient, clone_for, git, make_remote
+from deskkit import PASSPHRASE, DeskClient, clone_for, git, make_remote, protect
 
-PASSPHRASE = "mật-khẩu-riêng-123"
 ARTICLE = {"kind": "article", "title": "Hội thảo chuyển đổi số năm 2024", "date": "2024-06-01 09:00",
            "authors": "Vũ Thị Lan", "category": "", "tags": "Chuyển đổi số, CNTT", "status": "published",
            "body": "Sáng 1/6/2024, Học viện tổ chức hội thảo về chuyển đổi số."}
@@ -22,14 +20,6 @@ BRANCH = f"gui-duyet/{NAME}"
 @pytest.fixture
 def remote(tmp_path: Path, people) -> Path:
     return make_remote(tmp_path, people)
-
-
-def protect(clone: Clone) -> Path:
-    """Put a passphrase on the person's key in their HOME (the public key stays the same)."""
-    key = clone.home / ".ssh" / "id_ed25519"
-    subprocess.run(["ssh-keygen", "-q", "-p", "-f", str(key), "-P", "", "-N", PASSPHRASE], check=True,
-                   stdin=subprocess.DEVNULL, capture_output=True)
-    return key
 
 
 def text(response) -> str:

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 
+from .. import text as vi
 from ..editorial.approvals import APPROVE, REQUEST_CHANGES
 from ..editorial.board import CHANGE_KINDS, ROLES, BoardError, load_board
 from ..editorial.cli import default_key
@@ -181,8 +182,9 @@ def image(name: str):
     wants_json = request.accept_mimetypes.best == "application/json"
     if upload is None or not upload.filename:
         raise DeskError("Hãy chọn một tệp ảnh.")
+    form = draft.read_form()
     try:
-        path = draft.save_image(upload.read(), upload.filename)
+        path = draft.save_image(upload.read(), upload.filename, vi.parse_datetime(form.get("date")))
     except DeskError as error:
         if wants_json:
             return jsonify(error=str(error)), 400
@@ -190,7 +192,6 @@ def image(name: str):
     markdown = f"![{alt}]({path})"
     if wants_json:
         return jsonify(path=path, markdown=markdown)
-    form = draft.read_form()
     form.body = form.body.rstrip("\n") + f"\n\n{markdown}\n"
     draft.save(form)
     return redirect(url_for("writer.edit", name=name, saved=1) + "#body", 303)

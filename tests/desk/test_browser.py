@@ -111,6 +111,9 @@ def test_the_newsroom_works_in_the_browser(tmp_path: Path, people, headless_brow
         # It is fixed in the form; the preview shows the real page; then Gửi duyệt.
         body = page.input_value("#f-body")
         page.fill("#f-body", body.replace("![](", "![Đại biểu dự hội thảo trong hội trường lớn]("))
+        page.locator("#loi-body").wait_for(state="detached")  # checked as the writer types
+        assert page.locator("#f-body").get_attribute("aria-invalid") is None
+        assert "Không có lỗi nào" in page.locator(".check").inner_text()
         writer.click("Lưu và kiểm tra")
         assert "Không có lỗi nào" in page.locator(".check").inner_text()
         writer.click("Xem trước")

@@ -174,6 +174,16 @@ def update(name: str):
     return redirect(url_for("writer.edit", name=name, saved=1), 303)
 
 
+@writer.post("/ban-nhap/<name>/kiem-tra")
+def live_check(name: str):
+    """Kiểm tra as the writer types (the page's script): save the draft, return its findings."""
+    draft = _draft(name)
+    draft.save(form_from_post(request.form, request.form.get("kind", ARTICLE)))
+    findings, _ = draft.findings()
+    return jsonify(blocked=has_errors(findings), findings=[
+        {**f.to_dict(), "key": field_key(f.field), "is_error": f.is_error} for f in sort_findings(findings)])
+
+
 @writer.post("/ban-nhap/<name>/anh")
 def image(name: str):
     draft = _draft(name)

@@ -47,3 +47,63 @@
       });
   });
 })();
+
+// Kiểm tra as the writer types: the draft is saved and checked (as `invoke check`) a moment
+// after the last keystroke; the findings beside each field and the summary are redrawn.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-check]");
+  if (!form || !window.fetch) return;
+  var timer = null;
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    return node;
+  }
+  function item(f) {
+    var li = el("li", f.severity);
+    li.appendChild(el("strong", "", f.code));
+    li.appendChild(document.createTextNode(" " + (f.is_error ? "Lỗi" : "Cảnh báo") + ": " + f.message + " "));
+    if (f.hint) li.appendChild(el("span", "hint", "Gợi ý: " + f.hint));
+    return li;
+  }
+  function show(answer) {
+    document.querySelectorAll("ul.findings[id^='loi-']").forEach(function (ul) { ul.remove(); });
+    document.querySelectorAll("[aria-invalid]").forEach(function (c) { c.removeAttribute("aria-invalid"); });
+    var byKey = {};
+    answer.findings.forEach(function (f) { (byKey[f.key] = byKey[f.key] || []).push(f); });
+    Object.keys(byKey).forEach(function (key) {
+      var control = document.getElementById("f-" + (key || "body"));
+      if (!control) return;
+      var ul = el("ul", "findings");
+      ul.id = "loi-" + key;
+      byKey[key].forEach(function (f) { ul.appendChild(item(f)); });
+      control.insertAdjacentElement("afterend", ul);
+      var ids = (control.getAttribute("aria-describedby") || "").split(" ").filter(function (i) {
+        return i && i.indexOf("loi-") !== 0; });
+      ids.unshift(ul.id);
+      control.setAttribute("aria-describedby", ids.join(" "));
+      if (byKey[key].some(function (f) { return f.is_error; })) control.setAttribute("aria-invalid", "true");
+    });
+    var section = document.querySelector("section.check");
+    var errors = answer.findings.filter(function (f) { return f.is_error; }).length;
+    section.querySelectorAll("p, ul").forEach(function (n) { n.remove(); });
+    section.appendChild(answer.findings.length ?
+      el("p", errors ? "bad" : "ok", errors + " lỗi, " + (answer.findings.length - errors) + " cảnh báo." +
+         (errors ? " Cần sửa hết lỗi mới gửi duyệt được." : "")) :
+      el("p", "ok", "Không có lỗi nào. Bài có thể gửi duyệt."));
+  }
+  function check() {
+    var data = new FormData(form);
+    data.delete("op");
+    fetch(form.dataset.check, {method: "POST", body: data, credentials: "same-origin",
+                               headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (answer) { if (answer) show(answer); });
+  }
+  form.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(check, 1200);
+  });
+})();

@@ -22,44 +22,11 @@ import yaml
 from sitekit import REPO, VENV_BIN, make_project
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "editorial"))
-from newsroom import Person, make_people
+from newsroom import Person, article, make_people, meeting
 
 __all__ = ["Clone", "Person", "clone_for", "desk_server", "make_people", "make_remote"]
 
 POLICY = (REPO / "editorial" / "policy.yml").read_text(encoding="utf-8")
-EXISTING = """\
----
-title: Học viện khai giảng lớp bồi dưỡng
-date: 2024-03-04 08:30
-author: Vũ Thị Lan
-category: Đào tạo - Bồi dưỡng
----
-
-Sáng 4/3/2024, Học viện khai giảng lớp bồi dưỡng.
-"""
-MEETING = """\
----
-title: Họp Ban chỉ đạo ứng dụng CNTT
-date: 2024-01-10 11:00
-author: Văn phòng
-meeting:
-  date: 2024-01-10 08:00
-  location: Hà Nội
-  chair: Giám đốc Học viện
-  bodies: [Ban chỉ đạo ứng dụng CNTT]
-decisions:
-  - Đầu tư hạ tầng.
-action_items:
-  - id: CNTT-2024-01
-    title: Nâng cấp mạng nội bộ
-    owner: Văn phòng
-    due: 2024-12-31
----
-
-Biên bản cuộc họp.
-"""
-
-
 PASSPHRASE = "mật-khẩu-riêng-123"
 
 
@@ -80,8 +47,8 @@ def git(root: Path, *args: str, env: dict | None = None) -> str:
 def make_remote(tmp: Path, people: dict[str, Person]) -> Path:
     """A bare ``remote.git`` holding the project with a roster of ``people``'s keys."""
     seed = make_project(tmp / "seed", sample_content=False)
-    seed.add("articles/2024/khai-giang.md", EXISTING)
-    seed.add("meetings/2024/hop-cntt.md", MEETING)
+    seed.add("articles/2024/khai-giang.md", article("Học viện khai giảng lớp bồi dưỡng", "Vũ Thị Lan"))
+    seed.add("meetings/2024/hop-cntt.md", meeting([("CNTT-2024-01", "Nâng cấp mạng nội bộ")]))
     (seed.root / "editorial").mkdir()
     (seed.root / "editorial" / "policy.yml").write_text(POLICY, encoding="utf-8")
     members = [p.entry() for p in people.values() if p.roles is not None]

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from toasoan.editorial.approvals import APPROVE, record_review
-from toasoan.editorial.git import Git
+from toasoan.editorial.git import EMPTY_TREE, Git
+from toasoan.editorial.ledger import APPROVE, LOCAL_LEDGER, record_review
 from toasoan.editorial.merge import MergeResult, merge_submission
+from toasoan.editorial.refs import resolve_branch
 from toasoan.editorial.review import Review, review
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,6 +37,12 @@ class Person:
     @property
     def public_key(self) -> str:
         return self.key.with_name(self.key.name + ".pub").read_text(encoding="utf-8").strip()
+
+    @property
+    def env(self) -> dict[str, str]:
+        """git's author and committer variables for this person."""
+        return {"GIT_AUTHOR_NAME": self.name, "GIT_AUTHOR_EMAIL": self.email,
+                "GIT_COMMITTER_NAME": self.name, "GIT_COMMITTER_EMAIL": self.email}
 
     def entry(self, **extra: object) -> dict:
         return {"name": self.name, "email": self.email, "roles": list(self.roles or ()),
@@ -120,12 +127,10 @@ class Newsroom:
     def roster(self, members: list[dict]) -> None:
         self.write("editorial/board.yml", yaml.safe_dump({"members": members}, allow_unicode=True))
 
-    def commit(self, message: str, by: str = "writer") -> str:
-        person = self.people[by]
-        env = {"GIT_AUTHOR_NAME": person.name, "GIT_AUTHOR_EMAIL": person.email,
-               "GIT_COMMITTER_NAME": person.name, "GIT_COMMITTER_EMAIL": person.email}
+    def commit(self, message: str, by: str = "writer", *extra: str) -> str:
+        """Commit everything as ``by``; ``extra`` git options (``--allow-empty``)."""
         self.git.run("add", "--all")
-        self.git.run("commit", "--quiet", "-m", message, env=env)
+        self.git.run("commit", "--quiet", *extra, "-m", message, env=self.people[by].env)
         return self.sha("HEAD")
 
     def sha(self, rev: str) -> str:
@@ -149,11 +154,25 @@ class Newsroom:
     # ---------------------------------------------------------------- reviews
     def approve(self, branch: str, who: str, *, kind: str = APPROVE, key: str | None = "own",
                 claim: str | None = None, note: str = "") -> str:
-        """Record a review by ``who`` signed with ``key`` (a person's handle, "own", or None)."""
+        """Record a review by ``who`` signed with ``key`` (a person's handle, "own", or None)
+        in the ledger, straight through :func:`record_review` (no check of who may approve)."""
         person = self.people[claim or who]
         signer = self.people[who if key == "own" else key].key if key else None
-        return record_review(self.git, branch, "main", name=person.name, email=person.email,
-                             key=signer, kind=kind, note=note)
+        return record_review(self.git, resolve_branch(self.git, branch), resolve_branch(self.git, "main"),
+                             name=person.name, email=person.email, key=signer, kind=kind, note=note)
+
+    def raw_record(self, message: str, *, by: str = "editor", tree: str = EMPTY_TREE,
+                   parents: tuple[str, ...] | None = None) -> str:
+        """A commit signed by ``by`` with any tree, parents (default: the ledger head) and
+        message, put on the local ledger branch: what someone with push rights could write."""
+        person = self.people[by]
+        head = self.git.resolve(LOCAL_LEDGER)
+        parents = (head,) if parents is None and head else parents or ()
+        signed = self.git.with_config(("gpg.format", "ssh"), ("user.signingkey", str(person.key)))
+        commit = signed.text("commit-tree", tree, *(a for p in parents for a in ("-p", p)), "-S", "-F", "-",
+                             stdin=message.encode(), env=person.env)
+        self.git.run("update-ref", LOCAL_LEDGER, commit)
+        return commit
 
     def review(self, branch: str) -> Review:
         return review(self.git, branch, "main")

@@ -11,6 +11,8 @@ import pytest
 from newsroom import REPO, Newsroom, article
 
 from toasoan.editorial import cli
+from toasoan.editorial.git import EMPTY_TREE
+from toasoan.editorial.ledger import LOCAL_LEDGER
 
 NEW = "content/articles/2024/bai-moi.md"
 
@@ -76,10 +78,12 @@ def test_approve_signs_with_the_members_key(room: Newsroom, capsys) -> None:
     code, out, _ = run(capsys, cli.approve_command, branch, key=key, message="Đạt", root=str(room.root))
     assert code == 0
     assert "Trần Văn Đức" in out and "Đã duyệt, sẵn sàng hợp nhất" in out
-    assert "git push origin gui-duyet/bai-moi" in out
-    trailers = room.git.text("log", "-1", "--format=%(trailers:only)", branch)
+    assert "git push origin refs/heads/ban-bien-tap/so-duyet" in out
+    trailers = room.git.text("log", "-1", "--format=%(trailers:only)", LOCAL_LEDGER)
     assert f"Reviewer: {room.people['editor'].email}" in trailers
-    assert room.git.text("rev-parse", f"{branch}^{{tree}}") == room.git.text("rev-parse", f"{branch}~1^{{tree}}")
+    assert f"Submission: {branch}" in trailers
+    assert room.git.text("rev-parse", f"{LOCAL_LEDGER}^{{tree}}") == EMPTY_TREE
+    assert room.git.text("rev-list", "--count", f"main..{branch}") == "1"  # the writer's commit only
 
 
 @pytest.mark.parametrize(("who", "expected"), [("outsider", "không thuộc thành viên nào"),
@@ -89,7 +93,7 @@ def test_approve_refuses_a_key_outside_the_board(room: Newsroom, capsys, who: st
     head = room.sha(branch)
     code, _, err = run(capsys, cli.approve_command, branch, key=str(room.people[who].key), root=str(room.root))
     assert code == 1 and expected in err
-    assert room.sha(branch) == head
+    assert room.sha(branch) == head and room.git.resolve(LOCAL_LEDGER) is None
 
 
 def test_approve_refuses_self_approval(room: Newsroom, capsys) -> None:
@@ -182,6 +186,7 @@ def test_queue_shows_each_state(room: Newsroom, capsys) -> None:
     room.switch("main")
     code, out, _ = run(capsys, cli.queue_command, root=str(room.root))
     assert code == 0
+    assert "5 bài gửi duyệt đang mở" in out and "so-duyet" not in out  # never the review ledger
     states = dict(line.split("  [", 1) for line in out.splitlines() if "  [" in line)
     assert {k.strip(): v.rstrip("]") for k, v in states.items()} == {
         "gui-duyet/can-sua": "Cần chỉnh sửa",

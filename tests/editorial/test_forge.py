@@ -20,6 +20,7 @@ from toasoan.editorial.board import (
     BoardError,
     EditorialBoard,
     parse_members,
+    parse_people,
     parse_policy,
 )
 
@@ -101,15 +102,20 @@ def test_shipped_board_and_policy_are_valid() -> None:
         assert path.suffix == ".yml" and "PRIVATE KEY" not in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("members: {}", "thiếu danh sách 'members'"),
-    ("members:\n  - name: A\n    email: a@x\n    roles: [editor]\n", "thiếu key"),
-    ("members:\n  - {name: A, email: a@x, roles: [boss], key: k}\n", "vai trò không hợp lệ boss"),
-    ("members: [", "sai cú pháp YAML"),
+@pytest.mark.parametrize(("parse", "text", "expected"), [
+    (parse_members, "members: {}", "thiếu danh sách 'members'"),
+    (parse_members, "members:\n  - name: A\n    email: a@x\n    roles: [editor]\n", "thiếu key"),
+    (parse_members, "members:\n  - {name: A, email: a@x, roles: [boss], key: k}\n", "vai trò không hợp lệ boss"),
+    (parse_members, "members: [", "sai cú pháp YAML"),
+    (parse_members, "members:\n  - {name: A, email: a@x, roles: [editor], key: k, aliases: 3}\n",
+     "members\\[0\\].aliases: phải là danh sách chữ"),
+    (parse_people, "people: {}", "thiếu danh sách 'people'"),
+    (parse_people, "people:\n  - aliases: [A]\n", "mỗi người cần 'name'"),
+    (parse_people, "people:\n  - {name: A, aliases: 3}\n", "people\\[0\\].aliases: phải là danh sách chữ"),
 ])
-def test_broken_roster_is_reported_in_vietnamese(text: str, expected: str) -> None:
+def test_broken_roster_or_people_is_reported_in_vietnamese(parse, text: str, expected: str) -> None:
     with pytest.raises(BoardError, match=expected):
-        parse_members(text)
+        parse(text)
 
 
 def test_policy_kinds_are_checked() -> None:

@@ -13,6 +13,7 @@ from newsroom import Newsroom, article, meeting
 
 from toasoan.editorial import approvals as a
 from toasoan.editorial.approvals import REQUEST_CHANGES
+from toasoan.editorial.ledger import review_message
 from toasoan.editorial.review import (
     ACTION_ITEMS,
     APPROVED,
@@ -203,20 +204,12 @@ def content_errors(room: Newsroom) -> str:
 
 
 def content_commit_posing_as_approval(room: Newsroom) -> str:
-    """A signed commit with approval trailers that also changes content is no approval."""
+    """A signed ledger commit with every trailer right but a non-empty tree is no approval."""
     branch = new_article(room)
     person = room.people["editor"]
-    room.switch(branch)
-    room.write(NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Sửa kèm phê duyệt giả."))
-    room.git.run("add", "--all")
-    tree = room.git.text("write-tree")
-    message = a.review_message("approve", branch, tree, room.sha("main"), person.email)
-    signed = room.git.with_config(("gpg.format", "ssh"), ("user.signingkey", str(person.key)))
-    commit = signed.text("commit-tree", tree, "-p", "HEAD", "-S", "-F", "-", stdin=message.encode(),
-                         env={"GIT_AUTHOR_NAME": person.name, "GIT_AUTHOR_EMAIL": person.email,
-                              "GIT_COMMITTER_NAME": person.name, "GIT_COMMITTER_EMAIL": person.email})
-    room.git.run("reset", "--quiet", "--hard", commit)
-    room.switch("main")
+    tree = room.git.tree_of(branch)
+    base = room.git.merge_base("main", branch)
+    room.raw_record(review_message("approve", branch, tree, base, room.sha("main"), person.email), tree=tree)
     return branch
 
 
@@ -309,7 +302,7 @@ def test_roster_change_needs_chief_editor_and_maintainer(room: Newsroom) -> None
     branch = roster_edited_in_branch(room)
     result = room.review(branch)
     kinds = {k for c in result.submission.changes for k in c.kinds}
-    assert kinds == {NEW_ARTICLE, EDITORIAL}
+    assert kinds == {NEW_ARTICLE, EDITORIAL, CODE}
     assert {r.rule.id for r in result.results} == {"article", "code", "editorial"}
     room.approve(branch, "chief")
     room.approve(branch, "maintainer")

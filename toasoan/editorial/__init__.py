@@ -2,8 +2,10 @@
 
 Plain Python over the ``git`` command line, independent of Pelican and of any forge:
 
-- :mod:`.board` — :class:`EditorialBoard`, :class:`BoardMember`, the policy (``editorial/``);
-- :mod:`.approvals` — :class:`Approval` / :class:`ChangeRequest`: record and verify;
+- :mod:`.board` — :class:`EditorialBoard`, :class:`BoardMember`, people, the policy (``editorial/``);
+- :mod:`.refs` — base and submission resolved only as branches;
+- :mod:`.ledger` — the review ledger (``ban-bien-tap/so-duyet``) where records are written;
+- :mod:`.approvals` — :class:`Approval` / :class:`ChangeRequest`: approve and verify;
 - :mod:`.review` — a :class:`Submission`'s changes by kind, content checks, policy verdict;
 - :mod:`.merge`, :mod:`.submit`, :mod:`.queue`, :mod:`.codeowners`, :mod:`.provenance`;
 - :mod:`.cli` — what the ``invoke`` tasks call.

@@ -1,34 +1,44 @@
-"""Approvals and change requests: signed empty commits on the submission branch.
+"""Approvals and change requests: signed records in the review ledger, verified.
 
-An :class:`Approval` (or a :class:`ChangeRequest`) is a commit whose tree is its parent's
-tree, signed with the reviewer's SSH key through git's own signing (``gpg.format=ssh``),
-carrying trailers::
-
-    Approval: approve            (or: request-changes)
-    Approved-tree: <tree id of the branch head that was reviewed>
-    Base: <merge base with the base branch>
-    Reviewer: <member e-mail>
-
-It travels with the branch, leaves the content untouched, and stays in the merged history
-as evidence. Verification uses an allowed-signers file built from the base roster and
-checks that the verified signer is the member the record names.
+An :class:`Approval` (or a :class:`ChangeRequest`) is a signed commit on the review ledger
+(:mod:`.ledger`) naming the submission, the tree reviewed and the merge base. Verification
+uses an allowed-signers file built from the base roster and checks that the verified signer
+is the member the record names. Then :func:`judge` decides which records count: each
+member's latest word, on the current tree, not by an author of the submission, and only
+from someone who stayed on the board (same key) since signing (:func:`continuous`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import subprocess
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..text import clean_line
-from .board import BoardMember, EditorialBoard, same_person
-from .git import Git, GitError
+from .board import BOARD_FILE, BoardError, BoardMember, EditorialBoard, key_id, parse_members
+from .git import Git
+from .ledger import (
+    APPROVE,
+    BASE_KEY,
+    KIND_KEY,
+    LOCAL_LEDGER,
+    REQUEST_CHANGES,
+    REVIEWER_KEY,
+    ROSTER_KEY,
+    TREE_KEY,
+    ApprovalError,
+    Commit,
+    email_of,
+    record_review,
+)
+from .refs import Branch, BranchError, resolve_branch
 
-APPROVE, REQUEST_CHANGES = "approve", "request-changes"
-KIND_KEY, TREE_KEY, BASE_KEY, REVIEWER_KEY = "Approval", "Approved-tree", "Base", "Reviewer"
+if TYPE_CHECKING:
+    from .review import Review
+
+__all__ = ["APPROVE", "REQUEST_CHANGES", "ApprovalError", "ApprovalResult", "approve_submission"]
 
 # Why a record does not count (Vietnamese, shown to the board).
 MALFORMED = "bản ghi không hợp lệ (không phải commit rỗng hoặc thiếu thông tin)"
@@ -40,19 +50,14 @@ FORGED = "chữ ký của người khác với người duyệt được ghi"
 SELF = "người duyệt là tác giả của bài gửi duyệt"
 STALE = "đã duyệt một phiên bản cũ (nội dung đã thay đổi sau đó)"
 SUPERSEDED = "đã được thay bằng ý kiến mới hơn của cùng người duyệt"
-
-_FIELD, _RECORD = "\x1f", "\x1e"
-_LOG_FORMAT = _FIELD.join(["%H", "%T", "%P", "%G?", "%GS", "%aI", "%(trailers:only,unfold)", "%B"]) + _RECORD
-_EMAIL = re.compile(r"<([^>]+)>")
-
-
-class ApprovalError(Exception):
-    """An approval cannot be recorded; the message is in Vietnamese."""
+LAPSED = ("người duyệt không ở Ban biên tập liên tục từ khi duyệt "
+          "(đã bị gỡ, thu hồi quyền hoặc đổi khoá sau đó)")
+ELSEWHERE = "đã duyệt theo một nhánh gốc khác (commit Roster không thuộc lịch sử nhánh gốc)"
 
 
 @dataclass
 class ReviewRecord:
-    """One recorded review, as found on the branch, with the verdict on it."""
+    """One recorded review, as found in the ledger, with the verdict on it."""
 
     commit: str
     reviewer: str
@@ -65,13 +70,14 @@ class ReviewRecord:
     order: int = 0
     member: BoardMember | None = None
     problem: str | None = None
+    roster: str = ""
 
     kind = ""
 
     @property
     def authentic(self) -> bool:
         """Signed by the member it names, who is on the base roster and not revoked."""
-        return self.member is not None and self.problem in (None, SELF, STALE, SUPERSEDED)
+        return self.member is not None and self.problem in (None, SELF, STALE, SUPERSEDED, LAPSED, ELSEWHERE)
 
     @property
     def counts(self) -> bool:
@@ -90,101 +96,37 @@ class Approval(ReviewRecord):
 
 @dataclass
 class ChangeRequest(ReviewRecord):
-    """"Yêu cầu chỉnh sửa": blocks the submission until the member approves again."""
+    """"Yêu cầu chỉnh sửa": blocks the submission until the same member approves later."""
 
     kind = REQUEST_CHANGES
 
 
 @dataclass
 class Authorship:
-    """Who wrote the submission: authors of its content commits and of its articles."""
+    """Who wrote the submission: e-mails and names of its real content commits' authors and
+    the bylines of its changed documents, resolved to members through the base's people."""
 
+    board: EditorialBoard
     emails: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
 
     def includes(self, member: BoardMember) -> bool:
-        return member.email.lower() in self.emails or any(same_person(member.name, n) for n in self.names)
+        return self.board.is_author(member, self.names, self.emails)
 
 
-# ---------------------------------------------------------------------- reading
-def trailers(text: str) -> dict[str, list[str]]:
-    """``Key: value`` lines (as ``git log %(trailers)`` prints them) by key."""
-    found: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip() and " " not in key.strip():
-            found.setdefault(key.strip(), []).append(value.strip())
-    return found
-
-
-def email_of(value: str) -> str:
-    """``Name <a@b>`` or ``a@b`` → ``a@b``."""
-    match = _EMAIL.search(value)
-    return (match.group(1) if match else value).strip()
-
-
-def _note(body: str) -> str:
-    """The reviewer's words: the body without its subject line and trailers."""
-    paragraphs = body.strip().split("\n\n")
-    return clean_line(" ".join(paragraphs[1:-1])) if len(paragraphs) > 2 else ""
-
-
-@dataclass
-class Commit:
-    """A commit of the submission range, parsed from one ``git log`` line."""
-
-    sha: str
-    tree: str
-    parents: list[str]
-    signature: str
-    signer: str
-    date: dt.datetime
-    trailers: dict[str, list[str]]
-    body: str
-
-    def first(self, key: str) -> str:
-        return (self.trailers.get(key) or [""])[0]
-
-
-def read_commits(git: Git, base: str, head: str, allowed_signers: str) -> list[Commit]:
-    """Commits in ``base..head`` (newest first), each signature checked against the roster."""
-    with tempfile.NamedTemporaryFile("w", suffix=".allowed_signers", encoding="utf-8") as signers:
-        signers.write(allowed_signers)
-        signers.flush()
-        checked = git.with_config(("gpg.ssh.allowedSignersFile", signers.name))
-        out = checked.text("log", "--topo-order", f"--format={_LOG_FORMAT}", f"{base}..{head}")
-    commits = []
-    for chunk in out.split(_RECORD):
-        parts = chunk.strip("\n").split(_FIELD)
-        if len(parts) < 8:
-            continue
-        sha, tree, parents, status, signer, date, trailer_text, body = parts[:8]
-        commits.append(Commit(sha, tree, parents.split(), status or "N", signer,
-                              dt.datetime.fromisoformat(date), trailers(trailer_text), body))
-    return commits
-
-
-def is_review(commit: Commit) -> bool:
-    return KIND_KEY in commit.trailers
-
-
-def records_from(git: Git, commits: list[Commit], board: EditorialBoard) -> list[ReviewRecord]:
-    """The review records among ``commits``, each verified (``problem`` says what is wrong)."""
-    candidates = [c for c in commits if is_review(c)]
-    parent_trees = _parent_trees(git, candidates)
+# ---------------------------------------------------------------------- verifying
+def records_from(commits: list[Commit], board: EditorialBoard) -> list[ReviewRecord]:
+    """The review records among ledger ``commits`` (newest first), each verified
+    (``problem`` says what is wrong)."""
     records: list[ReviewRecord] = []
-    for order, commit in enumerate(candidates):
-        kind = commit.first(KIND_KEY)
-        cls = ChangeRequest if kind == REQUEST_CHANGES else Approval
+    for order, commit in enumerate(commits):
+        cls = ChangeRequest if commit.first(KIND_KEY) == REQUEST_CHANGES else Approval
         record = cls(commit=commit.sha, reviewer=email_of(commit.first(REVIEWER_KEY)),
                      tree=commit.first(TREE_KEY), base=commit.first(BASE_KEY), date=commit.date,
-                     note=_note(commit.body), signature=commit.signature, signer=commit.signer,
-                     order=order)
-        well_formed = (kind in (APPROVE, REQUEST_CHANGES) and record.reviewer and record.base
-                       and len(commit.parents) == 1 and record.tree == commit.tree
-                       and parent_trees.get(commit.sha) == commit.tree)
-        member = board.member(record.reviewer) if well_formed else None
-        if not well_formed:
+                     note=commit.note, signature=commit.signature, signer=commit.signer,
+                     order=order, roster=commit.first(ROSTER_KEY))
+        member = board.member(record.reviewer) if commit.well_formed else None
+        if not commit.well_formed:
             record.problem = MALFORMED
         elif member is None:
             record.problem = NOT_MEMBER
@@ -202,17 +144,43 @@ def records_from(git: Git, commits: list[Commit], board: EditorialBoard) -> list
     return records
 
 
-def _parent_trees(git: Git, commits: list[Commit]) -> dict[str, str]:
-    """Tree of each commit's first parent, in one ``git rev-parse`` call."""
-    single = [c for c in commits if len(c.parents) == 1]
-    if not single:
-        return {}
-    trees = git.text("rev-parse", *(f"{c.parents[0]}^{{tree}}" for c in single)).split()
-    return {c.sha: t for c, t in zip(single, trees, strict=True)}
+def continuous(git: Git, base_head: str) -> Callable[[ReviewRecord], str | None]:
+    """Why a record's signer does not count for membership (None: they do): they must have been
+    an active member with the same key in every version of the roster on the base's first-parent
+    line from the record's ``Roster`` commit to ``base_head``."""
+    rosters: dict[str, tuple[BoardMember, ...]] = {}
+
+    def versions(start: str) -> list[tuple[BoardMember, ...]]:
+        commits = [start, *git.text("rev-list", "--first-parent", base_head, f"^{start}").split()]
+        out = git.run("cat-file", "--batch-check=%(objectname)",
+                      stdin="".join(f"{c}:{BOARD_FILE}\n" for c in commits).encode()).stdout.decode()
+        found = []
+        for blob in dict.fromkeys(line.split()[0] for line in out.splitlines()):
+            if blob not in rosters:
+                raw = git.cat_files([blob])[0] if len(blob) == 40 else None
+                try:
+                    rosters[blob] = parse_members(raw) if raw else ()
+                except BoardError:
+                    rosters[blob] = ()
+            found.append(rosters[blob])
+        return found
+
+    def check(record: ReviewRecord) -> str | None:
+        member = record.member
+        if member is None or not record.roster or not git.is_ancestor(record.roster, base_head):
+            return ELSEWHERE
+        stayed = all(any(m.email.lower() == member.email.lower() and m.active and key_id(m.key) == key_id(member.key)
+                         for m in roster) for roster in versions(record.roster))
+        return None if stayed else LAPSED
+
+    return check
 
 
-def judge(records: list[ReviewRecord], head_tree: str, merge_base: str, authors: Authorship) -> None:
-    """Decide which authentic records count: each member's latest word, on the current tree."""
+def judge(records: list[ReviewRecord], head_tree: str, merge_base: str, authors: Authorship,
+          membership: Callable[[ReviewRecord], str | None] = lambda record: None) -> None:
+    """Decide which authentic records count: each member's latest word, on the current tree,
+    by a member who is no author and stayed on the board since signing (``membership``
+    says why not, see :func:`continuous`)."""
     seen: set[str] = set()
     for record in sorted(records, key=lambda r: r.order):
         if not record.authentic or record.member is None:
@@ -228,6 +196,8 @@ def judge(records: list[ReviewRecord], head_tree: str, merge_base: str, authors:
             record.problem = SELF
         elif record.tree != head_tree or record.base != merge_base:
             record.problem = STALE
+        else:
+            record.problem = membership(record)
 
 
 # ---------------------------------------------------------------------- writing
@@ -244,52 +214,37 @@ def public_key_of(key_path: str | Path) -> str:
     return result.stdout.strip()
 
 
-def local_branch(git: Git, name: str) -> str:
-    """The local branch ``name``, created from ``origin/name`` when only that exists."""
-    if git.resolve(f"refs/heads/{name}"):
-        return name
-    remote = git.resolve(f"refs/remotes/origin/{name}")
-    if remote:
-        git.run("branch", name, remote)
-        return name
-    raise ApprovalError(f"Không có nhánh '{name}'.")
+@dataclass
+class ApprovalResult:
+    """What :func:`approve_submission` recorded: whose word, the ledger commit, the review after."""
+
+    member: BoardMember
+    commit: str
+    review: Review
 
 
-def review_message(kind: str, branch: str, tree: str, base: str, reviewer: str, note: str = "") -> str:
-    subject = ("Duyệt" if kind == APPROVE else "Yêu cầu chỉnh sửa") + f" bài gửi duyệt {branch}"
-    lines = [subject, ""]
-    if note.strip():
-        lines += [note.strip(), ""]
-    lines += [f"{KIND_KEY}: {kind}", f"{TREE_KEY}: {tree}", f"{BASE_KEY}: {base}",
-              f"{REVIEWER_KEY}: {reviewer}"]
-    return "\n".join(lines) + "\n"
+def approve_submission(git: Git, submission: str | Branch, base: str | Branch = "main", *,
+                       key: str | Path, kind: str = APPROVE, note: str = "") -> ApprovalResult:
+    """Record ``kind`` on ``submission`` in the local ledger, signed with ``key``.
 
-
-def record_review(git: Git, branch: str, base: str, *, name: str, email: str,
-                  key: str | Path | None, kind: str = APPROVE, note: str = "") -> str:
-    """Add a signed review commit on top of ``branch``; returns its id.
-
-    ``key`` is the SSH signing key (private key file, or public key held by ssh-agent);
-    None records an unsigned commit (useful only to show that it does not count).
+    Refuses a key that is no active member's on the base roster, a change request without a
+    reason, and an approval by an author of the submission.
     """
-    if kind not in (APPROVE, REQUEST_CHANGES):
-        raise ApprovalError(f"Loại ý kiến không hợp lệ: {kind}.")
-    ref = f"refs/heads/{branch}"
-    head = git.resolve(ref)
-    if head is None:
-        raise ApprovalError(f"Không có nhánh '{branch}'.")
-    merge_base = git.merge_base(base, head)
-    if merge_base is None:
-        raise ApprovalError(f"Nhánh '{branch}' không có gốc chung với '{base}'.")
-    tree = git.tree_of(head)
-    message = review_message(kind, branch, tree, merge_base, email, note)
-    signer = git.with_config(("gpg.format", "ssh"), ("user.signingkey", str(key))) if key else git
-    env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-           "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
-    args = ["commit-tree", tree, "-p", head, "-F", "-", "-S" if key else "--no-gpg-sign"]
+    from .review import load_submission, review  # late: review imports this module
+
+    if kind == REQUEST_CHANGES and not note.strip():
+        raise ApprovalError("Hãy ghi lý do yêu cầu chỉnh sửa: -m \"…\".")
     try:
-        commit = signer.run(*args, stdin=message.encode("utf-8"), env=env).stdout.decode().strip()
-    except GitError as error:
-        raise ApprovalError(f"Không ký được bản ghi duyệt: {error}") from error
-    git.update_ref(ref, commit, head, message=f"toasoan: {kind} {branch}")
-    return commit
+        sub, target = resolve_branch(git, submission), resolve_branch(git, base)
+    except BranchError as error:
+        raise ApprovalError(str(error)) from error
+    loaded = load_submission(git, sub, target, full=False)
+    member = loaded.board.member_with_key(public_key_of(key))
+    if member is None or member.revoked:
+        state = "đã bị thu hồi quyền duyệt" if member else "không thuộc thành viên nào"
+        raise ApprovalError(f"Khoá {key} {state} trong danh sách Ban biên tập của nhánh '{target.short}'.")
+    if kind == APPROVE and loaded.authors.includes(member):
+        raise ApprovalError(f"{member.name} là tác giả của bài gửi duyệt này nên không thể tự duyệt.")
+    commit = record_review(git, sub, target, name=member.name, email=member.email, key=key,
+                           kind=kind, note=note)
+    return ApprovalResult(member, commit, review(git, sub, target, ledger=LOCAL_LEDGER))

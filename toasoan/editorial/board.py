@@ -2,7 +2,9 @@
 
 Both are data in ``editorial/board.yml`` and ``editorial/policy.yml``, and both are always
 read from the **base** branch (``git show main:editorial/board.yml``) so a submission can
-never change the rules that judge it.
+never change the rules that judge it. ``editorial/people.yml`` (optional, also read from the
+base) says which bylines each person writes under, so that self-approval is decided by
+identity, not by the spelling of a byline.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from .git import Git
 
 BOARD_FILE = "editorial/board.yml"
 POLICY_FILE = "editorial/policy.yml"
+PEOPLE_FILE = "editorial/people.yml"
 
 CHIEF_EDITOR, EDITOR, MAINTAINER = "chief_editor", "editor", "maintainer"
 ROLES = {
@@ -53,11 +56,6 @@ def key_id(public_key: str) -> str:
     return " ".join(parts[:2]) if len(parts) >= 2 else public_key.strip()
 
 
-def same_person(a: str, b: str) -> bool:
-    """Names match regardless of case, spacing and diacritics (``Thu Phương`` = ``thu phuong``)."""
-    return bool(a and b) and fold(a) == fold(b)
-
-
 @dataclass(frozen=True)
 class BoardMember:
     """A member of the board: who, which roles, which SSH key signs their reviews."""
@@ -68,6 +66,7 @@ class BoardMember:
     key: str
     revoked: bool = False
     forge_user: str | None = None
+    aliases: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -89,6 +88,25 @@ class BoardMember:
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who writes (``people.yml``): full name, the bylines they write under, e-mails."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+
+    @property
+    def folded(self) -> set[str]:
+        return {fold(n) for n in (self.name, *self.aliases) if n.strip()}
+
+
+def _ends_with(full: str, part: str) -> bool:
+    """``part`` (2 words or more) is the trailing word sequence of ``full`` (both folded)."""
+    words, tail = full.split(), part.split()
+    return len(tail) >= 2 and words[-len(tail):] == tail
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,7 @@ class EditorialBoard:
     members: tuple[BoardMember, ...]
     policy: Policy
     revision: str = ""
+    people: tuple[Person, ...] = ()
     _by_email: dict[str, BoardMember] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -138,6 +157,39 @@ class EditorialBoard:
     @property
     def active_members(self) -> list[BoardMember]:
         return [m for m in self.members if m.active]
+
+    def identity(self, member: BoardMember) -> tuple[set[str], set[str]]:
+        """(folded names and bylines, e-mails) of ``member``: the roster entry joined with the
+        ``people.yml`` entries that share its name, an alias or an e-mail."""
+        names = Person(member.name, member.aliases).folded
+        emails = {member.email.lower()}
+        for person in self.people:
+            if person.folded & names or emails & set(person.emails):
+                names |= person.folded
+                emails |= set(person.emails)
+        return names, emails
+
+    @property
+    def registered(self) -> set[str]:
+        """Every folded name and alias someone is registered under (roster or people.yml)."""
+        found = {fold(n) for m in self.members for n in (m.name, *m.aliases)}
+        return found.union(*(p.folded for p in self.people))
+
+    def is_author(self, member: BoardMember, bylines: set[str], emails: set[str]) -> bool:
+        """Whether ``member`` wrote what has these bylines (or commit author names) and e-mails.
+
+        A byline is theirs when it is their name or alias; a byline nobody is registered
+        under is theirs when, of two words or more, it ends their full name
+        ("Hồng Nhung" → "Ngô Thị Hồng Nhung"): the cautious reading.
+        """
+        names, own_emails = self.identity(member)
+        if {e.lower() for e in emails} & own_emails:
+            return True
+        folded = {fold(b) for b in bylines if b.strip()}
+        if folded & names:
+            return True
+        unknown = folded - self.registered
+        return any(_ends_with(fold(member.name), b) for b in unknown)
 
     def allowed_signers(self) -> str:
         """git's ``gpg.ssh.allowedSignersFile`` content: active members only."""
@@ -165,14 +217,18 @@ def _load_yaml(raw: bytes | str, source: str) -> dict:
     return data
 
 
+def _entries(raw: bytes | str, source: str, key: str) -> list[tuple[str, object]]:
+    """(where, entry) for each item of the list ``key`` of a YAML file."""
+    entries = _load_yaml(raw, source).get(key)
+    if not isinstance(entries, list):
+        raise BoardError(f"{source}: thiếu danh sách '{key}'.")
+    return [(f"{source}: {key}[{index}]", entry) for index, entry in enumerate(entries)]
+
+
 def parse_members(raw: bytes | str, source: str = BOARD_FILE) -> tuple[BoardMember, ...]:
     """Members from ``board.yml``; a member with ``removed: true`` is dropped."""
-    entries = _load_yaml(raw, source).get("members")
-    if not isinstance(entries, list):
-        raise BoardError(f"{source}: thiếu danh sách 'members'.")
     members = []
-    for index, entry in enumerate(entries):
-        where = f"{source}: members[{index}]"
+    for where, entry in _entries(raw, source, "members"):
         if not isinstance(entry, dict):
             raise BoardError(f"{where}: mỗi thành viên là một khối name/email/roles/key.")
         missing = [k for k in ("name", "email", "roles", "key") if not entry.get(k)]
@@ -192,8 +248,21 @@ def parse_members(raw: bytes | str, source: str = BOARD_FILE) -> tuple[BoardMemb
             key=str(entry["key"]).strip(),
             revoked=bool(entry.get("revoked", False)),
             forge_user=str(entry["forge_user"]).strip() if entry.get("forge_user") else None,
+            aliases=_strings(entry.get("aliases"), f"{where}.aliases"),
         ))
     return tuple(members)
+
+
+def parse_people(raw: bytes | str, source: str = PEOPLE_FILE) -> tuple[Person, ...]:
+    """People from ``people.yml``: ``name``, ``aliases`` (bylines), optional ``email``."""
+    people = []
+    for where, entry in _entries(raw, source, "people"):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise BoardError(f"{where}: mỗi người cần 'name' (họ tên đầy đủ), có thể thêm 'aliases', 'email'.")
+        emails = _strings(entry.get("email"), f"{where}.email")
+        people.append(Person(clean_line(entry["name"]), _strings(entry.get("aliases"), f"{where}.aliases"),
+                             tuple(e.lower() for e in emails)))
+    return tuple(people)
 
 
 def parse_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
@@ -231,4 +300,6 @@ def load_board(git: Git, revision: str) -> EditorialBoard:
     if board_raw is None or policy_raw is None:
         missing = BOARD_FILE if board_raw is None else POLICY_FILE
         raise BoardError(f"Nhánh gốc {revision} không có {missing}: chưa có Ban biên tập để duyệt.")
-    return EditorialBoard(parse_members(board_raw), parse_policy(policy_raw), revision=revision)
+    people_raw = git.show(revision, PEOPLE_FILE)
+    people = parse_people(people_raw) if people_raw is not None else ()
+    return EditorialBoard(parse_members(board_raw), parse_policy(policy_raw), revision=revision, people=people)

@@ -7,16 +7,17 @@ from pathlib import Path
 
 from ..findings import format_summary, format_text
 from . import codeowners
-from .approvals import APPROVE, REQUEST_CHANGES, ApprovalError, local_branch, public_key_of, record_review
-from .board import BoardError, load_board
+from .approvals import APPROVE, REQUEST_CHANGES, ApprovalError, approve_submission
+from .board import BoardError
 from .git import Git, GitError
 from .merge import merge_submission
 from .queue import format_queue, queue
+from .refs import BranchError
 from .report import format_review
-from .review import STATES, ReviewError, load_submission, review
+from .review import STATES, ReviewError, review
 from .submit import SubmitError, next_steps, submit
 
-ERRORS = (ReviewError, BoardError, ApprovalError, SubmitError, GitError)
+ERRORS = (ReviewError, BoardError, ApprovalError, SubmitError, GitError, BranchError)
 
 
 def _fail(message: str) -> int:
@@ -41,30 +42,18 @@ def default_key(git: Git) -> str:
 
 def approve_command(branch: str, base: str = "main", request_changes: bool = False,
                     message: str = "", key: str | None = None, root: str = ".") -> int:
-    """``invoke approve``: record a signed approval (or change request) on ``branch``."""
+    """``invoke approve``: record a signed approval (or change request) in the review ledger."""
     git = Git(root)
     kind = REQUEST_CHANGES if request_changes else APPROVE
-    if request_changes and not message.strip():
-        return _fail("Hãy ghi lý do yêu cầu chỉnh sửa: -m \"…\".")
     try:
-        key = key or default_key(git)
-        board = load_board(git, base)
-        member = board.member_with_key(public_key_of(key))
-        if member is None or member.revoked:
-            state = "đã bị thu hồi" if member else "không thuộc thành viên nào"
-            return _fail(f"Khoá {key} {state} trong danh sách Ban biên tập của nhánh '{base}'.")
-        branch = local_branch(git, branch)
-        if kind == APPROVE and load_submission(git, branch, base, full=False).authors.includes(member):
-            return _fail(f"{member.name} là tác giả của bài gửi duyệt này nên không thể tự duyệt.")
-        commit = record_review(git, branch, base, name=member.name, email=member.email, key=key,
-                               kind=kind, note=message)
-        state = review(git, branch, base).state
+        done = approve_submission(git, branch, base, key=key or default_key(git), kind=kind, note=message)
     except ERRORS as error:
         return _fail(f"Không ghi được ý kiến duyệt: {error}")
     verb = "phê duyệt" if kind == APPROVE else "yêu cầu chỉnh sửa"
-    print(f"Đã ghi {verb} của {member.name} lên nhánh '{branch}' (commit {commit[:10]}).")
-    print(f"Tình trạng bài gửi duyệt: {STATES[state]}.")
-    print(f"Bước tiếp theo: git push origin {branch}")
+    print(f"Đã ghi {verb} của {done.member.name} cho '{done.review.submission.branch}' vào sổ duyệt "
+          f"(commit {done.commit[:10]}).")
+    print(f"Tình trạng bài gửi duyệt: {STATES[done.review.state]}.")
+    print("Bước tiếp theo: git push origin refs/heads/ban-bien-tap/so-duyet")
     return 0
 
 

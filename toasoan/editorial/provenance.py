@@ -1,8 +1,9 @@
 """Public provenance: who approved each content file, and when, read from git history.
 
 Two ``git log`` calls for the whole site: the merges on the first-parent line of the
-built revision (with the content files each brought in and their ``Reviewed-by:``
-trailers), and the approval records (for the date each reviewer approved that tree).
+built revision (with the content files each brought in, their ``Reviewed-by:`` trailers and
+the review ledger commit each names in ``Review-ledger:``), and the approval records in
+those ledger commits (for the date each reviewer approved that tree).
 A shallow clone, a tree outside git or a history without approvals gives nothing.
 """
 
@@ -12,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..text import VIETNAM
-from .approvals import KIND_KEY, REVIEWER_KEY, TREE_KEY, email_of
 from .board import BOARD_FILE, ROLES, BoardError, BoardMember, parse_members
 from .git import Git, GitError
+from .ledger import KIND_KEY, LEDGER_KEY, REVIEWER_KEY, TREE_KEY, email_of
 
 REVIEWED_BY = "Reviewed-by"
 _FIELD, _RECORD = "\x1f", "\x1e"
@@ -35,11 +36,15 @@ class Endorsement:
         return {"name": self.name, "role": self.role, "date": self.date}
 
 
-def _approval_dates(git: Git, ref: str) -> dict[tuple[str, str], dt.datetime]:
-    """(approved tree, reviewer e-mail) → when that approval was signed."""
+def _approval_dates(git: Git, ledgers: set[str]) -> dict[tuple[str, str], dt.datetime]:
+    """(approved tree, reviewer e-mail) → when that approval was signed, from the ledger
+    commits that are in this clone."""
+    present = [sha for sha in sorted(ledgers) if len(sha) == 40 and git.resolve(sha)]
+    if not present:
+        return {}
     fmt = _FIELD.join(["%aI", f"%(trailers:key={TREE_KEY},valueonly)",
                        f"%(trailers:key={REVIEWER_KEY},valueonly)"]) + _RECORD
-    out = git.text("log", ref, f"--grep=^{KIND_KEY}: approve$", f"--format={fmt}")
+    out = git.text("log", *present, f"--grep=^{KIND_KEY}: approve$", f"--format={fmt}")
     dates: dict[tuple[str, str], dt.datetime] = {}
     for chunk in out.split(_RECORD):
         parts = chunk.strip("\n").split(_FIELD)
@@ -70,24 +75,24 @@ def collect(git: Git, ref: str = "HEAD", paths: tuple[str, ...] = ("content/",))
         if git.is_shallow() or git.resolve(ref) is None:
             return {}
         fmt = _RECORD + _FIELD.join(["%cI", f"%(trailers:key={REVIEWED_BY},valueonly,separator=%x1d)",
-                                     f"%(trailers:key={TREE_KEY},valueonly)"]) + _FIELD
+                                     f"%(trailers:key={TREE_KEY},valueonly)",
+                                     f"%(trailers:key={LEDGER_KEY},valueonly)"]) + _FIELD
         out = git.text(
             "log", ref, "--first-parent", "--merges", "--diff-merges=first-parent", "--name-only",
             f"--format={fmt}", "--", *paths)
         if not out.strip():
             return {}
-        dates = _approval_dates(git, ref)
+        chunks = [parts for chunk in out.split(_RECORD)
+                  if len(parts := chunk.split(_FIELD)) >= 5 and parts[1].strip()]
+        dates = _approval_dates(git, {sha for parts in chunks for sha in parts[3].split()})
         roster = _roster(git, ref)
     except (GitError, OSError):
         return {}
     found: dict[str, dict[tuple[str, dt.datetime], Endorsement]] = {}
-    for chunk in out.split(_RECORD):
-        parts = chunk.split(_FIELD)
-        if len(parts) < 4 or not parts[1].strip():
-            continue
+    for parts in chunks:
         merged_at = dt.datetime.fromisoformat(parts[0])
         tree = parts[2].strip()
-        files = [f for f in parts[3].splitlines() if f.strip()]
+        files = [f for f in parts[4].splitlines() if f.strip()]
         for value in parts[1].strip().split("\x1d"):
             name, email = _split_name(value.strip())
             member = roster.get(email.lower())

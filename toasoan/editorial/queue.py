@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .board import BoardError
 from .git import Git
+from .ledger import LEDGER_BRANCH
 from .review import STATES, Review, ReviewError, review
 
 
@@ -24,7 +25,7 @@ def open_branches(git: Git, base: str = "main", remote: str | None = None) -> li
     """Branches with commits not yet in ``base``: local ones, or those of ``remote``."""
     pattern = f"refs/remotes/{remote}" if remote else "refs/heads"
     names = git.text("for-each-ref", "--format=%(refname:short)", pattern).split()
-    skip = {base, f"{remote}/{base}", f"{remote}/HEAD", remote or ""}
+    skip = {base, f"{remote}/{base}", f"{remote}/HEAD", remote or "", LEDGER_BRANCH, f"{remote}/{LEDGER_BRANCH}"}
     return [n for n in names if n not in skip
             and git.text("rev-list", "--count", f"{base}..{n}") != "0"]
 

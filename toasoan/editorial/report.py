@@ -9,6 +9,7 @@ from ..findings import Finding, format_summary, format_text, sort_findings
 from ..text import VIETNAM
 from .approvals import Approval, ReviewRecord
 from .board import CHANGE_KINDS, ROLES, BoardMember
+from .ledger import LEDGER_KEY
 from .review import STATES, Review, RuleResult
 
 
@@ -79,9 +80,17 @@ def _findings_summary(shown: list[Finding], hidden: int) -> str:
                       if hidden else "")
 
 
-def merge_trailers(review: Review) -> list[str]:
+def reviewed_by(review: Review) -> list[str]:
     """``Reviewed-by:`` lines naming every approval that counts."""
     return [f"Reviewed-by: {r.member}" for r in review.counted if r.member]
+
+
+def merge_trailers(review: Review) -> list[str]:
+    """The merge commit's trailers: :func:`reviewed_by` and ``Review-ledger:`` naming the
+    ledger commit the approvals were read from (later reviews check the ledger still
+    descends from it)."""
+    ledger = [f"{LEDGER_KEY}: {review.submission.ledger}"] if review.submission.ledger else []
+    return [*reviewed_by(review), *ledger]
 
 
 def _change_lines(review: Review) -> list[str]:
@@ -133,7 +142,8 @@ def format_markdown_review(review: Review) -> str:
     out += ["", "<details><summary>Cách duyệt</summary>", "",
             "```sh", f"git fetch origin && invoke approve {sub.branch}",
             f"invoke approve {sub.branch} --request-changes -m \"Lý do…\"", "```", "",
-            "Phê duyệt là một commit rỗng có chữ ký SSH trên nhánh này; hãy `git push` sau khi duyệt.",
+            "Phê duyệt là một commit có chữ ký SSH trong sổ duyệt `ban-bien-tap/so-duyet`; "
+            "hãy `git push origin refs/heads/ban-bien-tap/so-duyet` sau khi duyệt.",
             "</details>"]
     if review.mergeable:
         out += ["", "Khi hợp nhất, ghi vào commit hợp nhất:", "", "```",
@@ -158,7 +168,8 @@ def review_json(review: Review) -> dict:
                    "missing_roles": list(r.missing_roles),
                    "candidates": [m.email for m in r.candidates]} for r in review.results],
         "problems": review.problems,
-        "reviewed_by": merge_trailers(review),
+        "reviewed_by": reviewed_by(review),
+        "ledger": sub.ledger,
     }
 
 

@@ -1,7 +1,8 @@
 """Review a submission: what changed, is the content valid, who approved, may it merge.
 
-A :class:`Submission` is a branch compared with its base. The roster and policy come from
-the base branch's tip; the content is read from the branch's own tree.
+A :class:`Submission` is a branch compared with its base, both resolved as branches
+(:mod:`.refs`). The roster, people and policy come from the base branch's tip; the content
+is read from the branch's own tree; the review records from the ledger (:mod:`.ledger`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from dataclasses import dataclass, field, replace
 from ..findings import Finding, has_errors
 from ..model import ARTICLE, MEETING_REPORT, PAGE, ContentFile, MeetingReport
 from .approvals import (
-    MALFORMED,
     STALE,
     Approval,
     Authorship,
     ChangeRequest,
     ReviewRecord,
+    continuous,
     judge,
-    read_commits,
     records_from,
 )
 from .board import (
@@ -36,7 +36,9 @@ from .board import (
     Rule,
     load_board,
 )
-from .git import FileChange, Git
+from .git import EMPTY_TREE, FileChange, Git
+from .ledger import read_ledger
+from .refs import Branch, BranchError, resolve_branch
 from .tree import TreeContent, read_tree
 
 EDITORIAL_PREFIX = "editorial/"
@@ -80,6 +82,10 @@ class Submission:
     records: list[ReviewRecord]
     findings: list[Finding]
     documents: dict[str, ContentFile] = field(default_factory=dict)
+    head_branch: Branch | None = None
+    base_branch: Branch | None = None
+    ledger: str | None = None
+    ledger_problem: str | None = None
 
     @property
     def kinds(self) -> set[str]:
@@ -155,15 +161,30 @@ def _items(document: ContentFile | None) -> tuple | None:
                  for entries in (document.action_items, document.updates))
 
 
+def _outside_kinds(path: str, content: TreeContent) -> tuple[str, ...]:
+    """Kinds of a path that is no content: ``editorial/`` or code (anything outside content/)."""
+    if path.startswith(EDITORIAL_PREFIX):
+        return (EDITORIAL, CODE)
+    return (CODE,) if content.relpath(path) is None else ()
+
+
 def classify(change: FileChange, content: TreeContent, old: ContentFile | None,
              new: ContentFile | None) -> tuple[str, ...]:
-    """The kinds of one changed path."""
+    """The kinds of one changed path; a rename is classified by its old path too, so moving
+    code into ``content/`` is still a code change."""
     path = change.path
-    if path.startswith(EDITORIAL_PREFIX) or (change.old_path or "").startswith(EDITORIAL_PREFIX):
-        return (EDITORIAL,)
-    relpath = content.relpath(path)
-    if relpath is None:
-        return (CODE,)
+    moved = _outside_kinds(change.old_path, content) if change.old_path else ()
+    outside = _outside_kinds(path, content)
+    if outside:
+        return tuple(dict.fromkeys((*outside, *moved)))
+    return tuple(dict.fromkeys((*_content_kinds(change, content, old, new), *moved)))
+
+
+def _content_kinds(change: FileChange, content: TreeContent, old: ContentFile | None,
+                   new: ContentFile | None) -> tuple[str, ...]:
+    """The kinds of a changed path inside the content folder."""
+    path = change.path
+    relpath = content.relpath(path) or ""
     if not content.is_document(path):
         return (CONTENT_FILE,)
     kind = content.rules.kind_of(relpath)
@@ -179,29 +200,54 @@ def classify(change: FileChange, content: TreeContent, old: ContentFile | None,
     return (CONTENT_FILE,)
 
 
-def _authors(git: Git, content_commits: list[str], documents: list[ContentFile | None]) -> Authorship:
-    """Authors of the content commits (e-mail, name) and of the changed documents (names)."""
-    authorship = Authorship()
-    if content_commits:
-        out = git.text("show", "-s", "--format=%ae%x1f%an", *content_commits)
-        for line in out.splitlines():
-            email, _, name = line.partition("\x1f")
-            authorship.emails.add(email.lower())
-            authorship.names.add(name)
+def content_commits(git: Git, merge_base: str, head: str) -> list[tuple[str, str]]:
+    """(author e-mail, author name) of the commits in ``merge_base..head`` that change content
+    of their own: an empty commit, one whose tree equals its parent's, or a merge whose tree is
+    what git merges by itself, makes no one an author."""
+    fields = git.text("log", "--format=%T%x1f%P%x1f%ae%x1f%an", f"{merge_base}..{head}")
+    rows = [line.split("\x1f") for line in fields.splitlines() if line]
+    single = sorted({row[1] for row in rows if len(row[1].split()) == 1})
+    trees = dict(zip(single, git.text("rev-parse", *(f"{p}^{{tree}}" for p in single)).split(),
+                     strict=True)) if single else {}
+    return [(email, name) for tree, parents, email, name in rows
+            if tree != (trees[parents] if parents in trees else _merged_tree(git, parents.split()))]
+
+
+def _merged_tree(git: Git, parents: list[str]) -> str | None:
+    """The tree git makes of two parents by itself; None when it cannot (a conflict, or no
+    or more than two parents): then whatever tree the commit has is its author's doing."""
+    if len(parents) != 2:
+        return EMPTY_TREE if not parents else None
+    result = git.run("merge-tree", "--write-tree", "--no-messages", *parents, check=False)
+    return result.stdout.decode().split()[0] if result.returncode == 0 else None
+
+
+def _authors(git: Git, board: EditorialBoard, merge_base: str, head: str,
+             documents: list[ContentFile | None]) -> Authorship:
+    """Authors of the real content commits (e-mail, name) and bylines of the changed documents."""
+    authorship = Authorship(board)
+    for email, name in content_commits(git, merge_base, head):
+        authorship.emails.add(email.lower())
+        authorship.names.add(name)
     for document in documents:
         authorship.names.update(getattr(document, "authors", ()) or ())
     return authorship
 
 
-def load_submission(git: Git, branch: str, base: str = "main", full: bool = True) -> Submission:
-    """Everything the review needs about ``branch``; ``full`` runs the site-wide checks."""
-    head = git.resolve(branch)
-    base_head = git.resolve(base)
-    if head is None or base_head is None:
-        raise ReviewError(f"Không có nhánh '{branch if head is None else base}'.")
+def load_submission(git: Git, branch: str | Branch, base: str | Branch = "main", full: bool = True,
+                    ledger: str | None = None) -> Submission:
+    """Everything the review needs about ``branch``; ``full`` runs the site-wide checks.
+
+    Records are read from the ledger in the base's namespace, or from the ref ``ledger``.
+    """
+    try:
+        source, target = resolve_branch(git, branch), resolve_branch(git, base)
+    except BranchError as error:
+        raise ReviewError(str(error)) from error
+    head, base_head = source.sha, target.sha
     merge_base = git.merge_base(base_head, head)
     if merge_base is None:
-        raise ReviewError(f"Nhánh '{branch}' không có gốc chung với '{base}'.")
+        raise ReviewError(f"Nhánh '{source.short}' không có gốc chung với '{target.short}'.")
     board = load_board(git, base_head)
     diffs = git.diff(merge_base, head)
     earlier = [(c.old_path or c.path, c.old_sha) for c in diffs if c.old_sha]
@@ -215,14 +261,14 @@ def load_submission(git: Git, branch: str, base: str = "main", full: bool = True
         title = (new or old).title if (new or old) else ""
         changes.append(Change(diff.path, diff.status, classify(diff, content, old, new), title,
                               diff.old_path))
-    commits = read_commits(git, merge_base, head, board.allowed_signers())
-    records = records_from(git, commits, board)
-    reviews = {r.commit for r in records if r.problem != MALFORMED}
-    authors = _authors(git, [c.sha for c in commits if c.sha not in reviews], touched)
-    judge(records, git.tree_of(head), merge_base, authors)
+    book = read_ledger(git, target, source.name, board.allowed_signers(), ledger)
+    records = records_from(book.records, board)
+    authors = _authors(git, board, merge_base, head, touched)
+    judge(records, git.tree_of(head), merge_base, authors, continuous(git, base_head))
     documents = {c.path: d for c in changes if (d := content.document(c.path)) is not None}
-    return Submission(branch, base, head, base_head, merge_base, git.tree_of(head), changes,
-                      authors, board, records, content.findings, documents)
+    return Submission(source.name, target.short, head, base_head, merge_base, git.tree_of(head), changes,
+                      authors, board, records, content.findings, documents, source, target,
+                      book.head, book.problem)
 
 
 # ---------------------------------------------------------------------- policy
@@ -241,12 +287,13 @@ def evaluate(submission: Submission) -> Review:
         results.append(RuleResult(rule, qualified, max(0, rule.approvals - len(qualified)),
                                   missing_roles, candidates))
     blocking = [r for r in submission.records if isinstance(r, ChangeRequest) and r.counts]
-    problems = []
+    problems = [submission.ledger_problem] if submission.ledger_problem else []
     if not submission.changes:
         problems.append("Nhánh không có thay đổi nào so với nhánh gốc.")
     return Review(submission, results, blocking, problems)
 
 
-def review(git: Git, branch: str, base: str = "main", full: bool = True) -> Review:
+def review(git: Git, branch: str | Branch, base: str | Branch = "main", full: bool = True,
+           ledger: str | None = None) -> Review:
     """Load and evaluate a submission in one call."""
-    return evaluate(load_submission(git, branch, base, full))
+    return evaluate(load_submission(git, branch, base, full, ledger))

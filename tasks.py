@@ -57,8 +57,10 @@ def desk(c, port=8765, bind="127.0.0.1"):
 
 @task(help={"author": "Tên tác giả"})
 def new(c, kind, title, author="Ban biên tập"):
-    """Tạo bài mới: invoke new article "Tiêu đề" | invoke new meeting "Tiêu đề"."""
-    _done(commands.new(kind, title, author=author))
+    """Tạo bài mới: invoke new article "Tiêu đề" | invoke new meeting "Tiêu đề" (bắt đầu từ nhánh main)."""
+    from toasoan.editorial.cli import new_command
+
+    _done(new_command(kind, title, author=author))
 
 
 @task
@@ -136,53 +138,80 @@ def tracker(c, format="text", today=None, days=None):
 
 
 # --------------------------------------------------------------------------- editorial review
+REMOTE_HELP = "Remote dùng chung (mặc định origin nếu có; không có remote thì làm việc tại máy)"
+BASE_HELP = "Nhánh gốc (mặc định origin/main, hoặc main khi không có remote)"
+
+
 @task(help={"base": "Nhánh gốc (mặc định main)", "branch": "Tên nhánh mới (mặc định gui-duyet/<slug>)",
-            "message": "Lời nhắn của commit"})
-def submit(c, base="main", branch=None, message=None):
-    """Gửi bài đang viết đi duyệt: tạo nhánh từ nhánh gốc và commit các thay đổi trong content/."""
+            "message": "Lời nhắn của commit", "push": "Đẩy nhánh gửi duyệt lên máy chủ",
+            "new": "Gửi các tệp không thuộc bài đang mở thành một bài gửi duyệt riêng (từ nhánh gốc)",
+            "remote": REMOTE_HELP})
+def submit(c, base="main", branch=None, message=None, push=False, new=False, remote=None):
+    """Gửi duyệt: tạo (hoặc cập nhật) nhánh gửi duyệt với các thay đổi trong content/."""
     from toasoan.editorial.cli import submit_command
 
-    _done(submit_command(base=base, branch=branch, message=message))
+    _done(submit_command(base=base, branch=branch, message=message, push_branch=push, new=new, remote=remote))
 
 
-@task(help={"branch": "Nhánh gửi duyệt", "base": "Nhánh gốc (mặc định main)",
-            "format": "text, markdown (bình luận PR) hoặc json"})
-def review(c, branch, base="main", format="text"):
+@task(help={"path": "Tệp bài viết cần rút (trong content/)", "message": "Lý do rút bài (bắt buộc)",
+            "push": "Đẩy nhánh lên máy chủ", "base": "Nhánh gốc (mặc định main)",
+            "branch": "Tên nhánh (mặc định gui-duyet/rut-<slug>)", "remote": REMOTE_HELP})
+def withdraw(c, path, message="", push=False, base="main", branch=None, remote=None):
+    """Rút bài: tạo bài gửi duyệt gỡ một bài đã đăng (cần Ban biên tập duyệt)."""
+    from toasoan.editorial.cli import withdraw_command
+
+    _done(withdraw_command(path, message, base=base, branch=branch, push_branch=push, remote=remote))
+
+
+@task(help={"branch": "Nhánh gửi duyệt (như invoke queue in ra)", "base": BASE_HELP,
+            "format": "text, markdown (bình luận PR) hoặc json",
+            "preview": "Dựng các trang của bài bằng mã của nhánh gốc vào .cache/xem-truoc/", "remote": REMOTE_HELP})
+def review(c, branch, base=None, format="text", preview=False, remote=None):
     """Duyệt một nhánh: thay đổi, kiểm tra nội dung, quy định, ai còn phải duyệt; thoát 0 nếu được hợp nhất."""
     from toasoan.editorial.cli import review_command
 
-    _done(review_command(branch, base=base, fmt=format))
+    _done(review_command(branch, base=base, fmt=format, preview=preview, remote=remote))
 
 
-@task(help={"branch": "Nhánh gửi duyệt", "request_changes": "Yêu cầu chỉnh sửa thay vì duyệt",
+@task(help={"branch": "Nhánh gửi duyệt (như invoke queue in ra)", "request_changes": "Yêu cầu chỉnh sửa thay vì duyệt",
             "message": "Nhận xét (bắt buộc khi yêu cầu chỉnh sửa)", "key": "Khoá SSH để ký",
-            "base": "Nhánh gốc (mặc định main)"})
-def approve(c, branch, request_changes=False, message="", key=None, base="main"):
-    """Ký phê duyệt (hoặc yêu cầu chỉnh sửa) cho đúng phiên bản hiện tại của nhánh."""
+            "base": BASE_HELP, "push": "Đẩy sổ duyệt lên máy chủ", "remote": REMOTE_HELP})
+def approve(c, branch, request_changes=False, message="", key=None, base=None, push=False, remote=None):
+    """Ký phê duyệt (hoặc yêu cầu chỉnh sửa) cho đúng phiên bản hiện tại, ghi vào sổ duyệt."""
     from toasoan.editorial.cli import approve_command
 
-    _done(approve_command(branch, base=base, request_changes=request_changes, message=message, key=key))
+    _done(approve_command(branch, base=base, request_changes=request_changes, message=message, key=key,
+                          push_ledger=push, remote=remote))
 
 
-@task(help={"branch": "Nhánh gửi duyệt", "base": "Nhánh gốc (mặc định main)"})
-def merge(c, branch, base="main"):
+@task(help={"branch": "Nhánh gửi duyệt (như invoke queue in ra)", "base": BASE_HELP,
+            "push": "Đẩy nhánh main lên máy chủ sau khi hợp nhất", "remote": REMOTE_HELP})
+def merge(c, branch, base=None, push=False, remote=None):
     """Hợp nhất nhánh đã đủ phê duyệt (--no-ff, kèm Reviewed-by); từ chối nếu chưa đủ."""
     from toasoan.editorial.cli import merge_command
 
-    _done(merge_command(branch, base=base))
+    _done(merge_command(branch, base=base, push_base=push, remote=remote))
 
 
-@task(help={"base": "Nhánh gốc (mặc định main)", "remote": "Xem nhánh của remote này (ví dụ origin)"})
-def queue(c, base="main", remote=None):
-    """Các bài gửi duyệt đang mở và tình trạng của chúng."""
+@task(help={"base": BASE_HELP, "remote": REMOTE_HELP})
+def queue(c, base=None, remote=None):
+    """Hàng chờ duyệt: các bài gửi duyệt đang mở và tình trạng của chúng."""
     from toasoan.editorial.cli import queue_command
 
     _done(queue_command(base=base, remote=remote))
 
 
-@task
-def board(c):
-    """Sinh lại .github/CODEOWNERS từ danh sách Ban biên tập (editorial/board.yml)."""
-    from toasoan.editorial.cli import board_command
+@task(help={"seat": "Lần đầu: thay danh sách mẫu bằng Tổng biên tập và Kỹ thuật viên đầu tiên",
+            "chief_editor": "Tổng biên tập: \"Họ Tên <email>\"",
+            "chief_key": "Khoá công khai (.pub) của Tổng biên tập",
+            "maintainer": "Kỹ thuật viên: \"Họ Tên <email>\"",
+            "maintainer_key": "Khoá công khai (.pub) của Kỹ thuật viên",
+            "push": "Đẩy nhánh main lên máy chủ (chỉ với --seat)"})
+def board(c, seat=False, chief_editor="", chief_key="", maintainer="", maintainer_key="", push=False):
+    """Sinh lại .github/CODEOWNERS và cấu hình kiểm chữ ký từ danh sách Ban biên tập; --seat: xếp ghế lần đầu."""
+    from toasoan.editorial.cli import board_command, seat_command
 
-    _done(board_command())
+    if seat:
+        _done(seat_command(chief_editor, chief_key, maintainer, maintainer_key, push_base=push))
+    else:
+        _done(board_command())

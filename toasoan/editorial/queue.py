@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from .board import BoardError
 from .git import Git
 from .ledger import LEDGER_BRANCH
+from .refs import Branch, BranchError, resolve_branch
 from .review import STATES, Review, ReviewError, review
+
+PUBLISH_BRANCH = "gh-pages"  # written by 'invoke publish': built pages, never a submission
+NOT_SUBMISSIONS = {LEDGER_BRANCH, PUBLISH_BRANCH, "HEAD"}
 
 
 @dataclass
@@ -21,22 +25,32 @@ class QueueEntry:
         return self.review.state if self.review else "error"
 
 
-def open_branches(git: Git, base: str = "main", remote: str | None = None) -> list[str]:
-    """Branches with commits not yet in ``base``: local ones, or those of ``remote``."""
-    pattern = f"refs/remotes/{remote}" if remote else "refs/heads"
-    names = git.text("for-each-ref", "--format=%(refname:short)", pattern).split()
-    skip = {base, f"{remote}/{base}", f"{remote}/HEAD", remote or "", LEDGER_BRANCH, f"{remote}/{LEDGER_BRANCH}"}
-    return [n for n in names if n not in skip
-            and git.text("rev-list", "--count", f"{base}..{n}") != "0"]
+def open_branches(git: Git, base: str | Branch = "main", remote: str | None = None) -> list[str]:
+    """Submission branches with commits not yet in ``base``: local ones, or those of ``remote``.
+
+    Never the base, the review ledger, the publish branch, ``HEAD``, nor a branch without
+    history in common with the base.
+    """
+    target = resolve_branch(git, base)
+    prefix = f"refs/remotes/{remote}/" if remote else "refs/heads/"
+    found = []
+    for line in git.text("for-each-ref", "--format=%(refname) %(objectname)", prefix).splitlines():
+        ref, _, sha = line.rpartition(" ")
+        name = ref[len(prefix):]
+        if name in NOT_SUBMISSIONS or name == target.name or ref == target.ref:
+            continue
+        if git.merge_base(target.sha, sha) and not git.is_ancestor(sha, target.sha):
+            found.append(f"{remote}/{name}" if remote else name)
+    return found
 
 
-def queue(git: Git, base: str = "main", remote: str | None = None) -> list[QueueEntry]:
+def queue(git: Git, base: str | Branch = "main", remote: str | None = None) -> list[QueueEntry]:
     """Review every open branch (changed files only: the full check is ``invoke review``)."""
     entries = []
     for branch in open_branches(git, base, remote):
         try:
             entries.append(QueueEntry(branch, review(git, branch, base, full=False)))
-        except (ReviewError, BoardError) as error:
+        except (ReviewError, BoardError, BranchError) as error:
             entries.append(QueueEntry(branch, None, str(error)))
     return entries
 

@@ -67,7 +67,8 @@ TRACKER = {
 
 MARKDOWN = {
     "extension_configs": {
-        "markdown.extensions.extra": {},
+        # extra: tables, footnotes ([^1], as Nhập từ Word writes them), attribute lists…
+        "markdown.extensions.extra": {"footnotes": {"BACKLINK_TITLE": "Quay lại chỗ chú thích {} trong bài"}},
         "markdown.extensions.sane_lists": {},
         "markdown.extensions.toc": {"permalink": False},
     },

@@ -63,6 +63,13 @@ def new(c, kind, title, author="Ban biên tập"):
     _done(new_command(kind, title, author=author))
 
 
+@task(name="import", help={"meeting": "Nhập thành biên bản cuộc họp thay vì bài viết",
+                          "author": "Tên tác giả (mặc định Ban biên tập)"})
+def import_(c, file, meeting=False, author=None):
+    """Nhập từ Word: invoke import TỆP.docx [--meeting] tạo bản nháp và ảnh trong content/."""
+    _done(commands.import_word(file, meeting=meeting, author=author))
+
+
 @task
 def clean(c):
     """Xoá output/ và các thư mục tạm của lần dựng trước."""

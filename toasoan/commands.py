@@ -89,6 +89,37 @@ def new(kind: str, title: str, settings_file: str = DEV_SETTINGS, author: str = 
     return 0
 
 
+def import_word(file: str, *, meeting: bool = False, author: str | None = None,
+                settings_file: str = DEV_SETTINGS) -> int:
+    """``invoke import``: a .docx becomes a draft; print it, its images and what was not converted."""
+    from .docx_import import ImportRefused, import_docx
+
+    rules, _ = site_rules(load_settings(settings_file))
+    source = Path(file)
+    if not source.is_file():
+        print(f"Không tìm thấy tệp {file}.", file=sys.stderr)
+        return 1
+    try:
+        result = import_docx(source, meeting=meeting, author=author, content_root=rules.content_root,
+                             rules=rules)
+        result.write()
+    except ImportRefused as error:
+        print(f.format_text([error.finding]), file=sys.stderr)
+        return 1
+    print(f"Đã tạo {rules.display_path(result.relpath)} (bản nháp: status: draft)")
+    for relpath, _ in result.images:
+        print(f"  ảnh: {rules.display_path(relpath)}")
+    if result.unconverted:
+        print("Không chuyển được (xem lại trong Word rồi sửa trong bài):")
+        for note in result.unconverted:
+            print(f"  - {note}")
+    fields = ("thông tin cuộc họp (meeting), kết luận (decisions), nhiệm vụ (action_items)" if meeting
+              else "chuyên mục (category) và thẻ (tags)")
+    print(f"Bước tiếp theo: đọc lại bài, điền {fields}, rồi chạy 'invoke check'; "
+          "hết lỗi thì 'invoke submit'.")
+    return 0
+
+
 def clean(settings_file: str = DEV_SETTINGS) -> int:
     settings = load_settings(settings_file)
     output = Path(settings["OUTPUT_PATH"])

@@ -118,6 +118,19 @@ CODES: dict[str, Code] = _codes(
          "Viết đầy đủ địa chỉ, ví dụ https://example.vn/trang."),
     Code("W301", W, "Ảnh \"{value}\" nặng {size} KB, vượt giới hạn {limit} KB.",
          "Thu nhỏ ảnh (rộng tối đa 1600 px, JPEG chất lượng khoảng 75) trước khi đưa lên."),
+    # E4xx: import from Word (.docx): the upload is refused and nothing is written
+    Code("E401", E, "Tệp \"{value}\" không phải tài liệu Word (.docx): {detail}.",
+         "Mở tệp bằng Word, chọn Lưu thành (Save As) kiểu 'Word Document (*.docx)' rồi nhập lại."),
+    Code("E402", E, "Tệp \"{value}\" nặng {size} MB, vượt giới hạn {limit} MB.",
+         "Nén ảnh trong Word (chọn ảnh > Nén ảnh) hoặc tách thành nhiều tài liệu rồi nhập lại."),
+    Code("E403", E, "Tệp \"{value}\" giải nén ra quá lớn ({detail}); đây có thể là tệp độc hại (zip bomb).",
+         "Chỉ nhập tài liệu do Word tạo ra; nếu đúng là tài liệu của bạn, mở bằng Word, lưu thành "
+         "tệp mới rồi nhập lại."),
+    Code("E404", E, "Tệp \"{value}\" chứa thành phần có tên không an toàn: \"{detail}\".",
+         "Tài liệu Word thật không có tên như vậy; đừng nhập tệp không rõ nguồn gốc. Mở bằng Word, "
+         "lưu thành tệp mới rồi nhập lại."),
+    Code("E405", E, "Không ghi bài nhập từ Word vì tệp \"{detail}\" đã có.",
+         "Nhập lại tài liệu: tên tệp mới sẽ được chọn; không tệp nào bị ghi đè."),
     # E9xx: site configuration
     Code("E901", E, "Không đọc được danh sách đơn vị: {detail}.",
          "Sửa content/data/units.yml: một khoá 'units' chứa danh sách các mục 'name: …'."),

@@ -13,13 +13,15 @@ from .model import SiteRules, decided_items
 ARTICLE_TEMPLATE = """\
 ---
 title: {title}
-date: {date}
+{slug_line}date: {date}
 author: {author}
 category: {category}
 tags: []
 status: draft
 ---
 
+{body}"""
+ARTICLE_BODY = """\
 Viết đoạn mở đầu ở đây: ai, làm gì, khi nào, ở đâu.
 
 Viết nội dung chi tiết ở đây.
@@ -28,7 +30,7 @@ Viết nội dung chi tiết ở đây.
 MEETING_TEMPLATE = """\
 ---
 title: {title}
-date: {date}
+{slug_line}date: {date}
 author: {author}
 status: draft
 meeting:
@@ -49,8 +51,8 @@ action_items:
 updates: []
 ---
 
-Viết tóm tắt diễn biến cuộc họp ở đây.
-"""
+{body}"""
+MEETING_BODY = "Viết tóm tắt diễn biến cuộc họp ở đây.\n"
 
 
 class ScaffoldError(Exception):
@@ -60,32 +62,44 @@ class ScaffoldError(Exception):
 def new_content(kind: str, title: str, rules: SiteRules, *, author: str = "Ban biên tập",
                 now: dt.datetime | None = None) -> Path:
     """Create ``content/articles/<year>/<slug>.md`` or ``content/meetings/<year>/<slug>.md``."""
+    path, text = draft(kind, title, rules, author=author, now=now)
+    if path.exists():
+        raise ScaffoldError(f"Tệp {path} đã có; chọn tiêu đề khác.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def draft(kind: str, title: str, rules: SiteRules, *, author: str = "Ban biên tập",
+          now: dt.datetime | None = None, slug: str | None = None,
+          body: str | None = None) -> tuple[Path, str]:
+    """Where a new draft goes and its text: the front matter of ``kind`` with ``body`` (or the
+    template's own) below it. ``slug`` (when it is not the title's) is written as a field."""
     now = now or dt.datetime.now(vi.VIETNAM)
     title = vi.clean_line(title)
-    slug = vi.slugify(title)
-    if not slug:
+    own_slug = vi.slugify(title)
+    if not own_slug:
         raise ScaffoldError("Tiêu đề phải có ít nhất một chữ cái hoặc chữ số.")
+    slug = slug or own_slug
     values = {
         "title": _yaml_text(title),
+        "slug_line": "" if slug == own_slug else f"slug: {slug}\n",
         "date": now.strftime("%Y-%m-%d %H:%M"),
-        "author": _yaml_text(author),
+        "author": _yaml_text(vi.clean_line(author)),
         "category": _yaml_text(rules.categories[0]),
         "unit": _yaml_text(rules.unit_names[0] if rules.unit_names else "Văn phòng"),
         "item_id": _free_item_id(f"CNTT-{now:%Y}-01", rules) if kind == "meeting" else "",
         "due": (now + dt.timedelta(days=90)).strftime("%Y-%m-%d"),
     }
     if kind == "article":
-        folder, template = rules.article_dirs[0], ARTICLE_TEMPLATE
+        folder, template, values["body"] = rules.article_dirs[0], ARTICLE_TEMPLATE, ARTICLE_BODY
     elif kind == "meeting":
-        folder, template = rules.meeting_dirs[0], MEETING_TEMPLATE
+        folder, template, values["body"] = rules.meeting_dirs[0], MEETING_TEMPLATE, MEETING_BODY
     else:
         raise ScaffoldError(f"Không biết loại bài '{kind}': dùng 'article' hoặc 'meeting'.")
-    path = rules.content_root / folder / f"{now:%Y}" / f"{slug}.md"
-    if path.exists():
-        raise ScaffoldError(f"Tệp {path} đã có; chọn tiêu đề khác.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.format(**values), encoding="utf-8")
-    return path
+    if body is not None:
+        values["body"] = body
+    return rules.content_root / folder / f"{now:%Y}" / f"{slug}.md", template.format(**values)
 
 
 def _free_item_id(first: str, rules: SiteRules) -> str:

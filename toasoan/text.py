@@ -14,6 +14,7 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Zero-width and bidi marks, BOM, and C0/C1 controls except tab and newline.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NO_BREAK = re.compile(r"[\u00a0\u2007\u202f]")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -26,6 +27,11 @@ def nfc(text: str) -> str:
 def clean_line(text: str) -> str:
     """One-line text for titles and names: NFC, no invisible characters, single spaces."""
     return " ".join(_INVISIBLE.sub("", nfc(text)).split())
+
+
+def clean_text(text: str) -> str:
+    """Text of many lines (a body): NFC, no invisible characters, no non-breaking spaces."""
+    return _NO_BREAK.sub(" ", _INVISIBLE.sub("", nfc(text)))
 
 
 def fold(text: str) -> str:

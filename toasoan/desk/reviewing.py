@@ -3,63 +3,69 @@ each pushed to the remote. Every verdict is the library's (:mod:`toasoan.editori
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..editorial.approvals import APPROVE, REQUEST_CHANGES, ApprovalError, public_key_of, record_review
-from ..editorial.board import BoardError, BoardMember, load_board
+from ..editorial.approvals import APPROVE, REQUEST_CHANGES, ApprovalError, public_key_of
+from ..editorial.board import BoardError, BoardMember
+from ..editorial.cli import Clone, merge_and_push, record_and_push
 from ..editorial.git import GitError
-from ..editorial.merge import MergeResult, merge_submission
+from ..editorial.merge import MergeResult
+from ..editorial.preview import PreviewError, PreviewResult, build_preview
 from ..editorial.queue import QueueEntry, queue
-from ..editorial.review import Review, ReviewError, load_submission, review
+from ..editorial.refs import BranchError
+from ..editorial.remote import RemoteError
+from ..editorial.review import Review, ReviewError, review
 from .signing import agent_holds, key_has_passphrase, signing_git
-from .workspace import REMOTE, DeskError, Workspace
+from .workspace import DeskError, Workspace
 
-ERRORS = (ReviewError, BoardError, ApprovalError, GitError)
+ERRORS = (ReviewError, BoardError, ApprovalError, GitError, BranchError, RemoteError, PreviewError)
 
 
 @dataclass
 class Signer:
-    """The key a member signs with: a private key file (or its .pub when ssh-agent holds it)."""
+    """The key a member signs with (a private key file), and its passphrase for this one signature."""
 
     key: Path
     passphrase: str | None = None
 
 
+def clone_of(ws: Workspace) -> Clone:
+    """The user's clone, fetched, with the remote's ``main`` as the base (the CLI's own view)."""
+    try:
+        return Clone.open(str(ws.root))
+    except ERRORS as error:
+        raise DeskError(str(error)) from error
+
+
 def submissions(ws: Workspace) -> list[QueueEntry]:
     """Hàng chờ duyệt: every open submission on the remote (or local branches without one)."""
-    ws.fetch()
+    clone = clone_of(ws)
     try:
-        return queue(ws.git, ws.base, ws.remote)
+        return queue(clone.git, clone.base, clone.remote)
     except ERRORS as error:
         raise DeskError(f"Không đọc được hàng chờ duyệt: {error}") from error
 
 
-def branch_ref(ws: Workspace, branch: str) -> str:
-    """Where the submission ``branch`` is read: ``origin/<branch>`` when there is a remote."""
-    if branch.startswith(f"{REMOTE}/"):
-        branch = branch[len(REMOTE) + 1:]
-    return f"{REMOTE}/{branch}" if ws.remote else branch
-
-
-def submission(ws: Workspace, branch: str) -> Review:
+def submission(ws: Workspace, branch: str, clone: Clone | None = None) -> Review:
+    """One submission, by the name the queue shows (``origin/gui-duyet/x`` or ``gui-duyet/x``)."""
+    clone = clone or clone_of(ws)
     try:
-        return review(ws.git, branch_ref(ws, branch), ws.base)
+        return review(clone.git, clone.submission(branch), clone.base)
     except ERRORS as error:
         raise DeskError(f"Không đọc được bài gửi duyệt '{branch}': {error}") from error
 
 
-def member_for(ws: Workspace, key: Path) -> BoardMember:
-    """The board member whose key ``key`` is, on the base roster."""
+def preview(ws: Workspace, branch: str) -> PreviewResult:
+    """Xem trước: the submission's changed pages built with the base's code (never its own),
+    into ``.git/toasoan/xem-truoc/<commit>`` (kept: a commit's pages never change)."""
+    clone = clone_of(ws)
     try:
-        board = load_board(ws.git, ws.base)
-        member = board.member_with_key(public_key_of(key))
+        sub = clone.submission(branch)
+        dest = ws.drafts_dir.parent / "xem-truoc" / f"{sub.sha}-{clone.base.sha[:12]}"
+        return build_preview(clone.git, sub, clone.base, dest)
     except ERRORS as error:
-        raise DeskError(str(error)) from error
-    if member is None or member.revoked:
-        state = "đã bị thu hồi quyền duyệt" if member else "không phải khoá của thành viên nào"
-        raise DeskError(f"Khoá {key} {state} trong danh sách Ban biên tập.")
-    return member
+        raise DeskError(f"Không dựng được bản xem trước: {error}") from error
 
 
 def needs_passphrase(key: Path) -> bool:
@@ -67,72 +73,44 @@ def needs_passphrase(key: Path) -> bool:
     try:
         public = public_key_of(key)
     except ApprovalError:
-        return True
+        return False
     return not agent_holds(public) and key_has_passphrase(key)
 
 
 def record(ws: Workspace, branch: str, kind: str, note: str, signer: Signer) -> tuple[BoardMember, str]:
-    """Duyệt / Yêu cầu chỉnh sửa: a review signed with the member's key, pushed to the remote."""
+    """Duyệt / Yêu cầu chỉnh sửa: a review signed with the member's key, in the review ledger,
+    pushed to the remote."""
     if kind not in (APPROVE, REQUEST_CHANGES):
         raise DeskError("Loại ý kiến không hợp lệ.")
-    if kind == REQUEST_CHANGES and not note.strip():
-        raise DeskError("Hãy ghi rõ cần chỉnh sửa gì.")
     if not signer.key.is_file():
         raise DeskError(f"Không có tệp khoá {signer.key}.")
-    ws.fetch()
-    member = member_for(ws, signer.key)
-    local = branch.removeprefix(f"{REMOTE}/")
+    if not signer.passphrase and needs_passphrase(signer.key):
+        raise DeskError("Khoá này có mật khẩu: hãy gõ mật khẩu của khoá để ký.")
+    clone = clone_of(ws)
     try:
-        if ws.remote:
-            ws.git.update_ref(f"refs/heads/{local}", ws.git.text("rev-parse", f"{REMOTE}/{local}"))
-        if kind == APPROVE and load_submission(ws.git, local, ws.base, full=False).authors.includes(member):
-            raise DeskError(f"{member.name} là tác giả của bài gửi duyệt này nên không thể tự duyệt.")
-        with signing_git(ws.git, signer.passphrase) as git:
-            commit = record_review(git, local, ws.base, name=member.name, email=member.email,
-                                   key=signer.key, kind=kind, note=note)
+        with signing_git(clone.git, signer.passphrase) as git:
+            done, _ = record_and_push(replace(clone, git=git), clone.submission(branch), key=signer.key,
+                                      kind=kind, note=note, push_ledger=True)
     except ApprovalError as error:
         raise DeskError(_signing_problem(str(error))) from error
     except ERRORS as error:
         raise DeskError(f"Không ghi được ý kiến duyệt: {error}") from error
-    ws.push(local)
-    return member, commit
+    return done.member, done.commit
 
 
 def _signing_problem(message: str) -> str:
-    if "passphrase" in message.lower() or "load" in message.lower() or "incorrect" in message.lower():
+    if "passphrase" in message.lower() or "load key" in message.lower():
         return "Không ký được: mật khẩu của khoá không đúng, hoặc khoá không dùng được."
     return message
 
 
 def merge(ws: Workspace, branch: str) -> MergeResult:
     """Hợp nhất và đăng: the library's merge into ``main``, then ``main`` pushed."""
-    ws.fetch()
-    local = branch.removeprefix(f"{REMOTE}/")
     try:
-        if ws.remote:
-            ws.git.update_ref(f"refs/heads/{local}", ws.git.text("rev-parse", f"{REMOTE}/{local}"))
-            _main_to_remote(ws)
-        result = merge_submission(ws.git, local, "main")
+        result, _, _ = merge_and_push(clone_of(ws), branch, push_base=True)
     except ERRORS as error:
         raise DeskError(f"Không hợp nhất được: {error}") from error
-    if result.merged:
-        ws.push("main")
     return result
-
-
-def _main_to_remote(ws: Workspace) -> None:
-    """Local ``main`` moved to the remote's (a fast-forward; the checkout too when on it)."""
-    remote = ws.git.text("rev-parse", f"{REMOTE}/main")
-    local = ws.git.resolve("refs/heads/main")
-    if local == remote:
-        return
-    if local and not ws.git.is_ancestor(local, remote):
-        raise DeskError("Nhánh main trên máy này có commit chưa đẩy lên máy chủ; không hợp nhất được.")
-    if ws.git.current_branch() == "main":
-        ws.git.run("merge", "--ff-only", "--quiet", remote)
-    else:
-        ws.git.update_ref("refs/heads/main", remote, local)
-
 
 PUBLISHED = "published"
 NOT_SENT = "not_sent"
@@ -174,7 +152,7 @@ def my_submissions(ws: Workspace) -> list[MySubmission]:
                 row.state = row.review.state
         rows[draft.branch] = row
     for entry in submissions(ws) if ws.remote else []:
-        name = entry.branch.removeprefix(f"{REMOTE}/")
+        name = entry.branch.removeprefix(f"{ws.remote}/")
         if name in rows or entry.review is None or email.lower() not in entry.review.submission.authors.emails:
             continue
         titles = [c.title for c in entry.review.submission.changes if c.title]

@@ -266,7 +266,6 @@ def submission():
             message, status = str(error), 400
         if status == 200:
             return redirect(url_for("board.submission", nhanh=branch, ok=message), 303)
-    ws.fetch()
     rev = reviewing.submission(ws, branch)
     return render_template("submission.html", branch=branch, rev=rev, states=STATES, kinds=CHANGE_KINDS,
                            roles=ROLES, diffs=file_diffs(ws.git, rev), key=default_key(ws.git),

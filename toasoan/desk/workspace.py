@@ -23,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from .. import text as vi
 from ..content import read_content
 from ..editorial.git import Git, GitError
+from ..editorial.remote import BASE_BRANCH, RemoteError, base_ref, default_base, default_remote, fetch, push
 from ..editorial.submit import BRANCH_PREFIX, SubmitError, SubmitResult, changed_content, submit
 from ..editorial.tree import SETTINGS_FILE, content_prefix, is_markdown, literal_settings
 from ..findings import Finding, has_errors
@@ -31,7 +32,6 @@ from ..settings import site_rules
 from .compose import ARTICLE, MEETING, Form, file_text, form_from_text
 
 DRAFTS_DIR = "toasoan/ban-lam-viec"
-REMOTE = "origin"
 IMAGE_TYPES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 IMAGE_WIDTH = 1600
@@ -93,7 +93,7 @@ class Draft:
         return files[0] if files else None
 
     def base(self) -> str:
-        return f"{REMOTE}/main" if self.git.resolve(f"refs/remotes/{REMOTE}/main") else "main"
+        return base_ref(self.git, BASE_BRANCH, default_remote(self.git)) or BASE_BRANCH
 
     def read_form(self) -> Form:
         path = self.document_path()
@@ -195,27 +195,15 @@ class Workspace:
 
     @property
     def remote(self) -> str | None:
-        return REMOTE if self.git.config_value(f"remote.{REMOTE}.url") else None
+        return default_remote(self.git)
 
     @property
     def base(self) -> str:
-        return f"{REMOTE}/main" if self.remote else "main"
+        return default_base(self.remote)
 
     def fetch(self) -> None:
-        """Bring the remote's branches (``origin/*``) up to date; nothing when there is no remote."""
-        if self.remote:
-            try:
-                self.git.run("fetch", "--quiet", "--prune", REMOTE)
-            except GitError as error:
-                raise DeskError(f"Không lấy được dữ liệu từ máy chủ: {error}") from error
-
-    def push(self, *refs: str) -> None:
-        if not self.remote:
-            return
-        try:
-            self.git.run("push", "--quiet", REMOTE, *refs)
-        except GitError as error:
-            raise DeskError(f"Không đẩy được lên máy chủ: {error}") from error
+        """Bring the remote's branches (``origin/*``) up to date (offline: what was fetched last)."""
+        fetch(self.git, self.remote)
 
     # ---------------------------------------------------------------- drafts
     @property
@@ -240,8 +228,8 @@ class Workspace:
             return draft
         if self.git.resolve(f"refs/heads/{draft.branch}"):
             self._worktree("add", "--quiet", str(draft.path), draft.branch)
-        elif self.git.resolve(f"refs/remotes/{REMOTE}/{draft.branch}"):
-            self._worktree("add", "--quiet", "-b", draft.branch, str(draft.path), f"{REMOTE}/{draft.branch}")
+        elif self.remote and self.git.resolve(f"refs/remotes/{self.remote}/{draft.branch}"):
+            self._worktree("add", "--quiet", "-b", draft.branch, str(draft.path), f"{self.remote}/{draft.branch}")
         else:
             raise DeskError(f"Không có bản nháp hay bài gửi duyệt '{name}'.")
         return draft
@@ -253,7 +241,7 @@ class Workspace:
             raise DeskError("Hãy nhập tiêu đề (có ít nhất một chữ cái hoặc chữ số) trước khi lưu.")
         draft = Draft(slug, self.drafts_dir / slug)
         if draft.path.exists() or self.git.resolve(f"refs/heads/{draft.branch}") or \
-                self.git.resolve(f"refs/remotes/{REMOTE}/{draft.branch}"):
+                (self.remote and self.git.resolve(f"refs/remotes/{self.remote}/{draft.branch}")):
             raise DeskError(f"Đã có bài với đường dẫn '{slug}'; hãy đổi tiêu đề hoặc đặt đường dẫn (slug) khác.")
         self.fetch()
         draft.path.parent.mkdir(parents=True, exist_ok=True)
@@ -269,24 +257,17 @@ class Workspace:
         """Nhập từ Word: a new draft from a .docx (the library's converter)."""
         raise DeskError("Chức năng nhập từ Word chưa có trong phiên bản này.")
 
-    def sync(self, draft: Draft) -> None:
-        """Take up what the remote has of the draft's branch (a fast-forward only)."""
-        self.fetch()
-        remote = f"refs/remotes/{REMOTE}/{draft.branch}"
-        if self.git.resolve(remote) and not draft.git.is_ancestor(remote, "HEAD"):
-            try:
-                draft.git.run("merge", "--ff-only", "--quiet", remote)
-            except GitError as error:
-                raise DeskError(f"Bản nháp và máy chủ khác nhau, không cập nhật được: {error}") from error
-
     def submit(self, draft: Draft) -> SubmitResult:
         """Gửi duyệt: check, commit on the draft's branch (the library's submit), push."""
         findings, _ = draft.findings()
         if has_errors(findings):
             raise SubmitError("Bài còn lỗi; hãy sửa rồi gửi lại.", findings)
-        self.sync(draft)
-        result = submit(draft.git, base="main")
-        self.push(draft.branch)
+        try:
+            result = submit(draft.git, BASE_BRANCH, remote=self.remote)
+            if self.remote:
+                push(draft.git, self.remote, draft.branch, upstream=True)
+        except (GitError, RemoteError) as error:
+            raise DeskError(f"Không gửi duyệt được: {error}") from error
         self.git.run("config", f"branch.{draft.branch}.toasoan-sent", "true")
         return result
 

@@ -151,3 +151,37 @@ class DeskClient:
     def follow(self, response):
         assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
         return self.get(response.headers["Location"])
+
+
+def photo(path: Path, size: tuple[int, int] = (2000, 1200)) -> Path:
+    """A real JPEG photo-like image (a gradient), ``size`` pixels."""
+    from PIL import Image
+
+    width, height = size
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    image.paste((180, 90, 30), (width // 3, height // 3, width // 2, height // 2))
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+def make_docx(path: Path, picture: Path) -> Path:
+    """A Word document as writers send them: Vietnamese text, two headings, a list, a table, a photo."""
+    from docx import Document
+    from docx.shared import Cm
+
+    document = Document()
+    document.add_heading("Hội thảo khoa học về dân tộc học năm 2024", level=1)
+    document.add_paragraph("Ngày 12/9/2024, Học viện Dân tộc tổ chức hội thảo khoa học “Dân tộc học "
+                           "trong bối cảnh chuyển đổi số” với sự tham dự của các nhà khoa học.")
+    document.add_heading("Các tham luận chính", level=2)
+    for item in ("Văn hoá các dân tộc thiểu số", "Chính sách dân tộc", "Chuyển đổi số ở vùng cao"):
+        document.add_paragraph(item, style="List Bullet")
+    table = document.add_table(rows=3, cols=2)
+    for row, (name, count) in enumerate((("Đơn vị", "Số tham luận"), ("Khoa Dân tộc học", "12"),
+                                          ("Viện Nghiên cứu", "8"))):
+        table.cell(row, 0).text = name
+        table.cell(row, 1).text = count
+    document.add_picture(str(picture), width=Cm(12))
+    document.add_paragraph("Hội thảo kết thúc lúc 17 giờ cùng ngày.")
+    document.save(path)
+    return path

@@ -87,8 +87,9 @@ def draft_root_rules(root: Path):
     return site_rules_at(root)
 
 
-def render_form(form: Form, draft: Draft | None, findings: list[Finding], message: str = "", status: int = 200):
-    return render_template("form.html", form=form, draft=draft, findings=findings,
+def render_form(form: Form, draft: Draft | None, findings: list[Finding], message: str = "", status: int = 200,
+                notes: list[str] = ()):
+    return render_template("form.html", form=form, draft=draft, findings=findings, notes=notes,
                            grouped=by_field(findings), blocked=has_errors(findings), message=message,
                            **choices(draft.path if draft else None)), status
 
@@ -311,5 +312,10 @@ def import_word():
     if not upload.filename.lower().endswith(".docx") or not data.startswith(DOCX_MAGIC):
         return render_template("import.html", message="Tệp không phải tài liệu Word .docx; hãy lưu tệp "
                                "dưới dạng \"Word Document (.docx)\" rồi thử lại.", failed=True), 400
-    draft = workspace().import_draft(data, upload.filename, meeting=bool(request.form.get("meeting")))
-    return redirect(url_for("writer.edit", name=draft.name, saved=1), 303)
+    try:
+        draft, notes = workspace().import_draft(data, upload.filename, meeting=bool(request.form.get("meeting")))
+    except DeskError as error:
+        return render_template("import.html", message=str(error), failed=True), 400
+    findings, _ = draft.findings()
+    message = "Đã nhập từ Word. Hãy đọc lại bài, sửa các lỗi (nếu có) rồi gửi duyệt."
+    return render_form(draft.read_form(), draft, findings, message, notes=notes)

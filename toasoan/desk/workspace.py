@@ -10,18 +10,16 @@ work tree, then ``git push``. Files are written atomically (a temporary file, th
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-
-from PIL import Image, UnidentifiedImageError
 
 from .. import text as vi
 from ..content import read_content
+from ..docx_import import ImportRefused, import_docx, reencode_image
 from ..editorial.git import Git, GitError
 from ..editorial.remote import BASE_BRANCH, RemoteError, base_ref, default_base, default_remote, fetch, push
 from ..editorial.submit import BRANCH_PREFIX, SubmitError, SubmitResult, changed_content, submit
@@ -32,9 +30,6 @@ from ..settings import site_rules
 from .compose import ARTICLE, MEETING, Form, file_text, form_from_text
 
 DRAFTS_DIR = "toasoan/ban-lam-viec"
-IMAGE_TYPES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
-MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
-IMAGE_WIDTH = 1600
 PREVIEW_TIMEOUT = 600
 
 
@@ -123,19 +118,22 @@ class Draft:
         return shown, document
 
     def save_image(self, data: bytes, filename: str, now: dt.datetime | None = None) -> str:
-        """A pasted or uploaded image, resized, under ``images/<year>/``; its path from content/."""
-        image = open_image(data)
+        """A pasted or uploaded image, checked and resized by the library (the same as Word's
+        images), under ``images/<year>/``; its path from content/."""
+        found = reencode_image(data)
+        if isinstance(found, str):
+            raise DeskError(f"Ảnh không dùng được: {found}")
+        image, suffix = found
         rules, _, _ = self.rules()
         now = now or dt.datetime.now(vi.VIETNAM)
         stem = vi.slugify(PurePosixPath(filename.replace("\\", "/")).stem) or "anh"
-        suffix = ".jpg" if image.format == "JPEG" or image.mode not in ("RGBA", "LA", "P") else ".png"
         folder = rules.content_root / "images" / f"{now:%Y}"
-        target = folder / f"{stem}{suffix}"
+        target = folder / f"{stem}.{suffix}"
         number = 2
         while target.exists():
-            target = folder / f"{stem}-{number}{suffix}"
+            target = folder / f"{stem}-{number}.{suffix}"
             number += 1
-        write_atomic(target, resized(image, suffix))
+        write_atomic(target, image)
         return target.relative_to(rules.content_root).as_posix()
 
     def build_preview(self) -> Path:
@@ -146,36 +144,6 @@ class Draft:
         if result.returncode != 0:
             raise DeskError("Không dựng được trang xem trước:\n" + (result.stdout + result.stderr).strip()[-2000:])
         return self.path / "output"
-
-
-def open_image(data: bytes) -> Image.Image:
-    """The image in ``data``, refused (in Vietnamese) unless JPEG, PNG, WebP or GIF of sane size."""
-    try:
-        image = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, OSError) as error:
-        raise DeskError("Tệp không phải ảnh JPEG, PNG, WebP hay GIF.") from error
-    if image.format not in IMAGE_TYPES:
-        raise DeskError(f"Ảnh dạng {image.format} không được nhận; dùng JPEG, PNG, WebP hoặc GIF.")
-    width, height = image.size
-    if width * height > MAX_IMAGE_PIXELS:
-        raise DeskError(f"Ảnh quá lớn ({width}×{height} điểm ảnh); hãy thu nhỏ trước khi đưa lên.")
-    return image
-
-
-def resized(image: Image.Image, suffix: str) -> bytes:
-    """At most :data:`IMAGE_WIDTH` wide, JPEG quality 80 (PNG when it has transparency)."""
-    try:
-        image.load()
-    except (OSError, Image.DecompressionBombError) as error:
-        raise DeskError("Không đọc được ảnh (tệp hỏng hoặc quá lớn).") from error
-    if image.width > IMAGE_WIDTH:
-        image = image.resize((IMAGE_WIDTH, round(image.height * IMAGE_WIDTH / image.width)))
-    out = io.BytesIO()
-    if suffix == ".png":
-        image.save(out, "PNG", optimize=True)
-    else:
-        image.convert("RGB").save(out, "JPEG", quality=80, optimize=True)
-    return out.getvalue()
 
 
 class Workspace:
@@ -239,13 +207,7 @@ class Workspace:
         slug = vi.slugify(form.get("slug") or form.get("title"))
         if not slug:
             raise DeskError("Hãy nhập tiêu đề (có ít nhất một chữ cái hoặc chữ số) trước khi lưu.")
-        draft = Draft(slug, self.drafts_dir / slug)
-        if draft.path.exists() or self.git.resolve(f"refs/heads/{draft.branch}") or \
-                (self.remote and self.git.resolve(f"refs/remotes/{self.remote}/{draft.branch}")):
-            raise DeskError(f"Đã có bài với đường dẫn '{slug}'; hãy đổi tiêu đề hoặc đặt đường dẫn (slug) khác.")
-        self.fetch()
-        draft.path.parent.mkdir(parents=True, exist_ok=True)
-        self._worktree("add", "--quiet", "-b", draft.branch, str(draft.path), self.base)
+        draft = self._start(slug)
         rules, _, prefix = draft.rules()
         now = now or dt.datetime.now(vi.VIETNAM)
         year = (vi.parse_datetime(form.get("date")) or now).year
@@ -253,9 +215,32 @@ class Workspace:
         draft.save(form, f"{prefix}{folder}/{year}/{slug}.md")
         return draft
 
-    def import_draft(self, data: bytes, filename: str, *, meeting: bool = False) -> Draft:
-        """Nhập từ Word: a new draft from a .docx (the library's converter)."""
-        raise DeskError("Chức năng nhập từ Word chưa có trong phiên bản này.")
+    def import_draft(self, data: bytes, filename: str, *, meeting: bool = False) -> tuple[Draft, list[str]]:
+        """Nhập từ Word: a new draft from a .docx (the library's converter, which refuses a bad
+        file before reading it); the draft and what could not be converted."""
+        rules, _, _ = site_rules_at(self.root)
+        name, _ = self.me()
+        try:
+            result = import_docx(data, meeting=meeting, author=name or None, content_root=rules.content_root,
+                                 name=PurePosixPath(filename.replace("\\", "/")).name, rules=rules)
+        except ImportRefused as refusal:
+            problem = refusal.finding
+            raise DeskError(f"{problem.code}: {problem.message} {problem.hint}".strip()) from refusal
+        draft = self._start(PurePosixPath(result.relpath).stem)
+        content_root = draft.rules()[0].content_root
+        replace(result, path=content_root / result.relpath, content_root=content_root).write()
+        return draft, result.unconverted
+
+    def _start(self, slug: str) -> Draft:
+        """A new work tree on a new branch ``gui-duyet/<slug>`` from the remote's ``main``."""
+        draft = Draft(slug, self.drafts_dir / slug)
+        if draft.path.exists() or self.git.resolve(f"refs/heads/{draft.branch}") or \
+                (self.remote and self.git.resolve(f"refs/remotes/{self.remote}/{draft.branch}")):
+            raise DeskError(f"Đã có bài với đường dẫn '{slug}'; hãy đổi tiêu đề hoặc đặt đường dẫn (slug) khác.")
+        self.fetch()
+        draft.path.parent.mkdir(parents=True, exist_ok=True)
+        self._worktree("add", "--quiet", "-b", draft.branch, str(draft.path), self.base)
+        return draft
 
     def submit(self, draft: Draft) -> SubmitResult:
         """Gửi duyệt: check, commit on the draft's branch (the library's submit), push."""

@@ -5,12 +5,17 @@ are limited by type and size and a refused one writes nothing."""
 from __future__ import annotations
 
 import io
+import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
-from deskkit import Clone, DeskClient, clone_for, make_remote
+from deskkit import Clone, DeskClient, clone_for, git, make_remote
+from newsroom import article
 from PIL import Image
 
+from sitekit import REPO, VENV_BIN
 from toasoan.desk.app import MAX_UPLOAD_MB, run_desk
 from toasoan.desk.security import DeskRefused, loopback_host
 
@@ -117,3 +122,43 @@ def test_errors_are_vietnamese_pages(desk: DeskClient) -> None:
     assert missing.status_code == 404
     assert "Không có trang này." in missing.get_data(as_text=True)
     assert desk.get("/ban-nhap/khong-co").status_code == 404
+
+
+def test_a_submission_that_changes_code_is_previewed_with_the_bases_code(tmp_path: Path, people) -> None:
+    remote = make_remote(tmp_path, people)
+    hostile = clone_for(people["writer"], remote, tmp_path)
+    marker = tmp_path / "plugin-ran"
+    root = hostile.root
+    git(root, "switch", "--quiet", "-c", "gui-duyet/bai-doc")
+    (root / "content" / "articles" / "2024" / "bai-doc.md").write_text(
+        article("Bài có kèm mã lạ", "Vũ Thị Lan", "Nội dung bài có kèm mã lạ."), encoding="utf-8")
+    template = root / "theme" / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block content %}",
+                        "{% block content %}<p>MÃ CỦA NHÁNH GỬI DUYỆT</p>", 1), encoding="utf-8")
+    plugin = root / "plugins" / "content_checks" / "__init__.py"
+    plugin.write_text(f"import pathlib\npathlib.Path({str(marker)!r}).write_text('chạy')\n"
+                      + plugin.read_text(encoding="utf-8"), encoding="utf-8")
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "-m", "Bài có kèm mã lạ")
+    git(root, "push", "--quiet", "origin", "gui-duyet/bai-doc")
+
+    editor = DeskClient(clone_for(people["editor"], remote, tmp_path))
+    shown = editor.get("/bai-gui-duyet/xem-truoc?nhanh=origin/gui-duyet/bai-doc")
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200, html
+    frame = re.search(r'<iframe class="preview" title="[^"]*" src="([^"]+)"', html)
+    assert frame, html
+    page = editor.get(frame.group(1))
+    assert page.headers["Content-Security-Policy"].startswith("sandbox;")
+    built = page.get_data(as_text=True)
+    assert "Bài có kèm mã lạ" in built
+    assert "MÃ CỦA NHÁNH GỬI DUYỆT" not in built
+    assert not marker.exists()
+    assert editor.get("/xem-truoc-duyet/..%2F..%2Fconfig/").status_code == 404
+    # The same branch built with its own code shows both: the check above can fail.
+    own = subprocess.run([str(VENV_BIN / "invoke"), "build"], cwd=root, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=600, check=False)
+    assert own.returncode == 0, own.stdout + own.stderr
+    assert marker.exists()
+    assert "MÃ CỦA NHÁNH GỬI DUYỆT" in (root / "output" / "2024" / "bai-co-kem-ma-la" / "index.html").read_text(
+        encoding="utf-8")

@@ -274,6 +274,33 @@ def submission():
                            grouped=by_field(rev.submission.findings)), status
 
 
+PREVIEW_KEY = re.compile(r"^[0-9a-f]{40}-[0-9a-f]{12}$")
+
+
+@board.get("/bai-gui-duyet/xem-truoc")
+def submission_preview():
+    """Xem trước: each changed page of the submission, built with the base's code."""
+    ws = workspace()
+    branch = request.args.get("nhanh", "")
+    built = reviewing.preview(ws, branch)
+    pages = [(path, page.relative_to(built.dest).as_posix()) for path, page in built.pages.items()]
+    return render_template("submission_preview.html", branch=branch, built=built, pages=pages,
+                           key=built.dest.name, message=built.error or "", failed=bool(built.error))
+
+
+@board.get("/xem-truoc-duyet/<key>/")
+@board.get("/xem-truoc-duyet/<key>/<path:path>")
+def submission_page(key: str, path: str = ""):
+    """A page (or its CSS, image) of a submission's preview, in the sandbox."""
+    if not PREVIEW_KEY.match(key):
+        abort(404)
+    if not path or path.endswith("/"):
+        path += "index.html"
+    response = send_from_directory(workspace().drafts_dir.parent / "xem-truoc" / key, path)
+    response.headers["Content-Security-Policy"] = SANDBOX
+    return response
+
+
 @board.get("/bai-gui-duyet/tep")
 def blob():
     """An image of the submission (``ben=moi``) or of its base (``ben=cu``), from git objects."""

@@ -25,6 +25,7 @@ from ..editorial.board import CHANGE_KINDS, ROLES, BoardError, load_board
 from ..editorial.cli import default_key
 from ..editorial.review import STATES
 from ..editorial.submit import SubmitError
+from ..editorial.tree import SETTINGS_FILE, literal_settings
 from ..findings import Finding, has_errors, sort_findings
 from ..model import ACTION_ITEM_STATUSES, PRIORITIES, PUBLICATION_STATUSES
 from ..tracker import track
@@ -220,6 +221,9 @@ def _page_url(draft: Draft, document) -> str | None:
     if document is None or not (draft.path / "output").is_dir():
         return None
     rules, _, _ = draft.rules()
+    if document.status == "draft":  # Pelican writes a draft at DRAFT_URL, not at its public address
+        settings = literal_settings((draft.path / SETTINGS_FILE).read_bytes())
+        return str(settings.get("DRAFT_URL") or "drafts/{slug}.html").format(slug=document.slug)
     return rules.article_url.format(date=document.date, slug=document.slug)
 
 

@@ -157,7 +157,7 @@ def continuous(git: Git, base_head: str) -> Callable[[ReviewRecord], str | None]
         found = []
         for blob in dict.fromkeys(line.split()[0] for line in out.splitlines()):
             if blob not in rosters:
-                raw = git.cat_files([blob])[0] if len(blob) == 40 else None
+                raw = git.cat_files([blob])[0] if ":" not in blob else None  # "<rev>:<path> missing"
                 try:
                     rosters[blob] = parse_members(raw) if raw else ()
                 except BoardError:

@@ -6,7 +6,9 @@ Makes the virtualenv ``.venv`` and installs the locked dependencies into it:
     python script/bootstrap.py --test   plus the test tools (and, on Debian as root, the system
                                         packages the browser tests need: script/install-system-deps)
 
-Then the tasks run as ``.venv/bin/invoke …`` (``.venv\\Scripts\\invoke …`` on Windows).
+It then configures this clone's git to check the editorial board's signatures
+(:mod:`toasoan.editorial.signers`). The tasks run as ``.venv/bin/invoke …``
+(``.venv\\Scripts\\invoke …`` on Windows).
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
             venv.EnvBuilder(with_pip=True).create(VENV)
         pip("install", "--upgrade", "pip")
         pip("install", "-r", str(lock), "-e", str(ROOT))
+        # git checks the board's signatures itself (git log --show-signature): this clone only
+        subprocess.run([str(venv_python()), "-m", "toasoan.editorial.signers", str(ROOT)], cwd=ROOT, check=True)
     except subprocess.CalledProcessError as error:
         print(f"Cài đặt không thành công (lệnh {error.cmd[0]} thoát với mã {error.returncode}).",
               file=sys.stderr)

@@ -8,7 +8,10 @@ machine's own configuration leaks in.
 
 from __future__ import annotations
 
+import ast
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,6 +21,7 @@ from pathlib import Path
 from newsroom import REPO
 
 INVOKE = Path(sys.executable).with_name("invoke")
+DOC = REPO / "docs" / "editorial-review.md"
 # What a new institution's repository holds: the site's code, content, roster and tasks.
 PROJECT_PATHS = ("pelicanconf.py", "publishconf.py", "plugins", "theme", "content", "editorial",
                  ".github", "tasks.py", ".gitignore")
@@ -67,8 +71,15 @@ class Desk:
         return self.run("git", *args, check=check).stdout.strip()
 
     def invoke(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """``invoke <args>`` in this clone, as the documentation writes it."""
+        """``invoke <args>`` in this clone."""
         return self.run(str(INVOKE), *args, check=check)
+
+    def do(self, argv: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+        """A documented command line, as a shell would run it here (``~/`` is this person's home)."""
+        argv = [str(self.home) + a[1:] if a.startswith("~/") else a for a in argv]
+        if argv[0] == "invoke":
+            return self.invoke(*argv[1:], check=check)
+        return self.run(*argv, check=check)
 
     def write(self, path: str, text: str) -> Path:
         target = self.root / path
@@ -80,14 +91,49 @@ class Desk:
         return (self.root / path).read_text(encoding="utf-8")
 
 
+# ---------------------------------------------------------------------- the documented commands
+def doc_commands(*, inline: bool = True) -> set[str]:
+    """Every command docs/editorial-review.md shows: the lines of its ``sh`` blocks (continuations
+    joined, comments and ``&&`` split off) and, with ``inline``, its inline ``invoke …``/``git …``."""
+    text = DOC.read_text(encoding="utf-8")
+    found = set()
+    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            line = re.split(r"\s{2,}#", line)[0].strip()
+            if line and not line.startswith("#"):
+                found.update(" ".join(part.split()) for part in line.split("&&"))
+    if inline:
+        found.update(re.findall(r"`((?:invoke|git) [^`]+)`", text))
+    return found
+
+
+def documented(command: str, **values: str) -> list[str]:
+    """``command`` exactly as the documentation writes it, placeholders replaced, as an argv."""
+    assert command in doc_commands(), f"docs/editorial-review.md không còn lệnh: {command}"
+    for placeholder, value in values.items():
+        command = command.replace(placeholder, value)
+    return shlex.split(command)
+
+
+def documented_in(source: Path) -> set[str]:
+    """The commands a test module runs through :func:`documented` (read from its source)."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    return {node.args[0].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "documented"
+            and node.args and isinstance(node.args[0], ast.Constant)}
+
+
+# ---------------------------------------------------------------------- people and their clones
 def person(folder: Path, handle: str, name: str, email: str) -> Desk:
-    """A home for ``handle``: ``git config --global`` identity and an ``ssh-keygen`` key (no passphrase)."""
+    """A home for ``handle``, set up as the documentation says: git identity and an SSH key."""
     home = folder / "homes" / handle
     (home / ".ssh").mkdir(parents=True)
-    desk = Desk(name, email, home, folder / "clones" / handle)
-    desk.run("git", "config", "--global", "user.name", name, cwd=home)
-    desk.run("git", "config", "--global", "user.email", email, cwd=home)
-    desk.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(desk.key), cwd=home)
+    desk = Desk(name, email, home, folder / "clones" / handle / "toa-soan")
+    desk.run(*documented('git config --global user.name "Họ Tên"', **{"Họ Tên": name}), cwd=home)
+    desk.run(*documented('git config --global user.email "ten@hvdt.edu.vn"', **{"ten@hvdt.edu.vn": email}),
+             cwd=home)
+    keygen = documented('ssh-keygen -t ed25519 -C "ten@hvdt.edu.vn"', **{"ten@hvdt.edu.vn": email})
+    desk.run(*keygen, "-q", "-N", "", "-f", str(desk.key), cwd=home)  # no questions asked: no passphrase
     return desk
 
 
@@ -115,7 +161,8 @@ def shared_remote(folder: Path, founder: Desk) -> Path:
 
 
 def clone(desk: Desk, remote: Path) -> Desk:
-    """``git clone <remote>`` into the person's folder."""
+    """The documented ``git clone <địa-chỉ-kho> toa-soan`` in the person's folder."""
     desk.root.parent.mkdir(parents=True, exist_ok=True)
-    desk.run("git", "clone", "--quiet", str(remote), str(desk.root), cwd=desk.root.parent)
+    desk.run(*documented("git clone <địa-chỉ-kho> toa-soan", **{"<địa-chỉ-kho>": str(remote)}),
+             cwd=desk.root.parent)
     return desk

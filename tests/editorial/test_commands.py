@@ -53,7 +53,7 @@ def test_submit_creates_a_branch_with_the_writers_changes(room: Newsroom, capsys
     # a revision on the same branch: submit again from the branch
     room.write(NEW, article("Tuyển sinh đào tạo năm 2024", "Vũ Thị Lan", body="Sửa theo góp ý."))
     code, out, _ = run(capsys, cli.submit_command, root=str(room.root))
-    assert code == 0 and "Đã cập nhật nhánh gửi duyệt" in out
+    assert code == 0 and "Đã cập nhật bài gửi duyệt" in out
     assert room.git.text("rev-list", "--count", f"main..{branch}") == "2"
 
 

@@ -1,8 +1,9 @@
-"""The editorial loop as docs/editorial-review.md tells each role to run it.
+"""The editorial loop, run as docs/editorial-review.md tells each role to run it.
 
 One bare remote; a writer, two editors, a chief editor and a maintainer, each with their own
-HOME, git identity, ``ssh-keygen`` key and clone; every step is the documented ``invoke``
-command run as a separate process in that person's clone.
+HOME, git identity, ``ssh-keygen`` key and clone. Every step is a command line taken from the
+documentation (:func:`documented` fails when the documentation no longer shows it), run as a
+separate process in that person's clone.
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from clones import Desk, clone, person, shared_remote
+from clones import Desk, clone, doc_commands, documented, documented_in, person, shared_remote
 
 LEDGER = "ban-bien-tap/so-duyet"
+SLUG = "gui-duyet/<slug>"
+# Documented lines no test runs literally, and why.
+NOT_RUN = {
+    "script/bootstrap": "creates a virtualenv; its last step runs here: python -m toasoan.editorial.signers",
+    "cd toa-soan": "each command runs with the clone as its working folder",
+}
 
 
 def made_file(output: str) -> str:
@@ -36,66 +43,81 @@ def branch_of(output: str) -> str:
     return match.group(1)
 
 
+def write_article(writer: Desk, title: str, body: str) -> str:
+    """``invoke new article`` as documented, then the writer's text; the file's path."""
+    made = writer.do(documented('invoke new article "Tiêu đề bài viết" --author "Họ Tên"',
+                                **{"Tiêu đề bài viết": title, "Họ Tên": writer.name})).stdout
+    path = made_file(made)
+    finish(writer, path, body)
+    return path
+
+
 @pytest.fixture(scope="module")
 def newsroom(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Desk]:
     """Seated board, two editors added by a reviewed submission; everyone has a clone."""
     folder = tmp_path_factory.mktemp("loop")
     desks = {
-        "maintainer": person(folder, "maintainer", "Phạm Quốc Bảo", "bao.pq@hvdt.example.vn"),
-        "chief": person(folder, "chief", "Nguyễn Thị Minh Hằng", "hang.ntm@hvdt.example.vn"),
-        "editor": person(folder, "editor", "Trần Văn Đức", "duc.tv@hvdt.example.vn"),
-        "editor2": person(folder, "editor2", "Lê Thu Phương", "phuong.lt@hvdt.example.vn"),
-        "writer": person(folder, "writer", "Vũ Thị Lan", "lan.vt@hvdt.example.vn"),
+        "maintainer": person(folder, "maintainer", "Phạm Quốc Bảo", "bao.pq@hvdt.edu.vn"),
+        "chief": person(folder, "chief", "Nguyễn Thị Minh Hằng", "hang.ntm@hvdt.edu.vn"),
+        "editor": person(folder, "editor", "Trần Văn Đức", "duc.tv@hvdt.edu.vn"),
+        "editor2": person(folder, "editor2", "Lê Thu Phương", "phuong.lt@hvdt.edu.vn"),
+        "writer": person(folder, "writer", "Vũ Thị Lan", "lan.vt@hvdt.edu.vn"),
     }
     remote = shared_remote(folder, desks["maintainer"])
     for desk in desks.values():
         clone(desk, remote)
         desk.run(sys.executable, "-m", "toasoan.editorial.signers")  # script/bootstrap: its last step
-    maintainer, chief = desks["maintainer"], desks["chief"]
+    maintainer, chief, editor = desks["maintainer"], desks["chief"], desks["editor"]
 
     # Lần đầu: xếp ghế Ban biên tập. The chief editor sent the maintainer her public key.
-    chief_pub = maintainer.home / "hang.pub"
-    chief_pub.write_text(chief.public_key.read_text(encoding="utf-8"), encoding="utf-8")
-    seated = maintainer.invoke("board", "--seat", "--chief-editor", chief.ident, "--chief-key", str(chief_pub),
-                               "--maintainer", maintainer.ident, "--maintainer-key", str(maintainer.public_key),
-                               "--push").stdout
+    (maintainer.root / "hang.pub").write_text(chief.public_key.read_text(encoding="utf-8"), encoding="utf-8")
+    seat = documented('invoke board --seat --chief-editor "Nguyễn Thị Minh Hằng <hang.ntm@hvdt.edu.vn>" '
+                      '--chief-key hang.pub --maintainer "Phạm Quốc Bảo <bao.pq@hvdt.edu.vn>" '
+                      '--maintainer-key ~/.ssh/id_ed25519.pub --push')
+    seated = maintainer.do(seat).stdout
     assert "ai đẩy (push) được nhánh 'main' trên 'origin' là người xếp ghế" in seated
     assert "Đã đẩy nhánh 'main' lên 'origin'" in seated
-    again = chief.invoke("board", "--seat", "--chief-editor", chief.ident, "--chief-key", str(chief.public_key),
-                         "--maintainer", chief.ident, "--maintainer-key", str(chief.public_key), check=False)
+    again = maintainer.do(seat, check=False)
     assert again.returncode == 1 and "đã được xếp ghế" in again.stderr
 
-    # Thêm thành viên: the new editor sends a roster change for review.
-    editor = desks["editor"]
-    editor.git("pull", "--ff-only")
+    # Thêm thành viên: the new editor sends the roster change for review.
+    editor.do(documented("git switch main"))
+    editor.do(documented("git pull --ff-only"))
     roster = editor.read("editorial/board.yml")
     for handle in ("editor", "editor2"):
         desk = desks[handle]
         roster += (f"- name: {desk.name}\n  email: {desk.email}\n  roles:\n  - editor\n"
                    f"  key: {desk.public_key.read_text(encoding='utf-8').strip()}\n")
     editor.write("editorial/board.yml", roster)
-    editor.invoke("board")
-    sent = editor.invoke("submit", "--push", "--branch", "gui-duyet/them-bien-tap-vien").stdout
+    editor.do(documented("invoke board"))
+    sent = editor.do(documented("invoke submit --push --branch gui-duyet/them-bien-tap-vien")).stdout
     assert "Đã đẩy nhánh 'gui-duyet/them-bien-tap-vien' lên 'origin'" in sent
-    waiting = chief.invoke("queue").stdout
-    assert "origin/gui-duyet/them-bien-tap-vien  [Đang chờ duyệt]" in waiting
-    chief.invoke("approve", "gui-duyet/them-bien-tap-vien", "--push")
-    maintainer.invoke("approve", "origin/gui-duyet/them-bien-tap-vien", "--push")
-    merged = maintainer.invoke("merge", "gui-duyet/them-bien-tap-vien", "--push").stdout
+    assert editor.git("log", "-1", "--format=%s", "origin/gui-duyet/them-bien-tap-vien") == \
+        "Gửi duyệt: Danh sách Ban biên tập"
+    assert "origin/gui-duyet/them-bien-tap-vien  [Đang chờ duyệt]" in chief.do(documented("invoke queue")).stdout
+    chief.do(documented("invoke approve gui-duyet/them-bien-tap-vien --push"))
+    maintainer.do(documented("invoke approve gui-duyet/them-bien-tap-vien --push"))
+    merged = maintainer.do(documented("invoke merge gui-duyet/them-bien-tap-vien --push")).stdout
     assert "Đã đẩy nhánh 'main' lên 'origin'" in merged
     for desk in desks.values():
-        desk.invoke("board")  # the clone's signature checking follows the new roster
+        desk.do(documented("invoke board"))  # each clone's signature checking follows the new roster
     return desks
+
+
+def test_every_documented_command_is_run() -> None:
+    run = documented_in(Path(__file__)) | documented_in(Path(__file__).with_name("clones.py"))
+    shown = doc_commands(inline=False)
+    assert shown - run - set(NOT_RUN) == set()
+    assert set(NOT_RUN) <= shown
 
 
 def test_seated_board_is_on_the_remote(newsroom: dict[str, Desk]) -> None:
     writer = newsroom["writer"]
     writer.git("fetch")
     roster = writer.git("show", "origin/main:editorial/board.yml")
-    assert "sample:" not in roster and "hang.ntm@hvdt.example.vn" in roster and "duc.tv@hvdt.example.vn" in roster
+    assert "sample:" not in roster and "hang.ntm@hvdt.edu.vn" in roster and "duc.tv@hvdt.edu.vn" in roster
     assert "AAAAC3NzaC1lZDI1NTE5AAAAIAkbAPzk1A6Oox" not in roster  # the sample keys are gone
-    owners = writer.git("show", "origin/main:.github/CODEOWNERS")
-    assert "phuong.lt@hvdt.example.vn" in owners
+    assert "phuong.lt@hvdt.edu.vn" in writer.git("show", "origin/main:.github/CODEOWNERS")
     log = writer.git("log", "--format=%s", "origin/main")
     assert "Xếp ghế Ban biên tập" in log and "Hợp nhất bài gửi duyệt 'gui-duyet/them-bien-tap-vien'" in log
 
@@ -105,125 +127,120 @@ def test_the_editorial_loop(newsroom: dict[str, Desk]) -> None:
     chief, maintainer = newsroom["chief"], newsroom["maintainer"]
 
     # Người viết: viết bài, kiểm tra, gửi duyệt.
-    writer.git("pull", "--ff-only")
-    path = made_file(writer.invoke("new", "article", "Học viện khai giảng khoá bồi dưỡng",
-                                   "--author", "Vũ Thị Lan").stdout)
-    finish(writer, path, "Sáng nay Học viện khai giảng khoá bồi dưỡng ĐỢT-MỘT cho cán bộ.")
-    writer.invoke("check")
-    sent = writer.invoke("submit", "--push").stdout
+    writer.do(documented("git pull --ff-only"))
+    path = write_article(writer, "Học viện khai giảng khoá bồi dưỡng",
+                         "Sáng nay Học viện khai giảng khoá bồi dưỡng ĐỢT-MỘT cho cán bộ.")
+    writer.do(documented("invoke check"))
+    sent = writer.do(documented("invoke submit --push")).stdout
     branch = branch_of(sent)
     assert f"Đã đẩy nhánh '{branch}' lên 'origin'" in sent
 
     # Biên tập viên: hàng chờ, duyệt với bản xem trước.
-    assert f"origin/{branch}  [Đang chờ duyệt]" in editor.invoke("queue").stdout
-    shown = editor.invoke("review", branch, "--preview", check=False)
+    assert f"origin/{branch}  [Đang chờ duyệt]" in editor.do(documented("invoke queue")).stdout
+    shown = editor.do(documented("invoke review gui-duyet/<slug> --preview", **{SLUG: branch}), check=False)
     assert shown.returncode == 1  # not approved yet
     page = Path(re.search(r"→ file://(\S+index\.html)", shown.stdout).group(1))
     assert ".cache/xem-truoc/" in page.as_posix() and "ĐỢT-MỘT" in page.read_text(encoding="utf-8")
 
     # Tổng biên tập: yêu cầu chỉnh sửa.
-    asked = chief.invoke("approve", branch, "--request-changes", "-m", "Ghi rõ thời gian khai giảng",
-                         "--push").stdout
+    ask = documented('invoke approve gui-duyet/<slug> --request-changes -m "Cần bổ sung nguồn ảnh" --push',
+                     **{SLUG: branch, "Cần bổ sung nguồn ảnh": "Ghi rõ thời gian khai giảng"})
+    asked = chief.do(ask).stdout
     assert "Cần chỉnh sửa" in asked and f"Đã đẩy sổ duyệt '{LEDGER}' lên 'origin'" in asked
 
     # Người viết: đọc góp ý, sửa, gửi lại — không cần tuỳ chọn git nào.
-    seen = writer.invoke("review", branch, check=False).stdout
+    seen = writer.do(documented("invoke review gui-duyet/<slug>", **{SLUG: branch}), check=False).stdout
     assert "Ghi rõ thời gian khai giảng" in seen
+    writer.do(documented("git switch gui-duyet/<slug>", **{SLUG: branch}))
     finish(writer, path, "Sáng 8 giờ nay Học viện khai giảng khoá bồi dưỡng ĐỢT-MỘT cho cán bộ.")
-    again = writer.invoke("submit", "--push").stdout
+    again = writer.do(documented("invoke submit --push")).stdout
     assert "Đã cập nhật bài gửi duyệt" in again and f"Đã đẩy nhánh '{branch}' lên 'origin'" in again
 
-    # Duyệt: biên tập viên, rồi Tổng biên tập gỡ yêu cầu của mình.
-    editor2.invoke("approve", branch, "--push")
-    assert "Cần chỉnh sửa" in editor.invoke("queue").stdout  # the change request still blocks
-    lifted = chief.invoke("approve", branch, "--push").stdout
-    assert "Đã duyệt, sẵn sàng hợp nhất" in lifted
+    # Duyệt: một biên tập viên, rồi Tổng biên tập gỡ yêu cầu của mình.
+    approve = documented("invoke approve gui-duyet/<slug> --push", **{SLUG: branch})
+    editor2.do(approve)
+    assert "Cần chỉnh sửa" in editor.do(documented("invoke queue")).stdout  # the change request still blocks
+    assert "Đã duyệt, sẵn sàng hợp nhất" in chief.do(approve).stdout
 
     # Kỹ thuật viên: hợp nhất và đẩy.
-    refused = maintainer.invoke("merge", "gui-duyet/khong-co", check=False)
+    merge = documented("invoke merge gui-duyet/<slug> --push", **{SLUG: branch})
+    refused = maintainer.do(documented("invoke merge gui-duyet/<slug> --push", **{SLUG: "gui-duyet/khong-co"}),
+                            check=False)
     assert refused.returncode == 1 and "Không có nhánh" in refused.stderr
-    merged = maintainer.invoke("merge", branch, "--push").stdout
-    assert "Đã đẩy nhánh 'main' lên 'origin'" in merged
+    assert "Đã đẩy nhánh 'main' lên 'origin'" in maintainer.do(merge).stdout
     writer.git("fetch")
     message = writer.git("log", "-1", "--format=%B", "origin/main")
-    assert "Reviewed-by: Lê Thu Phương <phuong.lt@hvdt.example.vn>" in message
-    assert "Reviewed-by: Nguyễn Thị Minh Hằng <hang.ntm@hvdt.example.vn>" in message
+    assert "Reviewed-by: Lê Thu Phương <phuong.lt@hvdt.edu.vn>" in message
+    assert "Reviewed-by: Nguyễn Thị Minh Hằng <hang.ntm@hvdt.edu.vn>" in message
     assert re.search(r"Review-ledger: [0-9a-f]{40}", message)
     assert "8 giờ" in writer.git("show", f"origin/main:{path}")
-    assert branch not in editor.invoke("queue").stdout
+    assert branch not in editor.do(documented("invoke queue")).stdout
 
     # Chữ ký kiểm được bằng chính git trong mọi bản sao.
     record = editor.git("rev-parse", f"origin/{LEDGER}")
-    assert editor.run("git", "verify-commit", record).returncode == 0
-    shown = editor.git("log", "--show-signature", "-1", f"origin/{LEDGER}")
-    assert 'Good "git" signature for hang.ntm@hvdt.example.vn' in shown
+    editor.do(documented("git verify-commit <commit>", **{"<commit>": record}))
+    shown = editor.do(documented("git log --show-signature -1 origin/ban-bien-tap/so-duyet")).stdout
+    assert 'Good "git" signature for hang.ntm@hvdt.edu.vn' in shown
 
 
 def test_new_work_from_a_submission_branch(newsroom: dict[str, Desk]) -> None:
     writer, editor, maintainer = newsroom["writer"], newsroom["editor"], newsroom["maintainer"]
-    first = branch_of(_start(writer, "Tin thứ nhất của tuần", "Nội dung TUẦN-MỘT."))
+    writer.do(documented("git switch main"))
+    writer.do(documented("git pull --ff-only"))
+    write_article(writer, "Tin thứ nhất của tuần", "Nội dung TUẦN-MỘT.")
+    first = branch_of(writer.do(documented("invoke submit --push")).stdout)
     assert writer.git("branch", "--show-current") == first
 
     # Bài mới khi đang ở nhánh gửi duyệt: tự về main.
-    made = writer.invoke("new", "article", "Tin thứ hai của tuần", "--author", "Vũ Thị Lan").stdout
+    made = writer.do(documented('invoke new article "Tiêu đề bài viết" --author "Họ Tên"',
+                                **{"Tiêu đề bài viết": "Tin thứ hai của tuần", "Họ Tên": writer.name})).stdout
     assert f"Đã chuyển từ nhánh gửi duyệt '{first}' về nhánh 'main'" in made
     finish(writer, made_file(made), "Nội dung TUẦN-HAI.")
-    second = branch_of(writer.invoke("submit", "--push").stdout)
+    second = branch_of(writer.do(documented("invoke submit --push")).stdout)
     assert second != first
-    assert writer.git("diff", "--name-only", f"origin/main...origin/{second}").count("\n") == 0
+    assert writer.git("diff", "--name-only", f"origin/main...origin/{second}") == made_file(made)
 
     # Một tệp khác viết thẳng vào nhánh gửi duyệt: bị từ chối, rồi tách thành bài riêng.
-    writer.write("content/articles/2024/thong-bao-rieng.md",
-                 writer.git("show", f"origin/{second}:" + _only_file(writer, second))
-                 .replace("Tin thứ hai của tuần", "Thông báo riêng").replace("TUẦN-HAI", "RIÊNG"))
-    refused = writer.invoke("submit", check=False)
-    assert refused.returncode == 1 and "invoke submit --new" in refused.stderr
-    assert "content/articles/2024/thong-bao-rieng.md" in refused.stderr
-    split = writer.invoke("submit", "--new", "--push").stdout
+    other = "content/articles/2024/thong-bao-rieng.md"
+    writer.write(other, writer.read(made_file(made)).replace("Tin thứ hai của tuần", "Thông báo riêng")
+                 .replace("TUẦN-HAI", "RIÊNG"))
+    refused = writer.do(documented("invoke submit --push"), check=False)
+    assert refused.returncode == 1 and "invoke submit --new" in refused.stderr and other in refused.stderr
+    split = writer.do(documented("invoke submit --new --push")).stdout
     third = branch_of(split)
     assert third not in (first, second) and f"Đã đẩy nhánh '{third}' lên 'origin'" in split
     assert writer.git("status", "--porcelain") == ""
-    assert writer.git("diff", "--name-only", f"origin/main...origin/{third}") == \
-        "content/articles/2024/thong-bao-rieng.md"
-    assert "RIÊNG" in writer.git("show", f"origin/{third}:content/articles/2024/thong-bao-rieng.md")
+    assert writer.git("diff", "--name-only", f"origin/main...origin/{third}") == other
+    assert "RIÊNG" in writer.git("show", f"origin/{third}:{other}")
 
     # Gỡ một bài: xoá tệp rồi gửi duyệt như mọi thay đổi.
-    writer.git("switch", "main")
+    writer.do(documented("git switch main"))
     gone = "content/articles/2018/hoi-thao-nguon-nhan-luc-vung-dan-toc-thieu-so.md"
-    assert (writer.root / gone).is_file(), sorted(p.name for p in (writer.root / "content/articles/2018").iterdir())
-    writer.git("rm", "--quiet", gone)
-    removal = branch_of(writer.invoke("submit", "--push").stdout)
-    editor.invoke("approve", removal, "--push")
-    maintainer.invoke("merge", removal, "--push")
+    writer.do(documented("git rm content/articles/<năm>/<tệp>.md",
+                         **{"<năm>/<tệp>": "2018/hoi-thao-nguon-nhan-luc-vung-dan-toc-thieu-so"}))
+    removal = branch_of(writer.do(documented("invoke submit --push")).stdout)
+    editor.do(documented("invoke approve gui-duyet/<slug> --push", **{SLUG: removal}))
+    maintainer.do(documented("invoke merge gui-duyet/<slug> --push", **{SLUG: removal}))
     maintainer.git("fetch")
     assert maintainer.run("git", "cat-file", "-e", f"origin/main:{gone}", check=False).returncode != 0
 
 
-def _start(writer: Desk, title: str, body: str) -> str:
-    writer.git("switch", "main")
-    writer.git("pull", "--ff-only")
-    made = writer.invoke("new", "article", title, "--author", "Vũ Thị Lan").stdout
-    finish(writer, made_file(made), body)
-    return writer.invoke("submit", "--push").stdout
-
-
-def _only_file(desk: Desk, branch: str) -> str:
-    return desk.git("diff", "--name-only", f"origin/main...origin/{branch}")
-
-
 def test_withdraw_a_published_article(newsroom: dict[str, Desk]) -> None:
     writer, editor2, maintainer = newsroom["writer"], newsroom["editor2"], newsroom["maintainer"]
-    writer.git("switch", "main")
-    writer.git("pull", "--ff-only")
-    target = writer.git("ls-files", "content/articles/2019").splitlines()[0]
-    missing = writer.invoke("withdraw", target, check=False)
+    writer.do(documented("git switch main"))
+    writer.do(documented("git pull --ff-only"))
+    target = "content/articles/2019/boi-duong-kien-thuc-quan-ly-nha-nuoc-ve-cong-nghe-thong-tin.md"
+    withdraw = documented('invoke withdraw content/articles/<năm>/<tệp>.md -m "Lý do" --push',
+                          **{"<năm>/<tệp>": "2019/boi-duong-kien-thuc-quan-ly-nha-nuoc-ve-cong-nghe-thong-tin",
+                             "Lý do": "Thông tin đã cũ"})
+    missing = writer.do(withdraw[:-3], check=False)  # without its reason
     assert missing.returncode == 1 and "lý do" in missing.stderr
-    sent = writer.invoke("withdraw", target, "-m", "Thông tin đã cũ", "--push").stdout
-    branch = branch_of(sent)
+    branch = branch_of(writer.do(withdraw).stdout)
     assert branch.startswith("gui-duyet/rut-") and writer.git("branch", "--show-current") == "main"
-    assert "Bài viết bị gỡ" in editor2.invoke("review", branch, check=False).stdout
-    editor2.invoke("approve", branch, "--push")
-    maintainer.invoke("merge", branch, "--push")
+    review = editor2.do(documented("invoke review gui-duyet/<slug>", **{SLUG: branch}), check=False).stdout
+    assert "Bài viết bị gỡ" in review
+    editor2.do(documented("invoke approve gui-duyet/<slug> --push", **{SLUG: branch}))
+    maintainer.do(documented("invoke merge gui-duyet/<slug> --push", **{SLUG: branch}))
     maintainer.git("fetch")
     assert maintainer.run("git", "cat-file", "-e", f"origin/main:{target}", check=False).returncode != 0
     assert "Thông tin đã cũ" in maintainer.git("log", "--format=%B", "origin/main")

@@ -10,11 +10,12 @@ import stat
 from pathlib import Path
 
 import pytest
-from newsroom import Newsroom, Person, article
+from newsroom import REPO, Newsroom, Person, article
 
 from toasoan.editorial import cli, signers
 from toasoan.editorial.git import Git
 from toasoan.editorial.ledger import LEDGER_BRANCH, LOCAL_LEDGER
+from toasoan.editorial.seat import is_sample
 
 NEW = "content/articles/2024/bai-moi.md"
 OTHER = "content/articles/2024/bai-khac.md"
@@ -55,6 +56,22 @@ def as_person(monkeypatch: pytest.MonkeyPatch, who: Person) -> None:
     """Commands run in the newsroom itself commit as ``who``."""
     for name, value in who.env.items():
         monkeypatch.setenv(name, value)
+
+
+def send(git: Git, message: str) -> None:
+    """Commit everything and push it, as a writer at another computer would with plain git."""
+    git.run("add", "--all")
+    git.run("commit", "--quiet", "-m", message)
+    git.run("push", "--quiet")
+
+
+def pushed_submission(room: Newsroom, remote: Path, tmp_path: Path, capsys) -> tuple[Git, str]:
+    """The writer's clone after ``invoke submit --push`` of a new article; the submission's name."""
+    writer = clone_as(remote, tmp_path, room.people["writer"])
+    write(writer, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan"))
+    code, out, _ = run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
+    assert code == 0 and "Đã đẩy nhánh 'gui-duyet/bai-moi-ve-dao-tao' lên 'origin'" in out
+    return writer, "gui-duyet/bai-moi-ve-dao-tao"
 
 
 @pytest.fixture
@@ -140,19 +157,13 @@ def test_new_work_starts_from_main(room: Newsroom, capsys, monkeypatch) -> None:
 
 
 def test_the_second_round_follows_the_remote(room: Newsroom, remote: Path, tmp_path: Path, capsys) -> None:
-    writer = clone_as(remote, tmp_path, room.people["writer"])
-    write(writer, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan"))
-    code, out, _ = run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
-    assert code == 0 and "Đã đẩy nhánh 'gui-duyet/bai-moi-ve-dao-tao' lên 'origin'" in out
-    branch = "gui-duyet/bai-moi-ve-dao-tao"
+    writer, branch = pushed_submission(room, remote, tmp_path, capsys)
     assert writer.text("rev-parse", "--abbrev-ref", f"{branch}@{{upstream}}") == f"origin/{branch}"
     # the same writer, at another computer, adds a photo to the submission
     laptop = clone_as(remote, tmp_path / "laptop", room.people["writer"])
     laptop.run("switch", "--quiet", branch)
     write(laptop, "content/images/anh.txt", "ảnh")
-    laptop.run("add", "--all")
-    laptop.run("commit", "--quiet", "-m", "Thêm ảnh")
-    laptop.run("push", "--quiet")
+    send(laptop, "Thêm ảnh")
     # back at the first computer: edit, submit, push — no git option needed
     write(writer, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Sửa theo góp ý."))
     code, out, err = run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
@@ -165,9 +176,7 @@ def test_the_second_round_follows_the_remote(room: Newsroom, remote: Path, tmp_p
     run(capsys, cli.submit_command, root=str(writer.root))  # committed here, not pushed
     write(laptop, "content/images/anh2.txt", "ảnh 2")
     laptop.run("pull", "--quiet", "--ff-only")
-    laptop.run("add", "--all")
-    laptop.run("commit", "--quiet", "-m", "Thêm ảnh nữa")
-    laptop.run("push", "--quiet")
+    send(laptop, "Thêm ảnh nữa")
     write(writer, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Lần sửa thứ tư."))
     code, _, err = run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
     assert code == 1 and "rẽ hai ngả" in err and "git pull --rebase" in err
@@ -219,10 +228,7 @@ def test_queue_lists_only_submissions(room: Newsroom, remote: Path, tmp_path: Pa
 # ------------------------------------------------------------------ review, approve, merge from a clone
 def test_review_and_approve_by_the_name_the_queue_shows(room: Newsroom, remote: Path, tmp_path: Path,
                                                         capsys) -> None:
-    writer = clone_as(remote, tmp_path, room.people["writer"])
-    write(writer, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan"))
-    run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
-    branch = "gui-duyet/bai-moi-ve-dao-tao"
+    writer, branch = pushed_submission(room, remote, tmp_path, capsys)
     editor = clone_as(remote, tmp_path, room.people["editor"])
     for name in (branch, f"origin/{branch}"):
         code, out, _ = run(capsys, cli.review_command, name, root=str(editor.root))
@@ -355,3 +361,23 @@ def test_seat_one_person_with_both_roles(room: Newsroom, capsys, monkeypatch) ->
     roster = room.git.text("show", "main:editorial/board.yml")
     assert roster.count("- name:") == 1 and "- chief_editor\n  - maintainer" in roster
 
+
+
+def test_the_shipped_roster_is_marked_as_the_sample() -> None:
+    """A new institution's clone can be seated; the seated roster written above is not a sample."""
+    assert is_sample((REPO / "editorial/board.yml").read_bytes())
+    assert not is_sample(b"members: []\n") and not is_sample(b"sample: yes-please\n")
+
+
+def test_the_second_round_when_the_remote_changed_the_same_file(room: Newsroom, remote: Path, tmp_path: Path,
+                                                                  capsys) -> None:
+    writer, branch = pushed_submission(room, remote, tmp_path, capsys)
+    laptop = clone_as(remote, tmp_path / "laptop", room.people["writer"])
+    laptop.run("switch", "--quiet", branch)
+    write(laptop, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Sửa ở máy khác."))
+    send(laptop, "Sửa ở máy khác")
+    write(writer, NEW, article("Bài mới về đào tạo", "Vũ Thị Lan", body="Sửa ở máy này."))
+    code, _, err = run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
+    assert code == 1 and "sửa chính những tệp bạn đang sửa dở" in err and "git restore" in err
+    assert "Sửa ở máy này." in (writer.root / NEW).read_text(encoding="utf-8")
+    assert writer.text("rev-parse", f"origin/{branch}") == laptop.text("rev-parse", "HEAD")

@@ -17,7 +17,7 @@ from ..findings import format_summary, format_text
 from . import codeowners, signers
 from .approvals import APPROVE, REQUEST_CHANGES, ApprovalError, ApprovalResult, approve_submission
 from .board import BoardError
-from .git import Git, GitError
+from .git import Git, GitError, find_repository
 from .ledger import LEDGER_BRANCH, LOCAL_LEDGER
 from .merge import MergeResult, merge_submission
 from .preview import PreviewError, build_preview
@@ -70,16 +70,19 @@ class Clone:
         """The submission ``name`` means: the remote's copy, unless this clone's is newer."""
         if not self.remote or name.startswith(("refs/", f"{self.remote}/")):
             return resolve_branch(self.git, name)
-        found = {}
-        for where in ("refs/remotes/" + self.remote, "refs/heads"):
-            try:
-                found[where] = resolve_branch(self.git, f"{where}/{name}")
-            except BranchError:
-                continue
-        local, tracking = found.get("refs/heads"), found.get("refs/remotes/" + self.remote)
-        if tracking and not (local and local.sha != tracking.sha and self.git.is_ancestor(tracking.sha, local.sha)):
+        tracking = self._branch(f"refs/remotes/{self.remote}/{name}")
+        local = self._branch(f"refs/heads/{name}")
+        newer_here = bool(local and tracking and local.sha != tracking.sha
+                          and self.git.is_ancestor(tracking.sha, local.sha))
+        if tracking and not newer_here:
             return tracking
         return local or resolve_branch(self.git, name)
+
+    def _branch(self, ref: str) -> Branch | None:
+        try:
+            return resolve_branch(self.git, ref)
+        except BranchError:
+            return None
 
 
 def _guard(what: str, action: Callable[[], int]) -> int:
@@ -147,8 +150,8 @@ def approve_command(branch: str, base: str | None = None, request_changes: bool 
         elif push_ledger:
             print("Kho này không có remote: sổ duyệt chỉ ở máy này.")
         else:
-            print(f"Bước tiếp theo: đẩy sổ duyệt lên máy chủ: invoke approve {branch} --push "
-                  f"(hoặc git push origin {LOCAL_LEDGER})")
+            print(f"Bước tiếp theo: đẩy sổ duyệt lên máy chủ: git push origin {LOCAL_LEDGER} "
+                  "(lần sau: invoke approve … --push)")
         return 0
 
     return _guard("Không ghi được ý kiến duyệt", run)
@@ -303,8 +306,8 @@ def new_command(kind: str, title: str, author: str, base: str = BASE_BRANCH, roo
     """``invoke new``: new work starts from the base branch, never inside an open submission."""
     from ..commands import new
 
-    git = Git(root)
-    if git.toplevel() is not None:
+    git = find_repository(root)
+    if git is not None:  # a folder outside git (or without git installed) just gets the file
         try:
             note = leave_submission(git, base, default_remote(git))
         except (SubmitError, RemoteError, GitError) as error:

@@ -51,9 +51,14 @@ def _export(git: Git, commit: str, paths: list[str], folder: Path) -> None:
     if not present:
         return
     data = git.run("archive", "--format=tar", commit, "--", *present).stdout
+    root = folder.resolve()
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        files = [m for m in archive.getmembers() if m.isreg()]
-        archive.extractall(folder, members=files, filter="data")
+        for member in archive.getmembers():
+            target = (root / member.name).resolve()
+            if not member.isreg() or not target.is_relative_to(root):
+                continue  # links, folders (made below) and anything pointing outside
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.extractfile(member).read())
 
 
 def build_preview(git: Git, submission_branch: str | Branch, base_branch: str | Branch,

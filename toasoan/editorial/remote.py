@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .git import Git, GitError
+from .refs import remotes
 
 DEFAULT_REMOTE = "origin"
 BASE_BRANCH = "main"
@@ -16,10 +17,6 @@ BASE_BRANCH = "main"
 
 class RemoteError(Exception):
     """Talking to the remote failed; the message is in Vietnamese and says what to do."""
-
-
-def remotes(git: Git) -> list[str]:
-    return git.text("remote").split()
 
 
 def default_remote(git: Git, remote: str | None = None) -> str | None:
@@ -110,5 +107,8 @@ def fast_forward(git: Git, branch: str, target: str) -> bool:
         else:
             git.update_ref(ref, target, head or "0" * 40, message=f"toasoan: fast-forward {branch}")
     except GitError as error:
-        raise RemoteError(f"Không cập nhật được nhánh '{branch}' theo máy chủ: {error}") from error
+        raise RemoteError(f"Không cập nhật được nhánh '{branch}' theo máy chủ: trên máy chủ đã có người "
+                          "sửa chính những tệp bạn đang sửa dở. Hãy chép các tệp đó ra chỗ khác, trả chúng "
+                          f"về như cũ (git restore <tệp>), chạy lại lệnh rồi chép nội dung của bạn vào. "
+                          f"(git: {error})") from error
     return True

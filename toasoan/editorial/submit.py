@@ -20,6 +20,7 @@ from ..findings import Finding, has_errors
 from ..model import SiteRules, parse_content_file
 from ..settings import site_rules
 from ..text import slugify
+from .board import BOARD_FILE
 from .git import Git, GitError
 from .remote import RemoteError, base_ref, fast_forward, fetch
 from .tree import SETTINGS_FILE, content_prefix, is_markdown, literal_settings
@@ -66,9 +67,9 @@ def changed_content(git: Git, *prefixes: str) -> list[str]:
     return sorted(found, key=lambda p: (not found[p], p))
 
 
-def _rules(root: Path, settings: dict) -> SiteRules:
-    rules, _ = site_rules({**settings, "PATH": str(root / content_prefix(settings))})
-    return rules
+def _rules(root: Path, settings: dict) -> tuple[SiteRules, list[Finding]]:
+    """The site rules of ``settings`` (literals of a ``pelicanconf.py``) for the work tree at ``root``."""
+    return site_rules({**settings, "PATH": str(root / content_prefix(settings))})
 
 
 def check_files(root: Path, paths: list[str]) -> tuple[list[Finding], list]:
@@ -76,7 +77,7 @@ def check_files(root: Path, paths: list[str]) -> tuple[list[Finding], list]:
     settings = literal_settings((root / SETTINGS_FILE).read_bytes() if (root / SETTINGS_FILE).is_file()
                                 else None)
     prefix = content_prefix(settings)
-    rules, findings = site_rules({**settings, "PATH": str(root / prefix)})
+    rules, findings = _rules(root, settings)
     documents = []
     for path in paths:
         relpath = path[len(prefix):]
@@ -95,12 +96,10 @@ def commit_paths(git: Git, parent: str, paths: list[str], message: str,
     with tempfile.TemporaryDirectory(prefix="toasoan-index-") as folder:
         env = {"GIT_INDEX_FILE": os.path.join(folder, "index")}
         git.run("read-tree", parent, env=env)
-        if paths:
-            git.run("update-index", "--add", "--remove", "-z", "--stdin", env=env,
-                    stdin=b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths))
-        if remove:
-            git.run("update-index", "--force-remove", "-z", "--stdin", env=env,
-                    stdin=b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in remove))
+        for option, listed in (("--remove", paths), ("--force-remove", remove)):
+            if listed:  # --remove: a path missing from the work tree is deleted
+                git.run("update-index", "--add", option, "-z", "--stdin", env=env,
+                        stdin=b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in listed))
         tree = git.text("write-tree", env=env)
     if tree == git.tree_of(parent):
         raise SubmitError("Các thay đổi này đã có sẵn trên nhánh; không có gì mới để gửi duyệt.")
@@ -182,7 +181,8 @@ def submit(git: Git, base: str = "main", branch: str | None = None, message: str
     findings, documents = check_files(git.root, paths)
     if has_errors(findings):
         raise SubmitError("Bài còn lỗi; hãy sửa rồi gửi lại.", findings)
-    title = documents[0].title if documents else Path(paths[0]).stem
+    title = (documents[0].title if documents else
+             "Danh sách Ban biên tập" if BOARD_FILE in paths else Path(paths[0]).stem)
     text = message or f"Gửi duyệt: {title}"
     try:
         if on_submission and not new:
@@ -241,7 +241,8 @@ def leave_submission(git: Git, base: str, remote: str | None) -> str | None:
     current = git.current_branch()
     if current is None or current == base:
         return None
-    if git.text("status", "--porcelain"):
+    settings = literal_settings(git.show("HEAD", SETTINGS_FILE))
+    if changed_content(git, content_prefix(settings), *EDITORIAL_PATHS):
         raise SubmitError(
             f"Bạn đang ở nhánh gửi duyệt '{current}' và còn thay đổi chưa gửi. Mỗi bài gửi duyệt chỉ "
             "chứa một việc, nên bài mới phải bắt đầu từ nhánh gốc. Hãy:\n"
@@ -278,7 +279,7 @@ def withdraw(git: Git, path: str, reason: str, base: str = "main", branch: str |
     if raw is None or not relative.startswith(prefix):
         raise SubmitError(f"Nhánh gốc '{base}' không có bài '{relative}' trong thư mục {prefix}: "
                           "chỉ rút được bài đã đăng.")
-    document, _ = parse_content_file(relative[len(prefix):], raw, _rules(git.root, settings))
+    document, _ = parse_content_file(relative[len(prefix):], raw, _rules(git.root, settings)[0])
     title = document.title if document else wanted.stem
     _check_identity(git)
     name = _free_branch(git, branch, "rut-" + (document.slug if document else slugify(title)), remote)

@@ -51,6 +51,14 @@ def livereload(c, port=8000):
     _done(run_livereload(int(port)))
 
 
+@task(help={"port": "Cổng (mặc định 8765)", "bind": "Địa chỉ: chỉ 127.0.0.1 (hoặc localhost)"})
+def desk(c, port=8765, bind="127.0.0.1"):
+    """Bàn làm việc trên trình duyệt: viết bài, nhập từ Word, gửi duyệt; Ban biên tập duyệt và hợp nhất."""
+    from toasoan.desk.app import run_desk
+
+    _done(run_desk(int(port), bind))
+
+
 @task(help={"author": "Tên tác giả"})
 def new(c, kind, title, author="Ban biên tập"):
     """Tạo bài mới: invoke new article Tiêu đề bài | invoke new meeting Tiêu đề (không cần ngoặc kép; bắt đầu từ nhánh main)."""

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..findings import format_summary, format_text
 from . import codeowners, signers
-from .approvals import APPROVE, REQUEST_CHANGES, ApprovalError, approve_submission
+from .approvals import APPROVE, REQUEST_CHANGES, ApprovalError, ApprovalResult, approve_submission
 from .board import BoardError
 from .git import Git, GitError, find_repository
 from .ledger import LEDGER_BRANCH, LOCAL_LEDGER
-from .merge import merge_submission
+from .merge import MergeResult, merge_submission
 from .preview import PreviewError, build_preview
 from .queue import format_queue, queue
 from .refs import Branch, BranchError, resolve_branch
 from .remote import (
     BASE_BRANCH,
+    Pushed,
     PushRejected,
     RemoteError,
     default_base,
@@ -138,22 +139,8 @@ def approve_command(branch: str, base: str | None = None, request_changes: bool 
 
     def run() -> int:
         clone = Clone.open(root, base, remote)
-        submission = clone.submission(branch)
-        signing = key or default_key(clone.git)
-        done = approve_submission(clone.git, submission, clone.base, key=signing, kind=kind, note=message)
-        pushed = None
-        if push_ledger and clone.remote:
-            try:
-                pushed = push(clone.git, clone.remote, LEDGER_BRANCH)
-            except RemoteError:
-                if not _ledger_moved(clone):
-                    raise
-                # someone recorded meanwhile: take their records, sign ours again on top, once
-                _drop_unpushed(clone, done.commit)
-                clone = Clone.open(root, base, remote)
-                done = approve_submission(clone.git, submission, clone.base, key=signing, kind=kind,
-                                          note=message)
-                pushed = push(clone.git, clone.remote, LEDGER_BRANCH)
+        done, pushed = record_and_push(clone, clone.submission(branch), key=key or default_key(clone.git),
+                                       kind=kind, note=message, push_ledger=push_ledger)
         verb = "phê duyệt" if kind == APPROVE else "yêu cầu chỉnh sửa"
         print(f"Đã ghi {verb} của {done.member.name} cho '{done.review.submission.branch}' vào sổ duyệt "
               f"{LEDGER_BRANCH} (commit {done.commit[:10]}).")
@@ -168,6 +155,25 @@ def approve_command(branch: str, base: str | None = None, request_changes: bool 
         return 0
 
     return _guard("Không ghi được ý kiến duyệt", run)
+
+
+def record_and_push(clone: Clone, submission: Branch, *, key: str | Path, kind: str, note: str,
+                    push_ledger: bool) -> tuple[ApprovalResult, Pushed | None]:
+    """Record a review in the ledger (signed by ``clone.git``) and, with ``push_ledger``, push the
+    ledger; when someone pushed records meanwhile, take theirs and sign ours again on top, once.
+    (``invoke approve`` and the desk.)"""
+    done = approve_submission(clone.git, submission, clone.base, key=key, kind=kind, note=note)
+    if not (push_ledger and clone.remote):
+        return done, None
+    try:
+        return done, push(clone.git, clone.remote, LEDGER_BRANCH)
+    except RemoteError:
+        if not _ledger_moved(clone):
+            raise
+    _drop_unpushed(clone, done.commit)
+    clone = replace(Clone.open(str(clone.git.root), clone.base.short, clone.remote), git=clone.git)
+    done = approve_submission(clone.git, submission, clone.base, key=key, kind=kind, note=note)
+    return done, push(clone.git, clone.remote, LEDGER_BRANCH)
 
 
 def _ledger_moved(clone: Clone) -> bool:
@@ -198,9 +204,9 @@ def merge_command(branch: str, base: str | None = None, root: str = ".", remote:
     def run() -> int:
         clone = Clone.open(root, base, remote)
         target = clone.base
-        if target.remote and fast_forward(clone.git, target.name, target.sha):
+        result, moved, pushed = merge_and_push(clone, branch, push_base=push_base)
+        if moved:
             print(f"Đã cập nhật nhánh '{target.name}' theo {target.short}.")
-        result = merge_submission(clone.git, clone.submission(branch), target)
         if not result.merged:
             print(format_review(result.review), file=sys.stderr)
             if result.findings:
@@ -208,14 +214,25 @@ def merge_command(branch: str, base: str | None = None, root: str = ".", remote:
             return _fail(f"\nTừ chối hợp nhất: {result.refusal} Nhánh '{target.name}' được giữ nguyên.")
         print(f"Đã hợp nhất '{result.review.submission.branch}' vào '{target.name}' "
               f"(commit {result.commit[:10]}).")
-        if push_base and clone.remote:
-            print(push(clone.git, clone.remote, target.name))
+        if pushed:
+            print(pushed)
             print("Máy chủ sẽ tự dựng và xuất bản trang.")
         else:
             print(f"Bước tiếp theo: đẩy lên máy chủ: git push origin {target.name}")
         return 0
 
     return _guard(f"Không hợp nhất được '{branch}'", run)
+
+
+def merge_and_push(clone: Clone, branch: str, *, push_base: bool) -> tuple[MergeResult, bool, Pushed | None]:
+    """Merge ``branch`` into the base (brought up to the remote's first) and, with ``push_base``,
+    push it: the merge result, whether the local base moved forward, what was pushed.
+    (``invoke merge`` and the desk.)"""
+    target = clone.base
+    moved = bool(target.remote and fast_forward(clone.git, target.name, target.sha))
+    result = merge_submission(clone.git, clone.submission(branch), target)
+    pushed = push(clone.git, clone.remote, target.name) if result.merged and push_base and clone.remote else None
+    return result, moved, pushed
 
 
 # ---------------------------------------------------------------------- queue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,13 +43,20 @@ class FileChange:
 class Git:
     """Runs git in one repository."""
 
-    def __init__(self, root: str | Path = ".", config: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(self, root: str | Path = ".", config: Sequence[tuple[str, str]] = (),
+                 env: Mapping[str, str] | None = None) -> None:
         self.root = Path(root)
         self.config = tuple(config)
+        self.env = dict(env or {})
 
     def with_config(self, *pairs: tuple[str, str]) -> Git:
         """The same repository with extra ``-c key=value`` options on every command."""
-        return Git(self.root, (*self.config, *pairs))
+        return Git(self.root, (*self.config, *pairs), self.env)
+
+    def with_env(self, **env: str) -> Git:
+        """The same repository with extra environment variables for every command (and what
+        git runs, e.g. ``ssh-keygen`` signing)."""
+        return Git(self.root, self.config, {**self.env, **env})
 
     # ------------------------------------------------------------------ running
     def run(self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
@@ -58,7 +65,7 @@ class Git:
         command = ["git", "-C", str(self.root), *STABLE_OUTPUT]
         for key, value in self.config:
             command += ["-c", f"{key}={value}"]
-        full_env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
+        full_env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", **self.env, **(env or {})}
         result = subprocess.run([*command, *args], input=stdin, capture_output=True,
                                 env=full_env, check=False)
         if check and result.returncode != 0:

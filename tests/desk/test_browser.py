@@ -1,0 +1,162 @@
+"""The acceptance story in Debian's chromium: three people, each with their own HOME, key,
+clone of one bare remote and ``invoke desk``. The writer imports a Word document, sees the
+finding, fixes it and submits; an editor requests changes; the writer fixes it; the editor and the chief
+editor approve; the chief merges; ``invoke build`` shows the article with its approvers.
+Every desk page visited has 0 axe violations at 360 px; the screenshots of docs/desk.md are
+written by this test when TOASOAN_DOC_IMAGES=1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from deskkit import PASSPHRASE, clone_for, desk_server, git, make_docx, make_remote, photo, protect
+
+from sitekit import REPO, VENV_BIN
+from toasoan.audit import AXE_RUN, MOBILE
+from toasoan.npm_tools import npm_package
+
+TITLE = "Hội thảo khoa học về dân tộc học năm 2024"
+NAME = "hoi-thao-khoa-hoc-ve-dan-toc-hoc-nam-2024"
+DESKTOP = {"width": 1100, "height": 900}
+
+
+class Desk:
+    """One person's desk in the browser, and the axe check of every page it shows."""
+
+    def __init__(self, browser, base: str, shots: Path) -> None:
+        self.browser = browser
+        self.base = base
+        self.shots = shots
+        self.context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
+        self.page = self.context.new_page()
+        self.checked: dict[str, list] = {}
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.axe()
+
+    def axe(self) -> None:
+        """axe-core on the current page, on a 360 px phone (its own context: CSP bypassed for axe)."""
+        url = self.page.url
+        if url in self.checked:
+            return
+        phone = self.browser.new_context(viewport=MOBILE, is_mobile=True, bypass_csp=True)
+        page = phone.new_page()
+        page.goto(url)
+        page.add_script_tag(path=str(npm_package("axe-core") / "axe.min.js"))
+        self.checked[url] = page.evaluate(AXE_RUN)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        phone.close()
+        assert self.checked[url] == [], (url, self.checked[url])
+        assert width <= MOBILE["width"], (url, width)
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(self.shots / f"desk-{name}.png"), full_page=True)
+
+    def click(self, text: str) -> None:
+        self.page.get_by_role("button", name=text, exact=True).click()
+        self.page.wait_for_load_state()
+        self.axe()
+
+
+def test_the_newsroom_works_in_the_browser(tmp_path: Path, people, headless_browser) -> None:
+    shots = REPO / "docs" / "images" if os.environ.get("TOASOAN_DOC_IMAGES") == "1" else tmp_path / "shots"
+    shots.mkdir(parents=True, exist_ok=True)
+    remote = make_remote(tmp_path, people)
+    writer_clone = clone_for(people["writer"], remote, tmp_path)
+    editor_clone = clone_for(people["editor"], remote, tmp_path)
+    protect(editor_clone)
+    chief_clone = clone_for(people["chief"], remote, tmp_path)
+    with desk_server(writer_clone) as w_url, desk_server(editor_clone) as e_url, desk_server(chief_clone) as c_url:
+        writer = Desk(headless_browser, w_url, shots)
+        editor = Desk(headless_browser, e_url, shots)
+        chief = Desk(headless_browser, c_url, shots)
+        writer.open("/")
+        writer.shot("trang-dau")
+        for path in ("/viet-bai-moi?loai=meeting", "/nhap-tu-word", "/bai-cua-toi", "/khong-co-trang-nay"):
+            writer.open(path)
+
+        # The writer imports a Word document; its photo has no description: the form says so.
+        writer.open("/nhap-tu-word")
+        writer.shot("nhap-tu-word")
+        page = writer.page
+        page.set_input_files("#f-docx", str(make_docx(tmp_path / "hoi-thao.docx", photo(tmp_path / "anh.jpg"))))
+        writer.click("Nhập từ Word")
+        assert page.input_value("#f-title") == TITLE
+        assert "| Khoa Dân tộc học | 12 |" in page.input_value("#f-body")
+        problems = page.locator("#loi-body")
+        assert "E305" in problems.inner_text()
+        assert page.locator("#f-body").get_attribute("aria-invalid") == "true"
+        page.select_option("#f-category", "Nghiên cứu khoa học")
+        page.select_option("#f-status", "published")
+        writer.click("Lưu và kiểm tra")
+        writer.shot("phat-hien-loi")
+
+        # It is fixed in the form; the preview shows the real page; then Gửi duyệt.
+        body = page.input_value("#f-body")
+        page.fill("#f-body", body.replace("![](", "![Đại biểu dự hội thảo trong hội trường lớn]("))
+        page.locator("#loi-body").wait_for(state="detached")  # checked as the writer types
+        assert page.locator("#f-body").get_attribute("aria-invalid") is None
+        assert "Không có lỗi nào" in page.locator(".check").inner_text()
+        writer.click("Lưu và kiểm tra")
+        assert "Không có lỗi nào" in page.locator(".check").inner_text()
+        writer.click("Xem trước")
+        frame = page.frame_locator("iframe.preview")
+        assert TITLE in frame.locator("h1").first.inner_text()
+        writer.shot("xem-truoc")
+        page.get_by_role("link", name="Quay lại sửa bài").click()
+        writer.click("Gửi duyệt")
+        assert "Đã gửi duyệt" in page.locator(".notice").inner_text()
+        assert git(remote, "branch", "--list", f"gui-duyet/{NAME}").strip()
+
+        # The editor requests changes, signing with their passphrase-protected key.
+        editor.open("/hang-cho-duyet")
+        editor.shot("hang-cho-duyet")
+        editor.page.get_by_role("link", name=TITLE).click()
+        editor.axe()
+        editor.shot("bai-gui-duyet")
+        editor.page.get_by_role("link", name="Xem trước các trang (dựng bằng mã của nhánh chính)").click()
+        editor.axe()
+        assert TITLE in editor.page.frame_locator("iframe.preview").locator("h1").first.inner_text()
+        editor.shot("xem-truoc-duyet")
+        editor.page.get_by_role("link", name="Quay lại trang duyệt").click()
+        editor.page.fill("#f-note", "Đề nghị ghi rõ số đại biểu tham dự.")
+        editor.page.fill("#f-pass", PASSPHRASE)
+        editor.click("Yêu cầu chỉnh sửa")
+        assert "Cần chỉnh sửa" in editor.page.locator(".badge").first.inner_text()
+
+        # The writer sees the comment and fixes the article with one button.
+        writer.open("/bai-cua-toi")
+        assert "Đề nghị ghi rõ số đại biểu tham dự." in page.locator(".comment").inner_text()
+        writer.shot("bai-cua-toi")
+        page.get_by_role("link", name="Sửa bài theo yêu cầu").click()
+        writer.axe()
+        page.fill("#f-body", page.input_value("#f-body") + "\n\nHội thảo có 150 đại biểu tham dự.")
+        writer.click("Gửi duyệt")
+        assert "Đã gửi duyệt" in page.locator(".notice").inner_text()
+
+        # The editor and the chief editor approve; the chief merges and publishes.
+        editor.open(f"/bai-gui-duyet?nhanh=origin/gui-duyet/{NAME}")
+        assert "150 đại biểu" in editor.page.locator(".paragraphs").inner_text()
+        editor.page.fill("#f-pass", PASSPHRASE)
+        editor.click("Duyệt")
+        chief.open(f"/bai-gui-duyet?nhanh=origin/gui-duyet/{NAME}")
+        chief.click("Duyệt")
+        assert "Đã duyệt, sẵn sàng hợp nhất" in chief.page.locator(".badge").first.inner_text()
+        chief.shot("hop-nhat")
+        chief.click("Hợp nhất và đăng")
+        assert "Đã hợp nhất" in chief.page.locator(".notice").inner_text()
+
+    # Anyone's fresh clone builds the site: the article names its approvers.
+    site = tmp_path / "site"
+    subprocess.run(["git", "clone", "--quiet", str(remote), str(site)], check=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    built = subprocess.run([str(VENV_BIN / "invoke"), "build"], cwd=site, env=env, capture_output=True, text=True,
+                           timeout=600, check=False)
+    assert built.returncode == 0, built.stdout + built.stderr
+    html = next((site / "output").glob(f"*/{NAME}/index.html")).read_text(encoding="utf-8")
+    assert "Trần Văn Đức" in html and "Nguyễn Thị Minh Hằng" in html
+    assert "150 đại biểu" in html and 'alt="Đại biểu dự hội thảo trong hội trường lớn"' in html
+    assert "Khoa Dân tộc học" in html and "<table" in html

@@ -61,7 +61,7 @@ def desk(c, port=8765, bind="127.0.0.1"):
 
 @task(help={"author": "Tên tác giả"})
 def new(c, kind, title, author="Ban biên tập"):
-    """Tạo bài mới: invoke new article Tiêu đề bài | invoke new meeting Tiêu đề (không cần ngoặc kép; bắt đầu từ nhánh main)."""
+    """Tạo bài mới từ nhánh main: invoke new article Tiêu đề bài | invoke new meeting Tiêu đề (không cần ngoặc kép)."""
     from toasoan.editorial.cli import new_command
 
     _done(new_command(kind, title, author=author))

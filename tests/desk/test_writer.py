@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from deskkit import Clone, DeskClient, clone_for, make_remote
+from deskkit import Clone, DeskClient, clone_for, git, make_remote
 
 from sitekit import REPO
 from toasoan.desk.workspace import site_rules_at
@@ -160,3 +160,9 @@ def test_a_document_form_covers_the_model_and_keeps_its_file(writer: Clone, tmp_
     address, shown = previewed(desk, DOC_NAME, {**form, "status": "published"})
     assert address.endswith(f"/trang/van-ban/{DOC_NAME}/")
     assert "25/QĐ-HVDT" in shown.get_data(as_text=True)
+
+    # Gửi duyệt sends the Văn bản and its file together.
+    sent = desk.post(f"/ban-nhap/{DOC_NAME}", {**form, "status": "published", "action": "submit"})
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    files = git(writer.root, "ls-tree", "-r", "--name-only", f"origin/gui-duyet/{DOC_NAME}").splitlines()
+    assert f"content/documents/2024/{DOC_NAME}.md" in files and "content/files/2024/25-qd-hvdt.pdf" in files

@@ -30,10 +30,10 @@ POLICY = (REPO / "editorial" / "policy.yml").read_text(encoding="utf-8")
 PASSPHRASE = "mật-khẩu-riêng-123"
 
 
-def protect(clone: Clone) -> Path:
+def protect(clone: Clone, passphrase: str = PASSPHRASE) -> Path:
     """Put a passphrase on the person's key in their HOME (the public key stays the same)."""
     key = clone.home / ".ssh" / "id_ed25519"
-    subprocess.run(["ssh-keygen", "-q", "-p", "-f", str(key), "-P", "", "-N", PASSPHRASE], check=True,
+    subprocess.run(["ssh-keygen", "-q", "-p", "-f", str(key), "-P", "", "-N", passphrase], check=True,
                    stdin=subprocess.DEVNULL, capture_output=True)
     return key
 

@@ -75,8 +75,24 @@ def test_the_newsroom_works_in_the_browser(tmp_path: Path, people, headless_brow
         chief = Desk(headless_browser, c_url, shots)
         writer.open("/")
         writer.shot("trang-dau")
-        for path in ("/viet-bai-moi?loai=meeting", "/nhap-tu-word", "/bai-cua-toi", "/khong-co-trang-nay"):
+        for path in ("/viet-bai-moi", "/viet-bai-moi?loai=meeting", "/nhap-tu-word", "/bai-cua-toi",
+                     "/khong-co-trang-nay"):
             writer.open(path)
+
+        # A Văn bản: its own fields, its file uploaded with the form; the draft has no error.
+        writer.open("/viet-bai-moi?loai=document")
+        page = writer.page
+        page.fill("#f-title", "Quyết định ban hành Quy chế thi đua khen thưởng")
+        page.fill("#f-number", "25/QĐ-HVDT")
+        page.fill("#f-issued", "2024-03-05")
+        page.fill("#f-issuer", "Học viện Dân tộc")
+        page.select_option("#f-doc_type", "Quyết định")
+        page.fill("#f-summary", "Ban hành Quy chế thi đua, khen thưởng của Học viện.")
+        page.set_input_files("#f-file", str(REPO / "content" / "files" / "2019" / "47-qd-hvdt.pdf"))
+        writer.shot("van-ban-moi")
+        writer.click("Lưu bản nháp")
+        assert "files/2024/25-qd-hvdt.pdf" in page.locator("#h-file").inner_text()
+        assert "Không có lỗi nào" in page.locator(".check").inner_text()
 
         # The writer imports a Word document; its photo has no description: the form says so.
         writer.open("/nhap-tu-word")

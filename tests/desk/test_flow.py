@@ -1,6 +1,8 @@
 """A submission's whole round through the desk, each person with their own clone of a real
 bare remote and their own real SSH key: write, check, submit; request changes (signed with
-a passphrase-protected key); fix with one button; approve twice; merge and push."""
+a passphrase-protected key); fix with one button; approve twice; merge and push. "Bài của
+tôi" shows every state on the way — on the writer's machine and, from the shared remote
+alone, on another machine of theirs."""
 
 from __future__ import annotations
 
@@ -31,8 +33,18 @@ def field_problems(page: str, key: str) -> str:
     return match.group(1) if match else ""
 
 
+def my_state(desk: DeskClient, title: str) -> str:
+    """The state "Bài của tôi" shows for ``title`` (and the reviewers' comments under it)."""
+    page = text(desk.get("/bai-cua-toi"))
+    row = re.search(rf'<li class="row state-([a-z_]+)">\s*<h2>(?:<a [^>]*>)?{re.escape(title)}<.*?</li>', page, re.S)
+    assert row, page
+    return row.group(0)
+
+
 def test_a_submission_goes_round_the_desks(tmp_path: Path, people, remote: Path) -> None:
     writer = DeskClient(clone_for(people["writer"], remote, tmp_path))
+    elsewhere = DeskClient(clone_for(people["writer"], remote, tmp_path / "may-khac"))  # the writer's other PC
+    title = ARTICLE["title"]
     editor_clone = clone_for(people["editor"], remote, tmp_path)
     key = protect(editor_clone)
     editor = DeskClient(editor_clone)
@@ -47,12 +59,14 @@ def test_a_submission_goes_round_the_desks(tmp_path: Path, people, remote: Path)
     assert refused.status_code == 400
     assert "Bài còn lỗi" in text(refused)
     assert not git(remote, "branch", "--list", BRANCH)
+    assert "Chưa gửi duyệt" in my_state(writer, title)
+    assert title not in text(elsewhere.get("/bai-cua-toi"))  # a draft stays on its machine
     fixed = {**ARTICLE, "category": "Hội nghị - Hội thảo"}
     page = text(writer.follow(writer.post(f"/ban-nhap/{NAME}", {**fixed, "action": "submit"})))
     assert "Đã gửi duyệt" in page
     assert git(remote, "branch", "--list", BRANCH).strip() == BRANCH
-    mine = text(writer.get("/bai-cua-toi"))
-    assert "Hội thảo chuyển đổi số năm 2024" in mine and "Đang chờ duyệt" in mine
+    for desk in (writer, elsewhere):
+        assert "Đang chờ duyệt" in my_state(desk, title)
 
     # The editor: the queue, the submission's diff, a change request signed with a protected key.
     assert "Hội thảo chuyển đổi số năm 2024" in text(editor.get("/hang-cho-duyet"))
@@ -69,8 +83,10 @@ def test_a_submission_goes_round_the_desks(tmp_path: Path, people, remote: Path)
     assert "Cần chỉnh sửa" in text(editor.follow(asked))
 
     # The writer sees the comment, fixes the article, and submits again with one button.
-    mine = text(writer.get("/bai-cua-toi"))
-    assert "Cần chỉnh sửa" in mine and "Thêm tên diễn giả chính." in mine and "Trần Văn Đức" in mine
+    for desk in (writer, elsewhere):
+        row = my_state(desk, title)
+        assert "Cần chỉnh sửa" in row and "Thêm tên diễn giả chính." in row and "Trần Văn Đức" in row
+    assert "Sửa bài theo yêu cầu" in my_state(writer, title)
     again = {**fixed, "body": ARTICLE["body"] + "\n\nDiễn giả chính là TS. Nguyễn Văn An.", "action": "submit"}
     assert "Đã gửi duyệt" in text(writer.follow(writer.post(f"/ban-nhap/{NAME}", again)))
 
@@ -84,11 +100,14 @@ def test_a_submission_goes_round_the_desks(tmp_path: Path, people, remote: Path)
     approved = chief.post("/bai-gui-duyet", {"nhanh": f"origin/{BRANCH}", "action": "approve", "key": str(chief_key)})
     page = text(chief.follow(approved))
     assert "Đã duyệt, sẵn sàng hợp nhất" in page and "Hợp nhất và đăng" in page
+    for desk in (writer, elsewhere):
+        assert "Đã duyệt, sẵn sàng hợp nhất" in my_state(desk, title)
     merged = chief.post("/bai-gui-duyet", {"nhanh": f"origin/{BRANCH}", "action": "merge"})
     assert "Đã hợp nhất" in text(chief.follow(merged))
     log = git(remote, "log", "-1", "--format=%B", "main")
     assert "Reviewed-by: Trần Văn Đức" in log and "Reviewed-by: Nguyễn Thị Minh Hằng" in log
-    assert "Đã hợp nhất và đăng" in text(writer.get("/bai-cua-toi"))
+    for desk in (writer, elsewhere):
+        assert "Đã hợp nhất và đăng" in my_state(desk, title)
 
     # The passphrase was typed for one signature each time: it is nowhere on disk.
     for folder in (editor_clone.root, editor_clone.home, remote):

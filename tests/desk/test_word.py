@@ -52,11 +52,22 @@ def _bomb() -> bytes:
     return out.getvalue()
 
 
-def test_bad_word_files_are_refused_and_write_nothing(writer: Clone) -> None:
+def _traversal(tmp_path: Path) -> bytes:
+    """A real Word document with one more media member whose name climbs out of the folder."""
+    docx = make_docx(tmp_path / "bai.docx", photo(tmp_path / "anh.jpg", (200, 120)))
+    with zipfile.ZipFile(docx, "a") as archive:
+        archive.writestr("../../evil.png", photo(tmp_path / "evil.jpg", (20, 20)).read_bytes())
+    return docx.read_bytes()
+
+
+def test_bad_word_files_are_refused_and_write_nothing(writer: Clone, tmp_path: Path) -> None:
     desk = DeskClient(writer)
     bomb = desk.post("/nhap-tu-word", {"docx": (io.BytesIO(_bomb()), "bom.docx")})
     assert bomb.status_code == 400
-    assert "E40" in bomb.get_data(as_text=True)
+    assert "E403" in bomb.get_data(as_text=True) and "zip bomb" in bomb.get_data(as_text=True)
+    climbing = desk.post("/nhap-tu-word", {"docx": (io.BytesIO(_traversal(tmp_path)), "leo.docx")})
+    assert climbing.status_code == 400
+    assert "E404" in climbing.get_data(as_text=True) and "../../evil.png" in climbing.get_data(as_text=True)
     big = desk.post("/nhap-tu-word", {"docx": (io.BytesIO(b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024)), "to.docx")})
     assert big.status_code == 413
     assert "Tệp quá lớn" in big.get_data(as_text=True)

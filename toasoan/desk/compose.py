@@ -1,4 +1,4 @@
-"""A content file as the desk's form holds it, and back.
+"""A content file (article, meeting report or Văn bản) as the desk's form holds it, and back.
 
 The form keeps every field as text (what the writer typed, even when it is wrong); the file
 is written from it with ``yaml.safe_dump`` and read back with the content model's own front
@@ -16,16 +16,26 @@ import yaml
 
 from .. import text as vi
 from ..frontmatter import parse
-from ..model import ARTICLE_FIELDS, ITEM_FIELDS, MEETING_INFO_FIELDS, UPDATE_FIELDS
+from ..model import (
+    ARTICLE_FIELDS,
+    DOCUMENT_FIELDS,
+    ITEM_FIELDS,
+    MEETING_INFO_FIELDS,
+    MEETING_REPORT,
+    UPDATE_FIELDS,
+    SiteRules,
+)
+from ..model import DOCUMENT as DOCUMENT_KIND
 
-ARTICLE, MEETING = "article", "meeting"
+ARTICLE, MEETING, DOCUMENT = "article", "meeting", "document"
+KINDS = (ARTICLE, MEETING, DOCUMENT)
 LISTS = {"decisions": (), "action_items": ITEM_FIELDS, "updates": UPDATE_FIELDS}
 NAME_LISTS = ("authors", "tags", "meeting.bodies", "meeting.attendees")
 
 
 @dataclass
 class Form:
-    """The fields of one article or meeting report as text, plus its rows."""
+    """The fields of one article, meeting report or document as text, plus its rows."""
 
     kind: str
     fields: dict[str, str] = field(default_factory=dict)
@@ -34,6 +44,16 @@ class Form:
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The model's top-level fields of this kind (``author`` is the form's ``authors``)."""
+        return DOCUMENT_FIELDS if self.kind == DOCUMENT else ARTICLE_FIELDS
+
+
+def kind_of(relpath: str, rules: SiteRules) -> str:
+    """The form's kind for a file under the content root, as the model decides it."""
+    return {MEETING_REPORT: MEETING, DOCUMENT_KIND: DOCUMENT}.get(rules.kind_of(relpath) or "", ARTICLE)
 
 
 # ------------------------------------------------------------------ file → form
@@ -58,10 +78,12 @@ def form_from_text(text: str, kind: str) -> Form:
         return form
     data = front.data
     form.body = front.body.lstrip("\n")
-    for name in ARTICLE_FIELDS:
+    for name in form.field_names:
         if name in ("author", "authors"):
             continue
         form.fields[name] = _as_text(data.get(name))
+    if kind == DOCUMENT:
+        return form
     form.fields["authors"] = _as_text(data.get("authors", data.get("author")))
     meeting = data.get("meeting") if isinstance(data.get("meeting"), Mapping) else {}
     for name in MEETING_INFO_FIELDS:
@@ -80,10 +102,12 @@ def form_from_text(text: str, kind: str) -> Form:
 # ------------------------------------------------------------------ request → form
 def form_from_post(values: Mapping[str, str], kind: str) -> Form:
     """The form as posted: ``title``, ``meeting.date``, ``action_items-2-owner``…"""
-    form = Form(MEETING if kind == MEETING else ARTICLE)
+    form = Form(kind if kind in KINDS else ARTICLE)
     form.body = vi.nfc(values.get("body", "")).replace("\r\n", "\n")
-    for name in (*ARTICLE_FIELDS, "authors", *(f"meeting.{n}" for n in MEETING_INFO_FIELDS)):
-        if name in values and name not in ("author",):
+    names = form.field_names if form.kind == DOCUMENT else \
+        (*form.field_names, "authors", *(f"meeting.{n}" for n in MEETING_INFO_FIELDS))
+    for name in names:
+        if name in values and name != "author":
             form.fields[name] = vi.nfc(values[name]).strip()
     for key, names in LISTS.items():
         count = _int(values.get(f"{key}-count"), 0)
@@ -149,7 +173,7 @@ def _row(row: dict[str, str], names: tuple[str, ...]) -> dict:
 def front_matter(form: Form) -> dict:
     """The front matter the form describes, in the model's field order, empty fields left out."""
     data: dict[str, object] = {}
-    for name in ARTICLE_FIELDS:
+    for name in form.field_names:
         if name == "author":
             continue
         if name == "authors":

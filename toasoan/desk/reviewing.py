@@ -3,6 +3,7 @@ each pushed to the remote. Every verdict is the library's (:mod:`toasoan.editori
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..editorial.queue import QueueEntry, queue
 from ..editorial.refs import BranchError
 from ..editorial.remote import RemoteError
 from ..editorial.review import Review, ReviewError, review
+from ..editorial.submit import BRANCH_PREFIX
 from .signing import agent_holds, key_has_passphrase, signing_git
 from .workspace import DeskError, Workspace
 
@@ -113,6 +115,7 @@ def merge(ws: Workspace, branch: str) -> MergeResult:
     return result
 
 PUBLISHED = "published"
+SUBMIT_SUBJECT = "Gửi duyệt: "  # toasoan.editorial.submit's commit subject
 NOT_SENT = "not_sent"
 MY_STATES = {NOT_SENT: "Chưa gửi duyệt", PUBLISHED: "Đã hợp nhất và đăng"}
 
@@ -139,15 +142,15 @@ def my_submissions(ws: Workspace) -> list[MySubmission]:
     _, email = ws.me()
     rows: dict[str, MySubmission] = {}
     for draft in ws.drafts():
-        try:
-            title = draft.read_form().get("title") or draft.name
-        except (DeskError, OSError):
-            title = draft.name
-        row = MySubmission(draft.name, draft.branch, title, NOT_SENT, local=True)
-        if _sent(ws, draft.branch):
-            if ws.git.is_ancestor(draft.git.text("rev-parse", "HEAD"), ws.base):
-                row.state = PUBLISHED
-            else:
+        row = MySubmission(draft.name, draft.branch, draft.name, NOT_SENT, local=True)
+        head = draft.git.text("rev-parse", "HEAD")
+        if _sent(ws, draft.branch) and ws.git.is_ancestor(head, ws.base):
+            row.state, row.local = PUBLISHED, False  # in main: nothing left to edit here
+            row.title = _title(draft.git.text("log", "-1", "--format=%s", head), draft.name)
+        else:
+            with contextlib.suppress(DeskError, OSError):
+                row.title = draft.read_form().get("title") or draft.name
+            if _sent(ws, draft.branch):
                 row.review = submission(ws, draft.branch)
                 row.state = row.review.state
         rows[draft.branch] = row
@@ -158,7 +161,30 @@ def my_submissions(ws: Workspace) -> list[MySubmission]:
         titles = [c.title for c in entry.review.submission.changes if c.title]
         rows[name] = MySubmission(name.rsplit("/", 1)[-1], name, titles[0] if titles else name,
                                   entry.review.state, entry.review)
+    for row in _published_elsewhere(ws, email):
+        rows.setdefault(row.branch, row)
     return list(rows.values())
+
+
+def _published_elsewhere(ws: Workspace, email: str) -> list[MySubmission]:
+    """The user's submissions on the remote that are already in ``main`` (sent from any machine)."""
+    if not ws.remote or not email:
+        return []
+    prefix = f"refs/remotes/{ws.remote}/"
+    lines = ws.git.text("for-each-ref", "--format=%(refname)%00%(objectname)%00%(authoremail)%00%(contents:subject)",
+                        prefix + BRANCH_PREFIX).splitlines()
+    rows = []
+    for line in lines:
+        ref, sha, author, subject = line.split("\0", 3)
+        if author.strip("<>").lower() == email.lower() and ws.git.is_ancestor(sha, ws.base):
+            name = ref[len(prefix):]
+            rows.append(MySubmission(name.removeprefix(BRANCH_PREFIX), name, _title(subject, name), PUBLISHED))
+    return rows
+
+
+def _title(subject: str, fallback: str) -> str:
+    """A submission's title from its commit subject (``Gửi duyệt: <title>``)."""
+    return subject.removeprefix(SUBMIT_SUBJECT).strip() or fallback
 
 
 def _sent(ws: Workspace, branch: str) -> bool:

@@ -25,13 +25,12 @@ from ..editorial.board import CHANGE_KINDS, ROLES, BoardError, load_board
 from ..editorial.cli import default_key
 from ..editorial.review import STATES
 from ..editorial.submit import SubmitError
-from ..editorial.tree import SETTINGS_FILE, literal_settings
 from ..findings import Finding, has_errors, sort_findings
-from ..model import ACTION_ITEM_STATUSES, PRIORITIES, PUBLICATION_STATUSES
+from ..model import ACTION_ITEM_STATUSES, PRIORITIES, PUBLICATION_STATUSES, Document
 from ..tracker import track
 from . import reviewing
 from .changes import file_diffs
-from .compose import ARTICLE, MEETING, Form, apply_operation, form_from_post
+from .compose import ARTICLE, DOCUMENT, KINDS, MEETING, Form, apply_operation, form_from_post
 from .workspace import DeskError, Draft, Workspace
 
 writer = Blueprint("writer", __name__)
@@ -74,12 +73,14 @@ def choices(draft_root: Path | None = None) -> dict:
 
     documents, _ = read_content(rules)
     people = sorted({a for d in documents for a in getattr(d, "authors", ())})
+    issuers = sorted({d.issuer for d in documents if isinstance(d, Document) and d.issuer})
     with contextlib.suppress(BoardError):
         people = sorted({*people, *(m.name for m in load_board(ws.git, ws.base).active_members)})
     items = [t for t in track(documents) if t.is_open]
     return {"categories": rules.categories, "units": rules.unit_names, "people": people,
             "statuses": PUBLICATION_STATUSES, "item_statuses": ACTION_ITEM_STATUSES,
-            "priorities": PRIORITIES, "open_items": items}
+            "priorities": PRIORITIES, "open_items": items, "document_types": rules.document_types,
+            "issuers": issuers}
 
 
 def draft_root_rules(root: Path):
@@ -111,9 +112,9 @@ def mine():
 
 @writer.get("/viet-bai-moi")
 def new():
-    kind = MEETING if request.args.get("loai") == MEETING else ARTICLE
+    kind = request.args.get("loai") if request.args.get("loai") in KINDS else ARTICLE
     name, _ = workspace().me()
-    form = Form(kind, fields={"authors": name, "status": "published"})
+    form = Form(kind, fields={"status": "published"} if kind == DOCUMENT else {"authors": name, "status": "published"})
     if kind == MEETING:
         form.rows["decisions"].append({"text": ""})
     return render_form(form, None, [])
@@ -127,10 +128,18 @@ def create():
         apply_operation(form, operation)
         return render_form(form, None, [])
     try:
-        draft = workspace().new_draft(form)
+        draft = workspace().new_draft(form, attachment=_attachment(form))
     except DeskError as error:
         return render_form(form, None, [], message=str(error), status=400)
     return redirect(url_for("writer.edit", name=draft.name, saved=1), 303)
+
+
+def _attachment(form: Form) -> tuple[bytes, str] | None:
+    """The Văn bản's file posted with its form (``tep``), if any."""
+    upload = request.files.get("tep")
+    if form.kind != DOCUMENT or upload is None or not upload.filename:
+        return None
+    return upload.read(), upload.filename
 
 
 def _draft(name: str) -> Draft:
@@ -154,16 +163,22 @@ def edit(name: str):
 def update(name: str):
     ws = workspace()
     draft = _draft(name)
-    form = form_from_post(request.form, request.form.get("kind", ARTICLE))
+    form = form_from_post(request.form, draft.kind())
     action = request.form.get("action", "save")
     operation = request.form.get("op", "")
     if operation:
         apply_operation(form, operation)
         return render_form(form, draft, draft.findings()[0])
+    attachment = _attachment(form)
+    if attachment:
+        try:
+            form.fields["file"] = draft.save_attachment(*attachment, form)
+        except DeskError as error:
+            return render_form(form, draft, draft.findings()[0], str(error), 400)
     draft.save(form)
     findings, _ = draft.findings()
     if action == "preview":
-        if has_errors([f for f in findings if f.code in ("E001", "E002", "E003", "E004", "E101", "E102", "E103")]):
+        if has_errors(findings):  # the build would stop on them (content_checks), as invoke build does
             return render_form(form, draft, findings, "Sửa các lỗi bên dưới trước khi xem trước.", 400)
         draft.build_preview()
         return redirect(url_for("writer.preview", name=name), 303)
@@ -180,7 +195,7 @@ def update(name: str):
 def live_check(name: str):
     """Kiểm tra as the writer types (the page's script): save the draft, return its findings."""
     draft = _draft(name)
-    draft.save(form_from_post(request.form, request.form.get("kind", ARTICLE)))
+    draft.save(form_from_post(request.form, draft.kind()))
     findings, _ = draft.findings()
     return jsonify(blocked=has_errors(findings), findings=[
         {**f.to_dict(), "key": field_key(f.field), "is_error": f.is_error} for f in sort_findings(findings)])
@@ -213,18 +228,8 @@ def image(name: str):
 def preview(name: str):
     draft = _draft(name)
     _, document = draft.findings()
-    page = _page_url(draft, document)
+    page = draft.page_address(document)
     return render_template("preview.html", draft=draft, page=page, title=getattr(document, "title", name))
-
-
-def _page_url(draft: Draft, document) -> str | None:
-    if document is None or not (draft.path / "output").is_dir():
-        return None
-    rules, _, _ = draft.rules()
-    if document.status == "draft":  # Pelican writes a draft at DRAFT_URL, not at its public address
-        settings = literal_settings((draft.path / SETTINGS_FILE).read_bytes())
-        return str(settings.get("DRAFT_URL") or "drafts/{slug}.html").format(slug=document.slug)
-    return rules.article_url.format(date=document.date, slug=document.slug)
 
 
 @writer.get("/ban-nhap/<name>/trang/")

@@ -25,12 +25,24 @@ from ..editorial.remote import BASE_BRANCH, RemoteError, base_ref, default_base,
 from ..editorial.submit import BRANCH_PREFIX, SubmitError, SubmitResult, changed_content, submit
 from ..editorial.tree import SETTINGS_FILE, content_prefix, is_markdown, literal_settings
 from ..findings import Finding, has_errors
-from ..model import ContentFile, SiteRules, parse_content_file
+from ..model import ARTICLE, PAGE, ContentFile, SiteRules, parse_content_file
+from ..model import DOCUMENT as DOCUMENT_KIND
 from ..settings import site_rules
-from .compose import ARTICLE, MEETING, Form, file_text, form_from_text
+from .compose import DOCUMENT, MEETING, Form, file_text, form_from_text, kind_of
 
 DRAFTS_DIR = "toasoan/ban-lam-viec"
 PREVIEW_TIMEOUT = 600
+# Where Pelican writes a file of each kind, released or draft: the setting and Pelican's default.
+ADDRESSES = {
+    (ARTICLE, False): ("ARTICLE_URL", "{slug}.html"), (ARTICLE, True): ("DRAFT_URL", "drafts/{slug}.html"),
+    (PAGE, False): ("PAGE_URL", "pages/{slug}.html"), (PAGE, True): ("DRAFT_PAGE_URL", "drafts/pages/{slug}.html"),
+    (DOCUMENT_KIND, False): ("DOCUMENT_URL", "van-ban/{slug}/"),
+    (DOCUMENT_KIND, True): ("DRAFT_PAGE_URL", "drafts/pages/{slug}.html"),
+}
+ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A Văn bản's file: what the site offers for download (plugins/documents), each recognised
+# by its first bytes, so a file is what its name says.
+ATTACHMENTS = {".pdf": b"%PDF-", ".docx": ZIP, ".xlsx": ZIP, ".odt": ZIP, ".ods": ZIP, ".doc": OLE, ".xls": OLE}
 
 
 class DeskError(Exception):
@@ -48,6 +60,25 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(scratch).unlink(missing_ok=True)
         raise
+
+
+def attachment_suffix(data: bytes, filename: str) -> str:
+    """The suffix of an acceptable Văn bản file (``.pdf``…); a Vietnamese refusal otherwise."""
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    if suffix not in ATTACHMENTS or not data.startswith(ATTACHMENTS[suffix]):
+        kinds = ", ".join(s.lstrip(".").upper() for s in ATTACHMENTS)
+        raise DeskError(f"Tệp '{PurePosixPath(filename).name}' không phải tệp văn bản dùng được ({kinds}); "
+                        "hãy chọn tệp PDF hoặc Word của văn bản.")
+    return suffix
+
+
+def free_path(folder: Path, stem: str, suffix: str, mine: Path | None = None) -> Path:
+    """``folder/stem.suffix``, or ``stem-2``, ``stem-3``… when taken (by a file other than ``mine``)."""
+    target, number = folder / f"{stem}{suffix}", 2
+    while target.exists() and target != mine:
+        target = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return target
 
 
 def site_rules_at(root: Path) -> tuple[SiteRules, list[Finding], str]:
@@ -90,12 +121,17 @@ class Draft:
     def base(self) -> str:
         return base_ref(self.git, BASE_BRANCH, default_remote(self.git)) or BASE_BRANCH
 
-    def read_form(self) -> Form:
+    def kind(self) -> str:
+        """``article``, ``meeting`` or ``document``: decided by where its file is, as the model does."""
+        rules, _, prefix = self.rules()
         path = self.document_path()
         if path is None:
             raise DeskError(f"Bản nháp '{self.name}' chưa có bài nào.")
-        kind = MEETING if "/meetings/" in f"/{path}" else ARTICLE
-        return form_from_text((self.path / path).read_text(encoding="utf-8"), kind)
+        return kind_of(path[len(prefix):], rules)
+
+    def read_form(self) -> Form:
+        kind = self.kind()
+        return form_from_text((self.path / self.document_path()).read_text(encoding="utf-8"), kind)
 
     def save(self, form: Form, path: str | None = None) -> str:
         """Write the form to the draft's file (atomically); returns its path."""
@@ -127,14 +163,42 @@ class Draft:
         rules, _, _ = self.rules()
         now = now or dt.datetime.now(vi.VIETNAM)
         stem = vi.slugify(PurePosixPath(filename.replace("\\", "/")).stem) or "anh"
-        folder = rules.content_root / "images" / f"{now:%Y}"
-        target = folder / f"{stem}.{suffix}"
-        number = 2
-        while target.exists():
-            target = folder / f"{stem}-{number}.{suffix}"
-            number += 1
+        target = free_path(rules.content_root / "images" / f"{now:%Y}", stem, f".{suffix}")
         write_atomic(target, image)
         return target.relative_to(rules.content_root).as_posix()
+
+    def save_attachment(self, data: bytes, filename: str, form: Form) -> str:
+        """A Văn bản's file (PDF, Word…) under ``files/<year of issue>/``, named after the
+        document's number (``47/QĐ-HVDT`` → ``47-qd-hvdt.pdf``); its path from content/.
+        A new file for the same document replaces the one it had."""
+        suffix = attachment_suffix(data, filename)
+        rules, _, _ = self.rules()
+        year = (vi.parse_datetime(form.get("issued")) or dt.datetime.now(vi.VIETNAM)).year
+        stem = vi.slugify(form.get("number")) or vi.slugify(PurePosixPath(filename.replace("\\", "/")).stem) \
+            or "van-ban"
+        current = rules.content_root / form.get("file") if form.get("file") else None
+        target = free_path(rules.content_root / "files" / str(year), stem, suffix, mine=current)
+        write_atomic(target, data)
+        return target.relative_to(rules.content_root).as_posix()
+
+    def page_address(self, document: ContentFile | None) -> str | None:
+        """Where the preview build wrote ``document``'s page (from the output folder), or None.
+
+        A draft (``status: draft``) is written at ``DRAFT_URL`` (``DRAFT_PAGE_URL`` for a
+        Văn bản or a page), not at its public address; the settings are read as data."""
+        if document is None:
+            return None
+        settings = literal_settings((self.path / SETTINGS_FILE).read_bytes())
+        kind = ARTICLE if document.kind not in (PAGE, DOCUMENT_KIND) else document.kind
+        name, default = ADDRESSES[kind, not document.is_published]
+        try:
+            address = str(settings.get(name) or default).format_map(
+                {"slug": document.slug, "date": getattr(document, "date", None), "lang": "vi"})
+        except (KeyError, AttributeError, ValueError, TypeError):
+            return None
+        output = (self.path / "output").resolve()
+        page = (output / address / "index.html") if address.endswith("/") or not address else output / address
+        return address if page.resolve().is_relative_to(output) and page.is_file() else None
 
     def build_preview(self) -> Path:
         """Build the draft's site (``invoke build`` in its work tree); the output folder."""
@@ -202,16 +266,22 @@ class Workspace:
             raise DeskError(f"Không có bản nháp hay bài gửi duyệt '{name}'.")
         return draft
 
-    def new_draft(self, form: Form, now: dt.datetime | None = None) -> Draft:
-        """A new draft holding ``form`` as ``content/<articles|meetings>/<year>/<slug>.md``."""
+    def new_draft(self, form: Form, now: dt.datetime | None = None,
+                  attachment: tuple[bytes, str] | None = None) -> Draft:
+        """A new draft holding ``form`` as ``content/<articles|meetings|documents>/<year>/<slug>.md``
+        (and a Văn bản's file, ``attachment``: its bytes and name)."""
         slug = vi.slugify(form.get("slug") or form.get("title"))
         if not slug:
             raise DeskError("Hãy nhập tiêu đề (có ít nhất một chữ cái hoặc chữ số) trước khi lưu.")
+        if attachment:
+            attachment_suffix(*attachment)  # a wrong file is refused before anything is written
         draft = self._start(slug)
         rules, _, prefix = draft.rules()
         now = now or dt.datetime.now(vi.VIETNAM)
-        year = (vi.parse_datetime(form.get("date")) or now).year
-        folder = rules.meeting_dirs[0] if form.kind == MEETING else rules.article_dirs[0]
+        year = (vi.parse_datetime(form.get("issued" if form.kind == DOCUMENT else "date")) or now).year
+        folder = {MEETING: rules.meeting_dirs, DOCUMENT: rules.document_dirs}.get(form.kind, rules.article_dirs)[0]
+        if attachment:
+            form.fields["file"] = draft.save_attachment(*attachment, form)
         draft.save(form, f"{prefix}{folder}/{year}/{slug}.md")
         return draft
 

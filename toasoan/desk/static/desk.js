@@ -97,6 +97,7 @@
   function check() {
     var data = new FormData(form);
     data.delete("op");
+    data.delete("tep");  // a Văn bản's file is sent with "Lưu", not at every keystroke
     fetch(form.dataset.check, {method: "POST", body: data, credentials: "same-origin",
                                headers: {"Accept": "application/json"}})
       .then(function (r) { return r.ok ? r.json() : null; })

@@ -207,10 +207,12 @@ def public_key_of(key_path: str | Path) -> str:
     pub = path if path.suffix == ".pub" else path.with_name(path.name + ".pub")
     if pub.is_file():
         return pub.read_text(encoding="utf-8").strip()
-    result = subprocess.run(["ssh-keygen", "-y", "-f", str(path)], capture_output=True, text=True,
+    # -P "": a key with a passphrase fails here instead of asking for it on the terminal
+    result = subprocess.run(["ssh-keygen", "-y", "-P", "", "-f", str(path)], capture_output=True, text=True,
                             check=False, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
-        raise ApprovalError(f"Không đọc được khoá SSH {path}: {result.stderr.strip()}")
+        raise ApprovalError(f"Không đọc được khoá công khai của {path}: {result.stderr.strip()}. "
+                            f"Đặt tệp khoá công khai {pub.name} cạnh khoá rồi làm lại.")
     return result.stdout.strip()
 
 

@@ -5,6 +5,7 @@ time (the clock is injected with ``PUBLICATION_NOW`` / ``TOASOAN_NOW``)."""
 from __future__ import annotations
 
 import gzip
+import json
 import zlib
 from pathlib import Path
 
@@ -180,5 +181,41 @@ def test_invoke_check_lists_scheduled_articles_without_failing(fixture_site: Pro
             in before.stdout), before.stdout
     after = fixture_site.invoke("check", env={"TOASOAN_NOW": AT})
     assert after.returncode == 0 and "Hẹn đăng" not in after.stdout, after.stdout
-    wrong = fixture_site.invoke("check", env={"TOASOAN_NOW": "thứ hai"})
-    assert wrong.returncode == 1 and "YYYY-MM-DD HH:MM" in wrong.stderr and "Traceback" not in wrong.stderr
+    as_json = fixture_site.invoke("check", "--format", "json", env={"TOASOAN_NOW": BEFORE})
+    assert as_json.returncode == 0, as_json.stderr
+    records = json.loads(as_json.stdout)  # the findings' list, then one record per scheduled article
+    assert [r for r in records if r["severity"] == "info"] == [{
+        "file": "content/articles/2026/lich-nghi.md", "line": 4, "field": "date", "code": None, "severity": "info",
+        "message": f"Hẹn đăng Thứ Hai, 07/12/2026 lúc 07:00: {SCHEDULED_TITLE}",
+        "hint": "Bài lên trang công khai ở lần xuất bản đầu tiên sau giờ hẹn.", "scheduled": "2026-12-07T07:00+07:00"}]
+    assert all(r["code"] for r in records if r["severity"] != "info")
+    later = fixture_site.invoke("check", "--format", "json", env={"TOASOAN_NOW": AT})
+    assert not [r for r in json.loads(later.stdout) if r["severity"] == "info"]
+
+
+@pytest.mark.parametrize("task", [("check",), ("check", "--format", "json"), ("build",), ("livereload", "--port", "0")])
+def test_a_wrong_clock_is_told_in_vietnamese(fixture_site: Project, task: tuple[str, ...]):
+    wrong = fixture_site.invoke(*task, env={"TOASOAN_NOW": "thứ hai 7 giờ"})
+    printed = wrong.stdout + wrong.stderr
+    assert wrong.returncode == 1, printed
+    assert "Giờ 'thứ hai 7 giờ' không hợp lệ; viết dạng YYYY-MM-DD HH:MM" in wrong.stderr, printed
+    assert "Traceback" not in printed and "Xem trước tại" not in printed, printed
+
+
+def test_an_incremental_preview_drops_the_scheduled_banner_when_the_time_comes(fixture_site: Project, monkeypatch):
+    output = fixture_site.root / "preview-incremental"
+    page = output / f"2026/{SCHEDULED_SLUG}/index.html"
+
+    def build_at(now: str):
+        monkeypatch.setenv("TOASOAN_NOW", now)
+        result = build_site(fixture_site.root / "pelicanconf.py", OUTPUT_PATH=str(output))
+        assert result.ok, (result.error, result.findings)
+        return result
+
+    build_at("2026-12-07 06:00")
+    assert BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(".unreleased")
+    assert build_at(BEFORE).unchanged  # still before its time: nothing to redo
+    assert not build_at(AT).unchanged
+    shown = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert not shown.select(".unreleased") and not shown.find("meta", attrs={"name": "robots"})
+    assert build_at("2026-12-07 08:00").unchanged  # nothing scheduled is left

@@ -5,11 +5,13 @@ time (the clock is injected with ``PUBLICATION_NOW`` / ``TOASOAN_NOW``)."""
 from __future__ import annotations
 
 import gzip
+import json
 import zlib
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from photokit import photo
 from PIL import Image
 from search_index.store import RecordStore
 
@@ -24,11 +26,14 @@ SCHEDULED_TITLE, SCHEDULED_SLUG = "Lịch nghỉ Okapiwu", "lich-nghi-okapiwu"
 SECRETS = [DRAFT_TITLE, DRAFT_SLUG, "Zebrakhe", REPORT_TITLE, REPORT_SLUG, "Quokkaxa", REPORT_ITEM,
            PAGE_TITLE, PAGE_SLUG, "Kinkajou"]
 SCHEDULED = [SCHEDULED_TITLE, SCHEDULED_SLUG, "Okapiwu"]
+# Phone photos (1 200 × 800: published in three widths) only an unreleased article shows.
+DRAFT_LEAD, SCHEDULED_LEAD = "images/2019/zebrakhe-dau.jpg", "images/2026/okapiwu-anh.jpg"
 BEFORE, AT = "2026-12-07 06:59", "2026-12-07 07:00"  # the scheduled article's time is 07:00
 
 
-def article(title: str, slug: str, when: str, status: str = "published", body: str = "") -> str:
-    return (f"---\ntitle: {title}\nslug: {slug}\ndate: {when}\nauthor: Thu Phương\n"
+def article(title: str, slug: str, when: str, status: str = "published", body: str = "", image: str = "") -> str:
+    lead = f"image: {image}\nimage_alt: Ảnh của bài {title}\n" if image else ""
+    return (f"---\ntitle: {title}\nslug: {slug}\ndate: {when}\nauthor: Thu Phương\n{lead}"
             f"category: Thông báo\ntags: [Đào tạo]\nstatus: {status}\n---\n\n{title}: nội dung của bài.\n\n{body}")
 
 
@@ -64,13 +69,16 @@ def fixture_site(tmp_path_factory) -> Project:
     (project.content / "files/2021/du-thao-zebrakhe.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     project.add("documents/2021/du-thao.md", DRAFT_DOCUMENT)
     body = "![Ảnh chỉ bản nháp dùng](images/2019/zebrakhe-anh.png)\n\n![Ảnh dùng chung](images/2019/chung.png)\n"
-    project.add("articles/2019/nhap.md", article(DRAFT_TITLE, DRAFT_SLUG, "2019-04-01 08:00", "draft", body))
+    for lead in (DRAFT_LEAD, SCHEDULED_LEAD):
+        photo(project.content / lead)
+    project.add("articles/2019/nhap.md", article(DRAFT_TITLE, DRAFT_SLUG, "2019-04-01 08:00", "draft", body,
+                                                 image=DRAFT_LEAD))
     project.add("articles/2019/anh.md", article("Ảnh hoạt động", "anh-hoat-dong", "2019-04-02 08:00",
                                                 body="![Ảnh dùng chung](images/2019/chung.png)\n\n"
                                                      "Xem thêm [bài đang soạn](nhap.md).\n"))
     project.add("meetings/2019/hop-kin.md", draft_report())
     project.add("pages/nhap.md", f"---\ntitle: {PAGE_TITLE}\nslug: {PAGE_SLUG}\nstatus: draft\n---\n\nNháp.\n")
-    project.add("articles/2026/lich-nghi.md", article(SCHEDULED_TITLE, SCHEDULED_SLUG, AT))
+    project.add("articles/2026/lich-nghi.md", article(SCHEDULED_TITLE, SCHEDULED_SLUG, AT, image=SCHEDULED_LEAD))
     return project
 
 
@@ -122,7 +130,8 @@ def test_a_public_build_has_no_trace_of_drafts_nor_of_what_is_scheduled(fixture_
     linking = BeautifulSoup((output / "2019/anh-hoat-dong/index.html").read_text(encoding="utf-8"), "html.parser")
     assert "Xem thêm bài đang soạn." in linking.get_text() and not linking.find("a", string="bài đang soạn")
     assert traces(output, ["nhap.md", "{filename}"]) == {}
-    assert traces(output, SECRETS + SCHEDULED) == {}
+    assert traces(output, SECRETS + SCHEDULED) == {}  # file names included: no photo of theirs, in any width
+    assert sorted(p.name for p in (output / "images").rglob("*") if p.is_file()) == ["chung-40.webp", "chung.png"]
     assert list((output / "pagefind").rglob("*.pf_fragment")), "the search index was written"
     records = stored_records(fixture_site, output)
     assert any("hoc-vien-khai-giang-lop-boi-duong" in r for r in records)
@@ -140,6 +149,8 @@ def test_a_scheduled_article_goes_public_at_its_time(fixture_site: Project):
         assert SCHEDULED_SLUG in (output / listed).read_text(encoding="utf-8"), listed
     assert any(SCHEDULED_SLUG in r for r in stored_records(fixture_site, output))
     assert traces(output, SECRETS) == {}  # the drafts stay out
+    assert sorted(p.name for p in (output / "images/2026").iterdir()) == [
+        "okapiwu-anh-1200.webp", "okapiwu-anh-360.webp", "okapiwu-anh-720.webp", "okapiwu-anh.jpg"]
 
 
 def test_the_local_preview_shows_drafts_and_scheduled_articles_marked(fixture_site: Project):
@@ -153,7 +164,8 @@ def test_the_local_preview_shows_drafts_and_scheduled_articles_marked(fixture_si
     assert page.select_one(".unreleased").get_text().startswith("Bản nháp")
     linking = BeautifulSoup((output / "2019/anh-hoat-dong/index.html").read_text(encoding="utf-8"), "html.parser")
     assert linking.find("a", string="bài đang soạn")["href"] == f"../../ban-nhap/{DRAFT_SLUG}/"
-    for private in ("images/2019/zebrakhe-anh.png", "files/2021/du-thao-zebrakhe.pdf"):
+    for private in ("images/2019/zebrakhe-anh.png", "images/2019/zebrakhe-dau-720.webp", DRAFT_LEAD,
+                    "files/2021/du-thao-zebrakhe.pdf"):
         assert (output / private).is_file(), private
     scheduled = BeautifulSoup((output / f"2026/{SCHEDULED_SLUG}/index.html").read_text(encoding="utf-8"),
                               "html.parser")
@@ -169,5 +181,41 @@ def test_invoke_check_lists_scheduled_articles_without_failing(fixture_site: Pro
             in before.stdout), before.stdout
     after = fixture_site.invoke("check", env={"TOASOAN_NOW": AT})
     assert after.returncode == 0 and "Hẹn đăng" not in after.stdout, after.stdout
-    wrong = fixture_site.invoke("check", env={"TOASOAN_NOW": "thứ hai"})
-    assert wrong.returncode == 1 and "YYYY-MM-DD HH:MM" in wrong.stderr and "Traceback" not in wrong.stderr
+    as_json = fixture_site.invoke("check", "--format", "json", env={"TOASOAN_NOW": BEFORE})
+    assert as_json.returncode == 0, as_json.stderr
+    records = json.loads(as_json.stdout)  # the findings' list, then one record per scheduled article
+    assert [r for r in records if r["severity"] == "info"] == [{
+        "file": "content/articles/2026/lich-nghi.md", "line": 4, "field": "date", "code": None, "severity": "info",
+        "message": f"Hẹn đăng Thứ Hai, 07/12/2026 lúc 07:00: {SCHEDULED_TITLE}",
+        "hint": "Bài lên trang công khai ở lần xuất bản đầu tiên sau giờ hẹn.", "scheduled": "2026-12-07T07:00+07:00"}]
+    assert all(r["code"] for r in records if r["severity"] != "info")
+    later = fixture_site.invoke("check", "--format", "json", env={"TOASOAN_NOW": AT})
+    assert not [r for r in json.loads(later.stdout) if r["severity"] == "info"]
+
+
+@pytest.mark.parametrize("task", [("check",), ("check", "--format", "json"), ("build",), ("livereload", "--port", "0")])
+def test_a_wrong_clock_is_told_in_vietnamese(fixture_site: Project, task: tuple[str, ...]):
+    wrong = fixture_site.invoke(*task, env={"TOASOAN_NOW": "thứ hai 7 giờ"})
+    printed = wrong.stdout + wrong.stderr
+    assert wrong.returncode == 1, printed
+    assert "Giờ 'thứ hai 7 giờ' không hợp lệ; viết dạng YYYY-MM-DD HH:MM" in wrong.stderr, printed
+    assert "Traceback" not in printed and "Xem trước tại" not in printed, printed
+
+
+def test_an_incremental_preview_drops_the_scheduled_banner_when_the_time_comes(fixture_site: Project, monkeypatch):
+    output = fixture_site.root / "preview-incremental"
+    page = output / f"2026/{SCHEDULED_SLUG}/index.html"
+
+    def build_at(now: str):
+        monkeypatch.setenv("TOASOAN_NOW", now)
+        result = build_site(fixture_site.root / "pelicanconf.py", OUTPUT_PATH=str(output))
+        assert result.ok, (result.error, result.findings)
+        return result
+
+    build_at("2026-12-07 06:00")
+    assert BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(".unreleased")
+    assert build_at(BEFORE).unchanged  # still before its time: nothing to redo
+    assert not build_at(AT).unchanged
+    shown = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert not shown.select(".unreleased") and not shown.find("meta", attrs={"name": "robots"})
+    assert build_at("2026-12-07 08:00").unchanged  # nothing scheduled is left

@@ -14,6 +14,7 @@ Pelican at all.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import filecmp
 import functools
 import gc
@@ -171,6 +172,8 @@ class BuildPlan:
         key = build_key(settings_file, settings, overrides)
         inputs = BuildInputs.of(settings, key)
         previous = manifest.load() if incremental and output.is_dir() else None
+        if previous is not None and previous.released_since(publication(settings).now):
+            previous = None  # a scheduled article's time has come: its pages change (a full build)
         settings["OUTPUT_PATH"] = str(staging)
         return cls(settings, output, staging, manifest, key, inputs, previous)
 
@@ -215,8 +218,16 @@ class BuildPlan:
             swap_in(self.staging, self.output)
             entries = dict(_stat_all(self.output, ledger.written))
             moved = len(entries)
-        self.manifest.save(entries, ledger.trees, self.inputs.digest(), run)
+        self.manifest.save(entries, ledger.trees, self.inputs.digest(), run, self._release())
         return BuildResult(True, self.output, rendered=moved, kept=len(entries) - moved)
+
+    def _release(self) -> str | None:
+        """When the outputs of this build go stale: the soonest scheduled time its readers saw,
+        or the last build's (a patch reads only the edited files)."""
+        clock = publication(self.settings)
+        times = [t for t in (clock.next_release(), self.previous and self.previous.release_time()) if t]
+        times = [t for t in times if t > clock.now]
+        return min(times).isoformat() if times else None
 
     def _discard(self, ledger: outputs.OutputLedger) -> None:
         """A failed build: its staging folder goes, once nothing writes into it any more."""
@@ -365,6 +376,15 @@ class PreviousBuild:
     inputs: str  # its input_state()
     run: str | None = None  # the kept Pelican run its outputs come from (toasoan.session)
     lines: str = field(default="", repr=False)  # the manifest's ``files`` lines, until read
+    release: str | None = None  # when a scheduled article it left out or marked goes live
+
+    def release_time(self) -> datetime.datetime | None:
+        return datetime.datetime.fromisoformat(self.release) if self.release else None
+
+    def released_since(self, now: datetime.datetime) -> bool:
+        """Whether a scheduled article of this build has gone live by ``now``."""
+        release = self.release_time()
+        return release is not None and release <= now
 
     @functools.cached_property
     def files(self) -> dict[str, outputs.Entry]:
@@ -401,12 +421,15 @@ class Manifest:
             if (head.get("format") != MANIFEST_FORMAT
                     or head.get("files") != _lines_hash(lines.encode("utf-8")).hexdigest()):
                 return None
-            return PreviousBuild(dict(head.get("trees", {})), str(head.get("inputs", "")), head.get("run"), lines)
+            previous = PreviousBuild(dict(head.get("trees", {})), str(head.get("inputs", "")), head.get("run"),
+                                     lines, head.get("release"))
+            previous.release_time()  # a damaged time: no previous build
+            return previous
         except (OSError, ValueError, TypeError, AttributeError):
             return None
 
     def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str], inputs: str,
-             run: str | None = None) -> None:
+             run: str | None = None, release: str | None = None) -> None:
         """Write the manifest a slice at a time (an edit's build still holds its run here:
         the whole text at once would add ≈ 8 MiB at 5 000 articles), then its head."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -421,7 +444,7 @@ class Manifest:
                 written.update(line.encode("utf-8"))
                 out.write(line)
             head = {"format": MANIFEST_FORMAT, "inputs": inputs, "run": run, "trees": trees,
-                    "files": written.hexdigest()}
+                    "release": release, "files": written.hexdigest()}
             out.write(json.dumps(head, ensure_ascii=False) + "\n")
         os.replace(scratch, self.path)
 

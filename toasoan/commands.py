@@ -16,7 +16,7 @@ from .build import BuildResult, Manifest, build_site, load_settings
 from .content import read_content
 from .fixes import FileFix, fix_content
 from .kept_run import collector_off
-from .publication import ClockError, Publication, scheduled_lines
+from .publication import ClockError, Publication, scheduled_lines, scheduled_records
 from .scaffold import ScaffoldError, new_content
 from .settings import site_rules
 
@@ -56,25 +56,26 @@ class VietnameseLog(logging.Formatter):
 
 def check(settings_file: str = DEV_SETTINGS, fmt: str = "text", fix: bool = False) -> int:
     """Check every content file (after repairing what :mod:`toasoan.fixes` can, with ``fix``);
-    0 when there is no error, 1 otherwise. The text report also lists the articles scheduled
-    for later (not findings: nothing is wrong with them)."""
+    0 when there is no error, 1 otherwise. Both reports also list the articles scheduled for
+    later (not findings: nothing is wrong with them; in JSON, records of severity "info")."""
     settings = load_settings(settings_file)
+    try:
+        clock = Publication.of(settings)
+    except ClockError as error:
+        print(error, file=sys.stderr)
+        return 1
     rules, problems = site_rules(settings)
     if fix:
         print_fixes(fix_content(rules), file=sys.stderr if fmt == "json" else sys.stdout)
     documents, findings = read_content(rules)
     findings = problems + findings
+    scheduled = clock.scheduled(documents)
     if fmt == "json":
-        print(f.format_json(findings))
+        print(f.format_json(findings, notes=scheduled_records(scheduled)))
     else:
         if findings:
             print(f.format_text(findings))
         print(f.format_summary(findings))
-        try:
-            scheduled = Publication.of(settings).scheduled(documents)
-        except ClockError as error:
-            print(error, file=sys.stderr)
-            return 1
         if scheduled:
             print(f"Hẹn đăng ({len(scheduled)} bài, chưa lên trang công khai cho đến giờ hẹn):")
             print("\n".join(f"  {line}" for line in scheduled_lines(scheduled)))

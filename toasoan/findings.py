@@ -223,8 +223,9 @@ def format_summary(findings: list[Finding]) -> str:
     return f"{errors} lỗi, {warnings} cảnh báo."
 
 
-def format_json(findings: Iterable[Finding]) -> str:
-    return json.dumps([f.to_dict() for f in sort_findings(findings)], ensure_ascii=False, indent=2)
+def format_json(findings: Iterable[Finding], notes: Iterable[dict] = ()) -> str:
+    """The findings as a JSON list, then ``notes`` (records with the same keys, severity "info")."""
+    return json.dumps([*(f.to_dict() for f in sort_findings(findings)), *notes], ensure_ascii=False, indent=2)
 
 
 class ContentRejected(Exception):

@@ -19,10 +19,12 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from .build import BuildResult, load_settings
 from .commands import DEV_SETTINGS, report_build
 from .failure_page import failure_page
+from .publication import ClockError, Publication
 from .serve import listening
 from .session import BuildSession
 
@@ -52,14 +54,23 @@ def livereload(port: int = 8000, settings_file: str = DEV_SETTINGS) -> int:
     # The browser reloads after every build, even one that comes less than 3 s after the last
     # reload (the package's default skips it): the build itself is what paces reloads.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    settings = load_settings(settings_file)
+    try:
+        Publication.of(settings)  # TOASOAN_NOW is read once per build: a wrong one stops here, in words
+    except ClockError as error:
+        print(error, file=sys.stderr)
+        return 1
     session = BuildSession(settings_file, saved=True)  # starts from the run invoke build saved
     preview = Preview()
 
     def rebuild() -> int:
-        return preview.built(session.build())
+        try:
+            result = session.build()
+        except ClockError as error:  # PUBLICATION_NOW written wrong into the settings meanwhile
+            result = BuildResult(False, Path(settings["OUTPUT_PATH"]), error=str(error))
+        return preview.built(result)
 
     rebuild()
-    settings = load_settings(settings_file)
 
     class QuietServer(Server):
         def _setup_logging(self) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import text as vi
 from .model import DRAFT, Article, ContentFile
@@ -45,6 +45,9 @@ class Publication:
 
     show_unreleased: bool
     now: dt.datetime
+    # The times of the scheduled files a build asked about (recorded as it asks): its outputs
+    # hold until the soonest, :meth:`next_release`.
+    upcoming: set[dt.datetime] = field(default_factory=set, compare=False, repr=False)
 
     @classmethod
     def of(cls, settings: Mapping, environ: Mapping[str, str] = os.environ) -> Publication:
@@ -58,8 +61,14 @@ class Publication:
         if document.status == DRAFT:
             return DRAFT_STATE
         if isinstance(document, Article) and document.date > self.now:
+            self.upcoming.add(document.date)
             return SCHEDULED
         return None
+
+    def next_release(self) -> dt.datetime | None:
+        """The soonest time a scheduled file seen so far goes live: what a build made from
+        them (a "Hẹn đăng" banner, a public site without the article) is stale from then on."""
+        return min(self.upcoming, default=None)
 
     def shows(self, document: ContentFile) -> bool:
         return self.show_unreleased or self.state(document) is None
@@ -88,6 +97,15 @@ class Publication:
 def scheduled_lines(articles: Iterable[Article]) -> list[str]:
     """``invoke check``'s note of the scheduled articles (not findings: nothing is wrong)."""
     return [f"{a.source}  Hẹn đăng {vi.vi_date(a.date)} lúc {a.date:%H:%M}: {a.title}" for a in articles]
+
+
+def scheduled_records(articles: Iterable[Article]) -> list[dict]:
+    """``invoke check --format json``'s records of the scheduled articles: the keys of a
+    finding (``code`` None, ``severity`` "info") and the time, ``scheduled``."""
+    return [{"file": a.source, "line": a.line("date"), "field": "date", "code": None, "severity": "info",
+             "message": f"Hẹn đăng {vi.vi_date(a.date)} lúc {a.date:%H:%M}: {a.title}",
+             "hint": "Bài lên trang công khai ở lần xuất bản đầu tiên sau giờ hẹn.",
+             "scheduled": a.date.isoformat(timespec="minutes")} for a in articles]
 
 
 def publication(settings: dict) -> Publication:

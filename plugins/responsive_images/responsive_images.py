@@ -7,11 +7,13 @@
   (content path → :class:`~toasoan.images.Picture`). Both are part of what its pages show,
   so a changed photo re-renders them in an incremental build.
 * ``static_generator_finalized``: Pelican does not copy any photo under ``images/``; each
-  one is made into its variants instead (its address keeps working for feeds and links).
+  one is made into its variants instead (its address keeps working for feeds and links),
+  once every generator is done: a photo only unreleased files use is no longer in the
+  context's ``static_content`` by then (``yaml_frontmatter.withheld``) and is not made.
 * ``generator_init``: templates get ``picture_tag(picture, siteurl, alt, sizes, eager=…)``
   and ``picture_html(html, pictures)`` (a body's ``<img>`` → ``<picture>``).
-* ``finalized``: every variant is written through the output ledger (kept when the last
-  build wrote the same file).
+* ``finalized``: the photos still listed are made, and every variant is written through
+  the output ledger (kept when the last build wrote the same file).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 PLUGIN_NAME = "responsive_images"
 _STORES: dict[int, images.ImageStore] = {}  # id(settings) → the run's store
+# id(settings) → the photos the static generator found, and the run's ``static_content``
+_PHOTOS: dict[int, tuple[list[str], dict]] = {}
 _STATIC_LINK = re.compile(r"""\{static\}/?([^"'\s>#?]+)""")
 
 
@@ -48,6 +52,7 @@ def _store(settings: dict) -> images.ImageStore | None:
 def start(pelican) -> None:
     """A new run: the pictures of the last one are let go."""
     _STORES.clear()
+    _PHOTOS.clear()
 
 
 def add_template_functions(generator) -> None:
@@ -72,17 +77,28 @@ def annotate(generator) -> None:
 
 def take_photos(generator) -> None:
     """Photos are published as variants, never copied as they are (their EXIF would go too)."""
-    store = _store(generator.settings)
-    if store is None:
+    if _store(generator.settings) is None:
         return
-    kept = []
+    photos, kept = [], []
     for static in generator.staticfiles:
         relpath = static.relative_source_path.replace("\\", "/")
         if images.is_photo(relpath):
-            store.picture(relpath)
+            photos.append(relpath)
         else:
             kept.append(static)
     generator.staticfiles[:] = kept  # the context's list: what Pelican copies
+    _PHOTOS[id(generator.settings)] = (photos, generator.context["static_content"])
+
+
+def make_photos(settings: dict, store: images.ImageStore) -> None:
+    """Once per run: the variants of every photo the run still publishes (not those left out
+    with an unreleased file), and why any cannot be published."""
+    if id(settings) not in _PHOTOS:
+        return  # made already (a patched run finalizes again)
+    photos, listed = _PHOTOS.pop(id(settings))
+    for relpath in photos:
+        if relpath in listed:
+            store.picture(relpath)
     for error in sorted(store.errors.values()):
         logger.warning("%s", error)
 
@@ -91,6 +107,7 @@ def write_variants(pelican) -> None:
     store = _store(pelican.settings)
     if store is None:
         return
+    make_photos(pelican.settings, store)
     output = Path(pelican.output_path)
     for url, cached in sorted(store.files().items()):
         outputs.write_output(output, url, cached.read_bytes, f"image:{cached.name}")

@@ -42,12 +42,16 @@ from .refs import Branch, BranchError, resolve_branch
 from .tree import TreeContent, read_tree
 
 EDITORIAL_PREFIX = "editorial/"
+# File modes git stores for what is not a plain file: a symbolic link, a submodule. A link in
+# content/ would publish whatever it points at on the machine that builds the site.
+LINK_MODES = {"120000": "liên kết tượng trưng (symlink)", "160000": "kho con (submodule)"}
 
 # States of a submission (``invoke queue``).
-DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, STALE_APPROVAL = (
-    "draft", "in_review", "changes_requested", "approved", "approval_stale")
+DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, STALE_APPROVAL, CONFLICT = (
+    "draft", "in_review", "changes_requested", "approved", "approval_stale", "conflict")
 STATES = {
     DRAFT: "Bản nháp",
+    CONFLICT: "Xung đột với nhánh gốc (người gửi cần cập nhật nhánh)",
     IN_REVIEW: "Đang chờ duyệt",
     CHANGES_REQUESTED: "Cần chỉnh sửa",
     APPROVED: "Đã duyệt, sẵn sàng hợp nhất",
@@ -86,6 +90,8 @@ class Submission:
     base_branch: Branch | None = None
     ledger: str | None = None
     ledger_problem: str | None = None
+    links: dict[str, str] = field(default_factory=dict)  # path → what it is (LINK_MODES)
+    conflicts: list[str] = field(default_factory=list)  # paths a merge into the base cannot join
 
     @property
     def kinds(self) -> set[str]:
@@ -140,6 +146,8 @@ class Review:
             return APPROVED
         if self.blocking:
             return CHANGES_REQUESTED
+        if sub.conflicts:
+            return CONFLICT
         if self.problems or not self.content_ok or any(
                 d.status == "draft" for d in sub.documents.values()):
             return DRAFT
@@ -266,9 +274,19 @@ def load_submission(git: Git, branch: str | Branch, base: str | Branch = "main",
     authors = _authors(git, board, merge_base, head, touched)
     judge(records, git.tree_of(head), merge_base, authors, continuous(git, base_head))
     documents = {c.path: d for c in changes if (d := content.document(c.path)) is not None}
+    links = {d.path: LINK_MODES[d.mode] for d in diffs if d.mode in LINK_MODES}
     return Submission(source.name, target.short, head, base_head, merge_base, git.tree_of(head), changes,
                       authors, board, records, content.findings, documents, source, target,
-                      book.head, book.problem)
+                      book.head, book.problem, links, conflicts(git, base_head, head))
+
+
+def conflicts(git: Git, base_head: str, head: str) -> list[str]:
+    """The paths git cannot merge by itself when ``head`` joins ``base_head`` (none: it merges)."""
+    result = git.run("merge-tree", "--write-tree", "--name-only", "--no-messages", base_head, head,
+                     check=False)
+    if result.returncode == 0:
+        return []
+    return [p for p in result.stdout.decode("utf-8", "surrogateescape").splitlines()[1:] if p]
 
 
 # ---------------------------------------------------------------------- policy
@@ -290,6 +308,11 @@ def evaluate(submission: Submission) -> Review:
     problems = [submission.ledger_problem] if submission.ledger_problem else []
     if not submission.changes:
         problems.append("Nhánh không có thay đổi nào so với nhánh gốc.")
+    problems += [f"{path} là {what}, không phải tệp thường: không được gửi duyệt (hãy xoá nó và gửi "
+                 "chính tệp đó)" for path, what in submission.links.items()]
+    if submission.conflicts:
+        problems.append(f"nhánh xung đột với {submission.base} ở {', '.join(submission.conflicts)}: người gửi "
+                        "cần cập nhật nhánh (docs/editorial-review.md, mục 4) rồi xin duyệt lại")
     return Review(submission, results, blocking, problems)
 
 

@@ -184,9 +184,10 @@ def test_queue_shows_each_state(room: Newsroom, capsys) -> None:
     room.write("content/articles/2024/e.md", article("Bài E", "Vũ Thị Lan", body="Sửa sau khi duyệt."))
     room.commit("Sửa")
     room.switch("main")
+    conflicting(room)
     code, out, _ = run(capsys, cli.queue_command, root=str(room.root))
     assert code == 0
-    assert "5 bài gửi duyệt đang mở" in out and "so-duyet" not in out  # never the review ledger
+    assert "6 bài gửi duyệt đang mở" in out and "so-duyet" not in out  # never the review ledger
     states = dict(line.split("  [", 1) for line in out.splitlines() if "  [" in line)
     assert {k.strip(): v.rstrip("]") for k, v in states.items()} == {
         "gui-duyet/can-sua": "Cần chỉnh sửa",
@@ -194,7 +195,37 @@ def test_queue_shows_each_state(room: Newsroom, capsys) -> None:
         "gui-duyet/cu": "Phê duyệt đã cũ (nội dung đổi sau khi duyệt)",
         "gui-duyet/da-duyet": "Đã duyệt, sẵn sàng hợp nhất",
         "gui-duyet/nhap": "Bản nháp",
+        "gui-duyet/xung-dot": "Xung đột với nhánh gốc (người gửi cần cập nhật nhánh)",
     }
+
+
+def conflicting(room: Newsroom) -> str:
+    """A submission that edits an article main edited differently since: it cannot merge."""
+    path = "content/articles/2024/khai-giang.md"
+    branch = room.submission("gui-duyet/xung-dot", {path: article("Khai giảng khoá học mới", "Vũ Thị Lan",
+                                                                  body="Bản của người viết.")})
+    room.write(path, article("Khai giảng khoá học mới", "Vũ Thị Lan", body="Bản đã đăng, sửa trên main."))
+    room.commit("Sửa trên main", by="maintainer")
+    return branch
+
+
+def test_review_says_a_branch_conflicts_before_anyone_approves(room: Newsroom, capsys) -> None:
+    branch = conflicting(room)
+    room.approve(branch, "editor")
+    code, out, _ = run(capsys, cli.review_command, branch, root=str(room.root))
+    assert code == 1 and "Trạng thái: Xung đột với nhánh gốc" in out
+    assert "nhánh xung đột với main ở content/articles/2024/khai-giang.md" in out
+    assert not room.merge(branch).merged
+
+
+def test_a_change_request_is_not_marked_as_an_approval(room: Newsroom, capsys) -> None:
+    branch = submitted(room)
+    room.approve(branch, "chief", kind="request-changes", note="Thiếu ảnh")
+    room.approve(branch, "editor")
+    _, out, _ = run(capsys, cli.review_command, branch, root=str(room.root))
+    assert "  ✎ Nguyễn Thị Minh Hằng" in out and "  ✔ Trần Văn Đức" in out
+    _, out, _ = run(capsys, cli.review_command, branch, fmt="markdown", root=str(room.root))
+    assert "- ✋ Nguyễn Thị Minh Hằng" in out and "invoke approve gui-duyet/bai-moi --push" in out
 
 
 def test_invoke_tasks_are_wired(room: Newsroom) -> None:

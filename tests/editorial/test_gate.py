@@ -265,6 +265,25 @@ def test_a_symbolic_link_in_content_never_merges(room: Newsroom, target: str) ->
     assert not room.merge("gui-duyet/bao-cao").merged
 
 
+@pytest.mark.parametrize("path", ["content/articles/2024/tin.html", "content/files/trang.htm",
+                                  "content/images/2024/logo.svg", "content/files/x.JS"])
+def test_a_file_a_browser_runs_never_merges_from_content(room: Newsroom, path: str) -> None:
+    """Pelican would publish it as it is (an HTML article, a static page or picture) on the site's
+    own address: a script outside the sanitised Markdown."""
+    branch = room.submission("gui-duyet/trang", {path: "<script>alert(document.cookie)</script>\n"})
+    room.approve(branch, "editor")
+    result = room.review(branch)
+    assert result.counted and not result.mergeable
+    assert any(p.startswith(f"{path} là loại tệp trình duyệt chạy được") for p in result.problems)
+
+
+def test_a_pdf_and_a_photo_still_merge(room: Newsroom) -> None:
+    branch = room.submission("gui-duyet/tep", {"content/files/2024/quyet-dinh.pdf": "%PDF-1.4\n",
+                                               "content/images/2024/anh.jpg": "JPEG"})
+    room.approve(branch, "editor")
+    assert room.review(branch).problems == []
+
+
 def test_a_submodule_in_content_never_merges(room: Newsroom) -> None:
     room.branch("gui-duyet/kho-con")
     commit = room.sha("main")

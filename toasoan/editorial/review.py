@@ -45,6 +45,10 @@ EDITORIAL_PREFIX = "editorial/"
 # File modes git stores for what is not a plain file: a symbolic link, a submodule. A link in
 # content/ would publish whatever it points at on the machine that builds the site.
 LINK_MODES = {"120000": "liên kết tượng trưng (symlink)", "160000": "kho con (submodule)"}
+# Files a browser runs: in content/ they would be published as they are (a page, an image) and
+# run on the site's own address, outside the sanitised Markdown.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
+                   ".mjs")
 
 # States of a submission (``invoke queue``).
 DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, STALE_APPROVAL, CONFLICT = (
@@ -90,7 +94,7 @@ class Submission:
     base_branch: Branch | None = None
     ledger: str | None = None
     ledger_problem: str | None = None
-    links: dict[str, str] = field(default_factory=dict)  # path → what it is (LINK_MODES)
+    refused: dict[str, str] = field(default_factory=dict)  # path → why it can never merge
     conflicts: list[str] = field(default_factory=list)  # paths a merge into the base cannot join
 
     @property
@@ -274,10 +278,23 @@ def load_submission(git: Git, branch: str | Branch, base: str | Branch = "main",
     authors = _authors(git, board, merge_base, head, touched)
     judge(records, git.tree_of(head), merge_base, authors, continuous(git, base_head))
     documents = {c.path: d for c in changes if (d := content.document(c.path)) is not None}
-    links = {d.path: LINK_MODES[d.mode] for d in diffs if d.mode in LINK_MODES}
+    refused = {d.path: _refusal(d, content) for d in diffs if d.status != "D" and _refusal(d, content)}
     return Submission(source.name, target.short, head, base_head, merge_base, git.tree_of(head), changes,
                       authors, board, records, content.findings, documents, source, target,
-                      book.head, book.problem, links, conflicts(git, base_head, head))
+                      book.head, book.problem, refused, conflicts(git, base_head, head))
+
+
+def _refusal(change: FileChange, content: TreeContent) -> str:
+    """Why a changed path can never be published ("" when it can): a link or a submodule, or a
+    file a browser runs inside the content folder."""
+    if change.mode in LINK_MODES:
+        return (f"{change.path} là {LINK_MODES[change.mode]}, không phải tệp thường: không được gửi duyệt "
+                "(hãy xoá nó và gửi chính tệp đó)")
+    if content.relpath(change.path) is not None and change.path.lower().endswith(ACTIVE_SUFFIXES):
+        return (f"{change.path} là loại tệp trình duyệt chạy được (HTML, SVG, JavaScript…): trang công khai "
+                "không đăng nguyên trạng loại tệp này (hãy viết bài bằng Markdown, gửi ảnh JPEG/PNG, tài "
+                "liệu PDF)")
+    return ""
 
 
 def conflicts(git: Git, base_head: str, head: str) -> list[str]:
@@ -308,8 +325,7 @@ def evaluate(submission: Submission) -> Review:
     problems = [submission.ledger_problem] if submission.ledger_problem else []
     if not submission.changes:
         problems.append("Nhánh không có thay đổi nào so với nhánh gốc.")
-    problems += [f"{path} là {what}, không phải tệp thường: không được gửi duyệt (hãy xoá nó và gửi "
-                 "chính tệp đó)" for path, what in submission.links.items()]
+    problems += list(submission.refused.values())
     if submission.conflicts:
         problems.append(f"nhánh xung đột với {submission.base} ở {', '.join(submission.conflicts)}: người gửi "
                         "cần cập nhật nhánh (docs/editorial-review.md, mục 4) rồi xin duyệt lại")

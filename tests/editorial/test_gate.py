@@ -295,6 +295,15 @@ def test_a_submodule_in_content_never_merges(room: Newsroom) -> None:
     assert not result.mergeable and any("kho con (submodule)" in p for p in result.problems)
 
 
+def test_gitattributes_in_content_is_code(room: Newsroom) -> None:
+    """It changes how git checks the reviewed blobs out for the build (encodings, filters)."""
+    branch = room.submission("gui-duyet/thuoc-tinh", {"content/articles/.gitattributes":
+                                                      "*.md working-tree-encoding=UTF-16\n"})
+    room.approve(branch, "editor")
+    result = room.review(branch)
+    assert result.submission.changes[0].kinds == ("code",) and not result.mergeable
+
+
 # ------------------------------------------------------------------ authors: real content changes only
 def _empty_commit_as_editor(room: Newsroom, branch: str) -> None:
     room.switch(branch)

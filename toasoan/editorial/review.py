@@ -177,7 +177,8 @@ def _outside_kinds(path: str, content: TreeContent) -> tuple[str, ...]:
     """Kinds of a path that is no content: ``editorial/`` or code (anything outside content/)."""
     if path.startswith(EDITORIAL_PREFIX):
         return (EDITORIAL, CODE)
-    return (CODE,) if content.relpath(path) is None else ()
+    # .gitattributes changes how git checks files out for the build (encodings, line ends, filters)
+    return (CODE,) if content.relpath(path) is None or path.rsplit("/", 1)[-1] == ".gitattributes" else ()
 
 
 def classify(change: FileChange, content: TreeContent, old: ContentFile | None,

@@ -298,7 +298,7 @@ def test_a_submodule_in_content_never_merges(room: Newsroom) -> None:
 def test_gitattributes_in_content_is_code(room: Newsroom) -> None:
     """It changes how git checks the reviewed blobs out for the build (encodings, filters)."""
     branch = room.submission("gui-duyet/thuoc-tinh", {"content/articles/.gitattributes":
-                                                      "*.md working-tree-encoding=UTF-16\n"})
+                                                      "*.md text eol=crlf\n"})
     room.approve(branch, "editor")
     result = room.review(branch)
     assert result.submission.changes[0].kinds == ("code",) and not result.mergeable

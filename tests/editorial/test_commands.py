@@ -197,6 +197,7 @@ def test_queue_shows_each_state(room: Newsroom, capsys) -> None:
         "gui-duyet/nhap": "Bản nháp",
         "gui-duyet/xung-dot": "Xung đột với nhánh gốc (người gửi cần cập nhật nhánh)",
     }
+    assert "Yêu cầu chỉnh sửa của Nguyễn Thị Minh Hằng: chờ người viết sửa" in out
 
 
 def conflicting(room: Newsroom) -> str:

@@ -76,6 +76,7 @@ def newsroom(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Desk]:
                       '--maintainer-key ~/.ssh/id_ed25519.pub --push')
     seated = maintainer.do(seat).stdout
     assert "ai đẩy (push) được nhánh 'main' trên 'origin' là người xếp ghế" in seated
+    assert "trước khi đẩy" not in seated  # it has pushed: no advice to check before pushing
     assert "Đã đẩy nhánh 'main' lên 'origin'" in seated
     again = maintainer.do(seat, check=False)
     assert again.returncode == 1 and "đã được xếp ghế" in again.stderr
@@ -159,7 +160,9 @@ def test_the_editorial_loop(newsroom: dict[str, Desk]) -> None:
     # Duyệt: một biên tập viên, rồi Tổng biên tập gỡ yêu cầu của mình.
     approve = documented("invoke approve gui-duyet/<slug> --push", **{SLUG: branch})
     editor2.do(approve)
-    assert "Cần chỉnh sửa" in editor.do(documented("invoke queue")).stdout  # the change request still blocks
+    queued = editor.do(documented("invoke queue")).stdout
+    assert "Cần chỉnh sửa" in queued  # the change request still blocks, and the queue says why
+    assert "người viết đã gửi bản sửa, chờ Nguyễn Thị Minh Hằng xem lại rồi duyệt" in queued
     assert "Đã duyệt, sẵn sàng hợp nhất" in chief.do(approve).stdout
 
     # Kỹ thuật viên: hợp nhất và đẩy.

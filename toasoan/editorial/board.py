@@ -9,6 +9,9 @@ identity, not by the spelling of a byline.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -57,6 +60,15 @@ def key_id(public_key: str) -> str:
     """``ssh-ed25519 AAAA…`` without its comment: how two keys are compared."""
     parts = public_key.split()
     return " ".join(parts[:2]) if len(parts) >= 2 else public_key.strip()
+
+
+def fingerprint(public_key: str) -> str:
+    """``SHA256:…``, as ``ssh-keygen -l`` prints it: what a member reads out to check their key."""
+    try:
+        blob = base64.b64decode(public_key.split()[1], validate=True)
+    except (IndexError, binascii.Error):
+        return "(khoá không đọc được)"
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 
 
 @dataclass(frozen=True)
@@ -320,3 +332,25 @@ def load_board(git: Git, revision: str) -> EditorialBoard:
     people_raw = git.show(revision, PEOPLE_FILE)
     people = parse_people(people_raw) if people_raw is not None else ()
     return EditorialBoard(parse_members(board_raw), parse_policy(policy_raw), revision=revision, people=people)
+
+
+def roster_changes(before: tuple[BoardMember, ...], after: tuple[BoardMember, ...]) -> list[str]:
+    """Who a roster change adds, drops or changes, with key fingerprints to check with each person."""
+    old = {m.email.lower(): m for m in before}
+    new = {m.email.lower(): m for m in after}
+    lines = [f"Thêm: {m} — {m.role_labels}, khoá {fingerprint(m.key)}" for e, m in new.items() if e not in old]
+    lines += [f"Bỏ: {m}" for e, m in old.items() if e not in new]
+    for email in old.keys() & new.keys():
+        was, now = old[email], new[email]
+        what = []
+        if was.roles != now.roles:
+            what.append(f"vai trò {was.role_labels} → {now.role_labels}")
+        if key_id(was.key) != key_id(now.key):
+            what.append(f"khoá {fingerprint(was.key)} → {fingerprint(now.key)}")
+        if was.revoked != now.revoked:
+            what.append("thu hồi quyền duyệt" if now.revoked else "trả lại quyền duyệt")
+        if was.name != now.name:
+            what.append(f"tên {was.name} → {now.name}")
+        if what:
+            lines.append(f"Đổi: {now} — {'; '.join(what)}")
+    return lines

@@ -353,7 +353,7 @@ def seat_command(chief_editor: str, chief_key: str, maintainer: str, maintainer_
             fast_forward(git, BASE_BRANCH, tracking)
         seated = seat(git, chief=chief_editor, chief_key=chief_key, maintainer=maintainer,
                       maintainer_key=maintainer_key, base=BASE_BRANCH)
-        print(trust_statement(seated, chosen))
+        print(trust_statement(seated, chosen, pushing=bool(push_base and chosen)))
         print(signers.describe(*signers.configure(git, f"refs/heads/{BASE_BRANCH}")))
         if push_base and chosen:
             print(push(git, chosen, BASE_BRANCH))

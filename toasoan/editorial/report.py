@@ -115,6 +115,9 @@ def format_text_review(review: Review) -> str:
            f"  Đầu nhánh {sub.head[:10]}, cây nội dung {sub.tree[:10]}, gốc chung {sub.merge_base[:10]}",
            f"  Trạng thái: {STATES[review.state]}", "", "Thay đổi:"]
     out += [f"  • {line}" for line in _change_lines(review)] or ["  (không có)"]
+    if sub.roster:
+        out += ["", "Danh sách Ban biên tập (đối chiếu vân tay khoá với từng người):"]
+        out += [f"  • {line}" for line in sub.roster]
     out += ["", "Kiểm tra nội dung:"]
     shown, hidden = shown_findings(review)
     if shown:
@@ -136,6 +139,9 @@ def format_markdown_review(review: Review) -> str:
            f"Cây nội dung được duyệt: `{sub.tree}` · gốc chung: `{sub.merge_base[:12]}`", "",
            "### Thay đổi", ""]
     out += [f"- {line}" for line in _change_lines(review)] or ["- (không có)"]
+    if sub.roster:
+        out += ["", "### Danh sách Ban biên tập", "", "Đối chiếu vân tay khoá với từng người:", ""]
+        out += [f"- {line}" for line in sub.roster]
     out += ["", "### Kiểm tra nội dung", ""]
     shown, hidden = shown_findings(review)
     if shown:
@@ -175,6 +181,7 @@ def review_json(review: Review) -> dict:
                    "missing_roles": list(r.missing_roles),
                    "candidates": [m.email for m in r.candidates]} for r in review.results],
         "problems": review.problems,
+        "roster": sub.roster,
         "reviewed_by": reviewed_by(review),
         "ledger": sub.ledger,
     }

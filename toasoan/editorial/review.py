@@ -23,6 +23,7 @@ from .approvals import (
 )
 from .board import (
     ACTION_ITEMS,
+    BOARD_FILE,
     CODE,
     CONTENT_FILE,
     EDITED_ARTICLE,
@@ -31,10 +32,13 @@ from .board import (
     NEW_ARTICLE,
     PAGE_CHANGE,
     REMOVED_ARTICLE,
+    BoardError,
     BoardMember,
     EditorialBoard,
     Rule,
     load_board,
+    parse_members,
+    roster_changes,
 )
 from .git import EMPTY_TREE, FileChange, Git
 from .ledger import read_ledger
@@ -96,6 +100,7 @@ class Submission:
     ledger_problem: str | None = None
     refused: dict[str, str] = field(default_factory=dict)  # path → why it can never merge
     conflicts: list[str] = field(default_factory=list)  # paths a merge into the base cannot join
+    roster: list[str] = field(default_factory=list)  # who a change of board.yml adds, drops, changes
 
     @property
     def kinds(self) -> set[str]:
@@ -282,7 +287,18 @@ def load_submission(git: Git, branch: str | Branch, base: str | Branch = "main",
     refused = {d.path: _refusal(d, content) for d in diffs if d.status != "D" and _refusal(d, content)}
     return Submission(source.name, target.short, head, base_head, merge_base, git.tree_of(head), changes,
                       authors, board, records, content.findings, documents, source, target,
-                      book.head, book.problem, refused, conflicts(git, base_head, head))
+                      book.head, book.problem, refused, conflicts(git, base_head, head),
+                      _roster(git, board, head) if BOARD_FILE in {p for c in diffs for p in (c.path, c.old_path)}
+                      else [])
+
+
+def _roster(git: Git, board: EditorialBoard, head: str) -> list[str]:
+    """What the branch's ``board.yml`` changes in the base's roster."""
+    try:
+        after = parse_members(git.show(head, BOARD_FILE) or b"members: []\n")
+    except BoardError as error:
+        return [f"Danh sách mới không đọc được: {error}"]
+    return roster_changes(board.members, after)
 
 
 def _refusal(change: FileChange, content: TreeContent) -> str:

@@ -96,6 +96,13 @@ def test_approve_refuses_a_key_outside_the_board(room: Newsroom, capsys, who: st
     assert room.sha(branch) == head and room.git.resolve(LOCAL_LEDGER) is None
 
 
+def test_approve_without_a_key_says_how_to_make_one(room: Newsroom, capsys, tmp_path) -> None:
+    branch = submitted(room)
+    code, _, err = run(capsys, cli.approve_command, branch, key=str(tmp_path / "khong-co"), root=str(room.root))
+    assert code == 1 and "Không có tệp khoá SSH" in err and "ssh-keygen -t ed25519" in err
+    assert "No such file" not in err
+
+
 def test_approve_refuses_self_approval(room: Newsroom, capsys) -> None:
     branch = room.submission("gui-duyet/bai-moi", {NEW: article("Bài của biên tập viên", "Trần Văn Đức")})
     code, _, err = run(capsys, cli.approve_command, branch, key=str(room.people["editor"].key),

@@ -221,6 +221,16 @@ def test_pushing_a_committed_branch_that_went_its_own_way_says_how_out(room: New
     assert writer.resolve("HEAD") == writer.resolve(f"refs/remotes/origin/{branch}")
 
 
+def test_an_unreachable_remote_is_a_warning_in_vietnamese(room: Newsroom, remote: Path, tmp_path: Path,
+                                                           capsys) -> None:
+    writer = clone_as(remote, tmp_path, room.people["writer"])
+    writer.run("remote", "set-url", "origin", str(tmp_path / "khong-co.git"))
+    code, out, err = run(capsys, cli.queue_command, root=str(writer.root))
+    assert code == 0 and "Không có bài gửi duyệt nào đang mở." in out
+    assert "máy chủ không trả lời hoặc không có quyền truy cập; git: fatal:" in err
+    assert "(and the repository exists.)" not in err
+
+
 def test_submit_push_without_changes_pushes_what_is_committed(room: Newsroom, remote: Path, tmp_path: Path,
                                                               capsys) -> None:
     writer = clone_as(remote, tmp_path, room.people["writer"])

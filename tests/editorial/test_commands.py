@@ -96,6 +96,13 @@ def test_approve_refuses_a_key_outside_the_board(room: Newsroom, capsys, who: st
     assert room.sha(branch) == head and room.git.resolve(LOCAL_LEDGER) is None
 
 
+def test_approve_without_a_key_says_how_to_make_one(room: Newsroom, capsys, tmp_path) -> None:
+    branch = submitted(room)
+    code, _, err = run(capsys, cli.approve_command, branch, key=str(tmp_path / "khong-co"), root=str(room.root))
+    assert code == 1 and "Không có tệp khoá SSH" in err and "ssh-keygen -t ed25519" in err
+    assert "No such file" not in err
+
+
 def test_approve_refuses_self_approval(room: Newsroom, capsys) -> None:
     branch = room.submission("gui-duyet/bai-moi", {NEW: article("Bài của biên tập viên", "Trần Văn Đức")})
     code, _, err = run(capsys, cli.approve_command, branch, key=str(room.people["editor"].key),
@@ -184,9 +191,10 @@ def test_queue_shows_each_state(room: Newsroom, capsys) -> None:
     room.write("content/articles/2024/e.md", article("Bài E", "Vũ Thị Lan", body="Sửa sau khi duyệt."))
     room.commit("Sửa")
     room.switch("main")
+    conflicting(room)
     code, out, _ = run(capsys, cli.queue_command, root=str(room.root))
     assert code == 0
-    assert "5 bài gửi duyệt đang mở" in out and "so-duyet" not in out  # never the review ledger
+    assert "6 bài gửi duyệt đang mở" in out and "so-duyet" not in out  # never the review ledger
     states = dict(line.split("  [", 1) for line in out.splitlines() if "  [" in line)
     assert {k.strip(): v.rstrip("]") for k, v in states.items()} == {
         "gui-duyet/can-sua": "Cần chỉnh sửa",
@@ -194,7 +202,38 @@ def test_queue_shows_each_state(room: Newsroom, capsys) -> None:
         "gui-duyet/cu": "Phê duyệt đã cũ (nội dung đổi sau khi duyệt)",
         "gui-duyet/da-duyet": "Đã duyệt, sẵn sàng hợp nhất",
         "gui-duyet/nhap": "Bản nháp",
+        "gui-duyet/xung-dot": "Xung đột với nhánh gốc (người gửi cần cập nhật nhánh)",
     }
+    assert "Yêu cầu chỉnh sửa của Nguyễn Thị Minh Hằng: chờ người viết sửa" in out
+
+
+def conflicting(room: Newsroom) -> str:
+    """A submission that edits an article main edited differently since: it cannot merge."""
+    path = "content/articles/2024/khai-giang.md"
+    branch = room.submission("gui-duyet/xung-dot", {path: article("Khai giảng khoá học mới", "Vũ Thị Lan",
+                                                                  body="Bản của người viết.")})
+    room.write(path, article("Khai giảng khoá học mới", "Vũ Thị Lan", body="Bản đã đăng, sửa trên main."))
+    room.commit("Sửa trên main", by="maintainer")
+    return branch
+
+
+def test_review_says_a_branch_conflicts_before_anyone_approves(room: Newsroom, capsys) -> None:
+    branch = conflicting(room)
+    room.approve(branch, "editor")
+    code, out, _ = run(capsys, cli.review_command, branch, root=str(room.root))
+    assert code == 1 and "Trạng thái: Xung đột với nhánh gốc" in out
+    assert "nhánh xung đột với main ở content/articles/2024/khai-giang.md" in out
+    assert not room.merge(branch).merged
+
+
+def test_a_change_request_is_not_marked_as_an_approval(room: Newsroom, capsys) -> None:
+    branch = submitted(room)
+    room.approve(branch, "chief", kind="request-changes", note="Thiếu ảnh")
+    room.approve(branch, "editor")
+    _, out, _ = run(capsys, cli.review_command, branch, root=str(room.root))
+    assert "  ✎ Nguyễn Thị Minh Hằng" in out and "  ✔ Trần Văn Đức" in out
+    _, out, _ = run(capsys, cli.review_command, branch, fmt="markdown", root=str(room.root))
+    assert "- ✋ Nguyễn Thị Minh Hằng" in out and "invoke approve gui-duyet/bai-moi --push" in out
 
 
 def test_invoke_tasks_are_wired(room: Newsroom) -> None:

@@ -248,6 +248,62 @@ def test_code_moved_into_content_or_deleted_is_code(room: Newsroom, old: str, ne
     assert "code" in unmet
 
 
+# ------------------------------------------------------------------ links into the building machine
+@pytest.mark.parametrize("target", ["/etc/hostname", "../../pelicanconf.py"])
+def test_a_symbolic_link_in_content_never_merges(room: Newsroom, target: str) -> None:
+    """A link would publish whatever it points at on the machine that builds the site."""
+    room.branch("gui-duyet/bao-cao")
+    (room.root / "content/files").mkdir(parents=True)
+    (room.root / "content/files/bao-cao.txt").symlink_to(target)
+    room.commit("Gửi duyệt: báo cáo")
+    room.switch("main")
+    room.approve("gui-duyet/bao-cao", "editor")
+    result = room.review("gui-duyet/bao-cao")
+    assert [c.path for c in result.submission.changes] == ["content/files/bao-cao.txt"]
+    assert not result.mergeable and result.counted  # the approval counts; the link does not pass
+    assert any("content/files/bao-cao.txt là liên kết tượng trưng" in p for p in result.problems)
+    assert not room.merge("gui-duyet/bao-cao").merged
+
+
+@pytest.mark.parametrize("path", ["content/articles/2024/tin.html", "content/files/trang.htm",
+                                  "content/images/2024/logo.svg", "content/files/x.JS"])
+def test_a_file_a_browser_runs_never_merges_from_content(room: Newsroom, path: str) -> None:
+    """Pelican would publish it as it is (an HTML article, a static page or picture) on the site's
+    own address: a script outside the sanitised Markdown."""
+    branch = room.submission("gui-duyet/trang", {path: "<script>alert(document.cookie)</script>\n"})
+    room.approve(branch, "editor")
+    result = room.review(branch)
+    assert result.counted and not result.mergeable
+    assert any(p.startswith(f"{path} là loại tệp trình duyệt chạy được") for p in result.problems)
+
+
+def test_a_pdf_and_a_photo_still_merge(room: Newsroom) -> None:
+    branch = room.submission("gui-duyet/tep", {"content/files/2024/quyet-dinh.pdf": "%PDF-1.4\n",
+                                               "content/images/2024/anh.jpg": "JPEG"})
+    room.approve(branch, "editor")
+    assert room.review(branch).problems == []
+
+
+def test_a_submodule_in_content_never_merges(room: Newsroom) -> None:
+    room.branch("gui-duyet/kho-con")
+    commit = room.sha("main")
+    room.git.run("update-index", "--add", "--cacheinfo", f"160000,{commit},content/files/kho")
+    room.git.run("commit", "--quiet", "-m", "Gửi duyệt: kho con", env=room.people["writer"].env)
+    room.switch("main")
+    room.approve("gui-duyet/kho-con", "editor")
+    result = room.review("gui-duyet/kho-con")
+    assert not result.mergeable and any("kho con (submodule)" in p for p in result.problems)
+
+
+def test_gitattributes_in_content_is_code(room: Newsroom) -> None:
+    """It changes how git checks the reviewed blobs out for the build (encodings, filters)."""
+    branch = room.submission("gui-duyet/thuoc-tinh", {"content/articles/.gitattributes":
+                                                      "*.md text eol=crlf\n"})
+    room.approve(branch, "editor")
+    result = room.review(branch)
+    assert result.submission.changes[0].kinds == ("code",) and not result.mergeable
+
+
 # ------------------------------------------------------------------ authors: real content changes only
 def _empty_commit_as_editor(room: Newsroom, branch: str) -> None:
     room.switch(branch)
@@ -369,6 +425,21 @@ def test_a_commit_from_a_members_other_email_is_theirs(room: Newsroom, registere
 ])
 def test_an_unregistered_byline_that_ends_a_members_name_is_theirs(room: Newsroom, byline: str,
                                                                   author: bool) -> None:
+    assert self_approved(room, bylined(room, byline)) is author
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ("ThS. Lê Thu Phương", True),             # an academic title before the name
+    ("Lê Thu Phương (Phòng Đào tạo)", True),  # a note after it
+    ("Lê Thu Phương - Phòng Đào tạo", True),
+    ("Lê Thu Phương.", True),
+    ("Lê-Thu-Phương", True),
+    ("Vũ Thị Lan, Thu Phương", True),         # one name of a list
+    ("Vũ Thị Lan và Lê Thu Phương", True),
+    ("Lê Thu Phương Anh", False),             # a longer name is someone else's
+    ("Vũ Thị Lan", False),
+])
+def test_a_byline_with_a_title_or_in_a_list_is_the_members(room: Newsroom, byline: str, author: bool) -> None:
     assert self_approved(room, bylined(room, byline)) is author
 
 

@@ -70,12 +70,13 @@ def newsroom(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Desk]:
     maintainer, chief, editor = desks["maintainer"], desks["chief"], desks["editor"]
 
     # Lần đầu: xếp ghế Ban biên tập. The chief editor sent the maintainer her public key.
-    (maintainer.root / "hang.pub").write_text(chief.public_key.read_text(encoding="utf-8"), encoding="utf-8")
+    (maintainer.home / "hang.pub").write_text(chief.public_key.read_text(encoding="utf-8"), encoding="utf-8")
     seat = documented('invoke board --seat --chief-editor "Nguyễn Thị Minh Hằng <hang.ntm@hvdt.edu.vn>" '
-                      '--chief-key hang.pub --maintainer "Phạm Quốc Bảo <bao.pq@hvdt.edu.vn>" '
+                      '--chief-key ~/hang.pub --maintainer "Phạm Quốc Bảo <bao.pq@hvdt.edu.vn>" '
                       '--maintainer-key ~/.ssh/id_ed25519.pub --push')
     seated = maintainer.do(seat).stdout
     assert "ai đẩy (push) được nhánh 'main' trên 'origin' là người xếp ghế" in seated
+    assert "trước khi đẩy" not in seated  # it has pushed: no advice to check before pushing
     assert "Đã đẩy nhánh 'main' lên 'origin'" in seated
     again = maintainer.do(seat, check=False)
     assert again.returncode == 1 and "đã được xếp ghế" in again.stderr
@@ -159,7 +160,9 @@ def test_the_editorial_loop(newsroom: dict[str, Desk]) -> None:
     # Duyệt: một biên tập viên, rồi Tổng biên tập gỡ yêu cầu của mình.
     approve = documented("invoke approve gui-duyet/<slug> --push", **{SLUG: branch})
     editor2.do(approve)
-    assert "Cần chỉnh sửa" in editor.do(documented("invoke queue")).stdout  # the change request still blocks
+    queued = editor.do(documented("invoke queue")).stdout
+    assert "Cần chỉnh sửa" in queued  # the change request still blocks, and the queue says why
+    assert "người viết đã gửi bản sửa, chờ Nguyễn Thị Minh Hằng xem lại rồi duyệt" in queued
     assert "Đã duyệt, sẵn sàng hợp nhất" in chief.do(approve).stdout
 
     # Kỹ thuật viên: hợp nhất và đẩy.
@@ -244,3 +247,33 @@ def test_withdraw_a_published_article(newsroom: dict[str, Desk]) -> None:
     maintainer.git("fetch")
     assert maintainer.run("git", "cat-file", "-e", f"origin/main:{target}", check=False).returncode != 0
     assert "Thông tin đã cũ" in maintainer.git("log", "--format=%B", "origin/main")
+
+
+def test_a_submission_that_conflicts_with_main(newsroom: dict[str, Desk]) -> None:
+    writer, editor, editor2 = newsroom["writer"], newsroom["editor"], newsroom["editor2"]
+    maintainer = newsroom["maintainer"]
+    path = "content/articles/2020/hoi-thao-cong-nghe-so-trong-dao-tao-boi-duong.md"
+    sent = {}
+    for desk, fix in ((writer, "BẢN-NGƯỜI-VIẾT"), (editor, "BẢN-BIÊN-TẬP")):
+        desk.do(documented("git switch main"))
+        desk.do(documented("git pull --ff-only"))
+        desk.write(path, desk.read(path).replace("Ngày 20/11/2020", f"{fix}. Ngày 20/11/2020"))
+        sent[desk.name] = branch_of(desk.do(documented("invoke submit --push")).stdout)
+    editor2.do(documented("invoke approve gui-duyet/<slug> --push", **{SLUG: sent[editor.name]}))
+    maintainer.do(documented("invoke merge gui-duyet/<slug> --push", **{SLUG: sent[editor.name]}))
+    mine = sent[writer.name]
+    assert f"origin/{mine}  [Xung đột với nhánh gốc" in editor.do(documented("invoke queue")).stdout
+
+    # Người viết: đưa main vào nhánh, sửa tệp xung đột, gửi lại.
+    writer.do(documented("git switch gui-duyet/<slug>", **{SLUG: mine}))
+    writer.do(documented("git fetch origin"))
+    merged = writer.do(documented("git merge origin/main"), check=False)
+    assert merged.returncode == 1 and f"CONFLICT (content): Merge conflict in {path}" in merged.stdout
+    kept = re.sub(r"<<<<<<< .*?\n(.*?)=======\n.*?>>>>>>> .*?\n", r"\1", writer.read(path), flags=re.S)
+    writer.write(path, kept.replace("BẢN-NGƯỜI-VIẾT. ", "BẢN-NGƯỜI-VIẾT, đã xem BẢN-BIÊN-TẬP. "))
+    writer.do(documented("git commit -a --no-edit"))
+    assert f"Đã đẩy nhánh '{mine}' lên 'origin'" in writer.do(documented("invoke submit --push")).stdout
+    editor.do(documented("invoke approve gui-duyet/<slug> --push", **{SLUG: mine}))
+    maintainer.do(documented("invoke merge gui-duyet/<slug> --push", **{SLUG: mine}))
+    maintainer.git("fetch")
+    assert "BẢN-NGƯỜI-VIẾT, đã xem BẢN-BIÊN-TẬP." in maintainer.git("show", f"origin/main:{path}")

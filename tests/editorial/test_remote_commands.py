@@ -183,6 +183,54 @@ def test_the_second_round_follows_the_remote(room: Newsroom, remote: Path, tmp_p
     assert "Lần sửa thứ tư." in (writer.root / NEW).read_text(encoding="utf-8")
 
 
+def test_a_name_taken_on_the_remote_since_the_last_fetch_is_not_reused(room: Newsroom, remote: Path,
+                                                                        tmp_path: Path, capsys) -> None:
+    """Two people cloned before either submitted: the second never takes the first one's branch."""
+    writer = clone_as(remote, tmp_path / "a", room.people["writer"])
+    other = clone_as(remote, tmp_path / "b", room.people["editor"])
+    for git, body in ((writer, "Bản của người viết."), (other, "Bản của biên tập viên.")):
+        write(git, "content/articles/2024/thong-bao.md", article("Thông báo", git.text("config", "user.name"),
+                                                                 body=body))
+    run(capsys, cli.submit_command, root=str(writer.root), push_branch=True, branch="gui-duyet/thong-bao")
+    code, _, err = run(capsys, cli.submit_command, root=str(other.root), push_branch=True,
+                       branch="gui-duyet/thong-bao")
+    assert code == 1 and "Nhánh 'gui-duyet/thong-bao' đã có" in err and other.current_branch() == "main"
+    code, out, _ = run(capsys, cli.submit_command, root=str(other.root), push_branch=True)
+    assert code == 0 and "Đã đẩy nhánh 'gui-duyet/thong-bao-2' lên 'origin'" in out
+    assert "Bản của người viết." in writer.text("show", "origin/gui-duyet/thong-bao:content/articles/2024/thong-bao.md")
+
+
+def test_pushing_a_committed_branch_that_went_its_own_way_says_how_out(room: Newsroom, remote: Path,
+                                                                      tmp_path: Path, capsys) -> None:
+    """A branch committed earlier under a name someone pushed meanwhile: no advice to loop on."""
+    writer, branch = pushed_submission(room, remote, tmp_path / "a", capsys)
+    other = clone_as(remote, tmp_path / "b", room.people["editor"])
+    other.run("switch", "--quiet", "-c", branch, "origin/main")
+    write(other, "content/articles/2024/khac.md", article("Bài khác", "Trần Văn Đức"))
+    other.run("add", "--all")
+    other.run("commit", "--quiet", "-m", "Bài khác")
+    code, _, err = run(capsys, cli.submit_command, root=str(other.root), push_branch=True)
+    assert code == 1 and "rẽ hai ngả" in err and f"git branch -m {branch} {branch}-2" in err
+    other.run("branch", "-m", branch, f"{branch}-2")
+    code, out, _ = run(capsys, cli.submit_command, root=str(other.root), push_branch=True)
+    assert code == 0 and f"Đã đẩy nhánh '{branch}-2' lên 'origin'" in out
+    # behind the remote with nothing new: brought up to date, nothing to push
+    writer.run("reset", "--quiet", "--hard", "HEAD~1")
+    code, out, _ = run(capsys, cli.submit_command, root=str(writer.root), push_branch=True)
+    assert code == 0 and "Máy chủ đã có đủ nhánh" in out
+    assert writer.resolve("HEAD") == writer.resolve(f"refs/remotes/origin/{branch}")
+
+
+def test_an_unreachable_remote_is_a_warning_in_vietnamese(room: Newsroom, remote: Path, tmp_path: Path,
+                                                           capsys) -> None:
+    writer = clone_as(remote, tmp_path, room.people["writer"])
+    writer.run("remote", "set-url", "origin", str(tmp_path / "khong-co.git"))
+    code, out, err = run(capsys, cli.queue_command, root=str(writer.root))
+    assert code == 0 and "Không có bài gửi duyệt nào đang mở." in out
+    assert "máy chủ không trả lời hoặc không có quyền truy cập; git: fatal:" in err
+    assert "(and the repository exists.)" not in err
+
+
 def test_submit_push_without_changes_pushes_what_is_committed(room: Newsroom, remote: Path, tmp_path: Path,
                                                               capsys) -> None:
     writer = clone_as(remote, tmp_path, room.people["writer"])

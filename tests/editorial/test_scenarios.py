@@ -6,6 +6,7 @@ and the branch would become mergeable, so the test would fail.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 
 import pytest
@@ -14,6 +15,7 @@ from newsroom import Newsroom, article, meeting
 from toasoan.editorial import approvals as a
 from toasoan.editorial.approvals import REQUEST_CHANGES
 from toasoan.editorial.ledger import review_message
+from toasoan.editorial.report import format_review
 from toasoan.editorial.review import (
     ACTION_ITEMS,
     APPROVED,
@@ -304,6 +306,13 @@ def test_roster_change_needs_chief_editor_and_maintainer(room: Newsroom) -> None
     kinds = {k for c in result.submission.changes for k in c.kinds}
     assert kinds == {NEW_ARTICLE, EDITORIAL, CODE}
     assert {r.rule.id for r in result.results} == {"article", "code", "editorial"}
+    outsider = room.people["outsider"]
+    key = subprocess.run(["ssh-keygen", "-l", "-f", str(outsider.key)], capture_output=True, text=True,
+                         check=True).stdout.split()[1]
+    # the reviewers see whom the change seats, and the key to check with that person
+    assert result.submission.roster == [f"Thêm: {outsider.name} <{outsider.email}> — Tổng biên tập, "
+                                        f"Biên tập viên, Kỹ thuật viên, khoá {key}"]
+    assert f"khoá {key}" in format_review(result)
     room.approve(branch, "chief")
     room.approve(branch, "maintainer")
     assert room.review(branch).mergeable

@@ -205,6 +205,9 @@ def public_key_of(key_path: str | Path) -> str:
     """The public key for a signing key: ``key.pub`` beside it, or ``ssh-keygen -y``."""
     path = Path(key_path).expanduser()
     pub = path if path.suffix == ".pub" else path.with_name(path.name + ".pub")
+    if not path.is_file() and not pub.is_file():
+        raise ApprovalError(f"Không có tệp khoá SSH {path}. Tạo khoá bằng: ssh-keygen -t ed25519 (rồi gửi tệp "
+                            ".pub cho Kỹ thuật viên), hoặc chỉ rõ khoá đã đăng ký: --key <tệp khoá>.")
     if pub.is_file():
         return pub.read_text(encoding="utf-8").strip()
     # -P "": a key with a passphrase fails here instead of asking for it on the terminal

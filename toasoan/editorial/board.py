@@ -9,6 +9,10 @@ identity, not by the spelling of a byline.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -19,6 +23,8 @@ from .git import Git
 BOARD_FILE = "editorial/board.yml"
 POLICY_FILE = "editorial/policy.yml"
 PEOPLE_FILE = "editorial/people.yml"
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_LIST = re.compile(r"[,;/&+()\[\]]|\s-+\s|\bva\b|\band\b")  # "A, B và C (ghi chú)" folded
 
 CHIEF_EDITOR, EDITOR, MAINTAINER = "chief_editor", "editor", "maintainer"
 ROLES = {
@@ -54,6 +60,15 @@ def key_id(public_key: str) -> str:
     """``ssh-ed25519 AAAA…`` without its comment: how two keys are compared."""
     parts = public_key.split()
     return " ".join(parts[:2]) if len(parts) >= 2 else public_key.strip()
+
+
+def fingerprint(public_key: str) -> str:
+    """``SHA256:…``, as ``ssh-keygen -l`` prints it: what a member reads out to check their key."""
+    try:
+        blob = base64.b64decode(public_key.split()[1], validate=True)
+    except (IndexError, binascii.Error):
+        return "(khoá không đọc được)"
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 
 
 @dataclass(frozen=True)
@@ -103,10 +118,15 @@ class Person:
         return {fold(n) for n in (self.name, *self.aliases) if n.strip()}
 
 
-def _ends_with(full: str, part: str) -> bool:
-    """``part`` (2 words or more) is the trailing word sequence of ``full`` (both folded)."""
-    words, tail = full.split(), part.split()
-    return len(tail) >= 2 and words[-len(tail):] == tail
+def _words(text: str) -> tuple[str, ...]:
+    """A name's words, folded, punctuation left out: "ThS. Trần Văn Đức" → (ths, tran, van, duc)."""
+    return tuple(_NOT_WORD.sub(" ", fold(text)).split())
+
+
+def _names_in(byline: str) -> set[tuple[str, ...]]:
+    """Each name of a byline, as words: the names of a list ("A, B và C") and the name before a
+    note ("Trần Văn Đức (Phòng Đào tạo)", "… - Phòng Đào tạo") apart."""
+    return {w for w in map(_words, _LIST.split(fold(byline))) if w}
 
 
 @dataclass(frozen=True)
@@ -178,18 +198,27 @@ class EditorialBoard:
     def is_author(self, member: BoardMember, bylines: set[str], emails: set[str]) -> bool:
         """Whether ``member`` wrote what has these bylines (or commit author names) and e-mails.
 
-        A byline is theirs when it is their name or alias; a byline nobody is registered
-        under is theirs when, of two words or more, it ends their full name
+        Bylines are compared word by word, punctuation left out, each name of a list on its
+        own. A byline is theirs when it is their name or alias; a byline nobody is registered
+        under is theirs when it is their name or an alias of two words or more after a title
+        ("ThS. Trần Văn Đức"), or when, of two words or more, it ends their full name
         ("Hồng Nhung" → "Ngô Thị Hồng Nhung"): the cautious reading.
         """
         names, own_emails = self.identity(member)
         if {e.lower() for e in emails} & own_emails:
             return True
-        folded = {fold(b) for b in bylines if b.strip()}
-        if folded & names:
-            return True
-        unknown = folded - self.registered
-        return any(_ends_with(fold(member.name), b) for b in unknown)
+        own = {_words(n) for n in names}
+        registered = {_words(n) for n in self.registered}
+        full = _words(member.name)
+        for words in set().union(*(_names_in(b) for b in bylines)):
+            if words in own:
+                return True
+            if words in registered:
+                continue
+            titled = any(len(name) >= 2 and words[-len(name):] == name for name in own)
+            if titled or (len(words) >= 2 and full[-len(words):] == words):
+                return True
+        return False
 
     def allowed_signers(self) -> str:
         """git's ``gpg.ssh.allowedSignersFile`` content: active members only."""
@@ -303,3 +332,25 @@ def load_board(git: Git, revision: str) -> EditorialBoard:
     people_raw = git.show(revision, PEOPLE_FILE)
     people = parse_people(people_raw) if people_raw is not None else ()
     return EditorialBoard(parse_members(board_raw), parse_policy(policy_raw), revision=revision, people=people)
+
+
+def roster_changes(before: tuple[BoardMember, ...], after: tuple[BoardMember, ...]) -> list[str]:
+    """Who a roster change adds, drops or changes, with key fingerprints to check with each person."""
+    old = {m.email.lower(): m for m in before}
+    new = {m.email.lower(): m for m in after}
+    lines = [f"Thêm: {m} — {m.role_labels}, khoá {fingerprint(m.key)}" for e, m in new.items() if e not in old]
+    lines += [f"Bỏ: {m}" for e, m in old.items() if e not in new]
+    for email in old.keys() & new.keys():
+        was, now = old[email], new[email]
+        what = []
+        if was.roles != now.roles:
+            what.append(f"vai trò {was.role_labels} → {now.role_labels}")
+        if key_id(was.key) != key_id(now.key):
+            what.append(f"khoá {fingerprint(was.key)} → {fingerprint(now.key)}")
+        if was.revoked != now.revoked:
+            what.append("thu hồi quyền duyệt" if now.revoked else "trả lại quyền duyệt")
+        if was.name != now.name:
+            what.append(f"tên {was.name} → {now.name}")
+        if what:
+            lines.append(f"Đổi: {now} — {'; '.join(what)}")
+    return lines

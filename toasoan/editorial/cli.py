@@ -284,8 +284,18 @@ def _push_submission(git: Git, remote: str | None, branch: str) -> str:
     try:
         return str(push(git, remote, branch, upstream=True))
     except PushRejected as error:
-        raise RemoteError(f"{error} Chạy lại 'invoke submit --push': lệnh sẽ cập nhật nhánh theo máy "
-                          "chủ trước khi gửi.") from error
+        fetch(git, remote)
+        theirs, ours = git.resolve(f"refs/remotes/{remote}/{branch}"), git.resolve(f"refs/heads/{branch}")
+        if theirs and ours and git.is_ancestor(ours, theirs):
+            fast_forward(git, branch, theirs)
+            return f"Máy chủ đã có đủ nhánh '{branch}'; đã cập nhật máy này theo máy chủ, không cần đẩy gì thêm."
+        if theirs and ours and not git.is_ancestor(theirs, ours):
+            raise RemoteError(
+                f"{error} Hai bên đã rẽ hai ngả. Nếu nhánh trên máy chủ là bài của người khác trùng tên, "
+                f"đổi tên nhánh của bạn: git branch -m {branch} {branch}-2 rồi chạy lại 'invoke submit "
+                "--push'. Nếu đó là bài của chính bạn sửa từ máy khác: git pull --rebase, rồi chạy lại "
+                "'invoke submit --push'.") from error
+        raise RemoteError(f"{error} Chạy lại 'invoke submit --push'.") from error
 
 
 def withdraw_command(path: str, message: str = "", base: str = BASE_BRANCH, branch: str | None = None,
@@ -343,7 +353,7 @@ def seat_command(chief_editor: str, chief_key: str, maintainer: str, maintainer_
             fast_forward(git, BASE_BRANCH, tracking)
         seated = seat(git, chief=chief_editor, chief_key=chief_key, maintainer=maintainer,
                       maintainer_key=maintainer_key, base=BASE_BRANCH)
-        print(trust_statement(seated, chosen))
+        print(trust_statement(seated, chosen, pushing=bool(push_base and chosen)))
         print(signers.describe(*signers.configure(git, f"refs/heads/{BASE_BRANCH}")))
         if push_base and chosen:
             print(push(git, chosen, BASE_BRANCH))

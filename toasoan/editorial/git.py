@@ -31,13 +31,15 @@ class TreeEntry:
 
 @dataclass(frozen=True)
 class FileChange:
-    """One changed path between two trees (``status``: A, M, D or R) with both blob ids."""
+    """One changed path between two trees (``status``: A, M, D, R or T) with both blob ids and
+    the new file mode (``120000`` a symbolic link, ``160000`` a submodule)."""
 
     status: str
     path: str
     old_path: str | None = None
     old_sha: str | None = None
     new_sha: str | None = None
+    mode: str = ""
 
 
 class Git:
@@ -141,7 +143,7 @@ class Git:
         changes = []
         i = 0
         while i < len(fields) and fields[i].startswith(":"):
-            _, _, old_sha, new_sha, status = fields[i][1:].split()
+            _, mode, old_sha, new_sha, status = fields[i][1:].split()
             kind = status[0]
             absent = set("0")
             before = None if set(old_sha) == absent else old_sha
@@ -149,10 +151,10 @@ class Git:
             if kind in "RC":
                 changes.append(FileChange("R" if kind == "R" else "A", fields[i + 2],
                                           fields[i + 1] if kind == "R" else None,
-                                          before if kind == "R" else None, after))
+                                          before if kind == "R" else None, after, mode))
                 i += 3
             else:
-                changes.append(FileChange(kind, fields[i + 1], None, before, after))
+                changes.append(FileChange(kind, fields[i + 1], None, before, after, mode))
                 i += 2
         return changes
 

@@ -66,8 +66,8 @@ def merge_submission(git: Git, branch: str | Branch, base: str | Branch = "main"
                                         "rồi chạy lại.")
     result = git.run("merge-tree", "--write-tree", "--no-messages", sub.base_head, sub.head, check=False)
     if result.returncode != 0:
-        return MergeResult(rev, refusal=f"Nhánh xung đột với {target.short}; hãy cập nhật nhánh (rebase) "
-                                        "rồi xin duyệt lại.")
+        return MergeResult(rev, refusal=f"Nhánh xung đột với {target.short}; người gửi cần cập nhật "
+                                        "nhánh (docs/editorial-review.md, mục 4) rồi xin duyệt lại.")
     tree = result.stdout.decode().split()[0]
     merged = read_tree(git, tree)
     if has_errors(merged.findings):

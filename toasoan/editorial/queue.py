@@ -67,6 +67,10 @@ def format_queue(entries: list[QueueEntry]) -> str:
         titles = "; ".join(c.title for c in sub.changes if c.title) or f"{len(sub.changes)} tệp"
         waiting = [r.rule.label for r in entry.review.results if not r.satisfied]
         lines.append(f"  {entry.branch}  [{STATES[entry.state]}]\n    {titles}")
+        for request in entry.review.blocking:
+            lines.append(f"    Yêu cầu chỉnh sửa của {request.who()}: " + (
+                f"người viết đã gửi bản sửa, chờ {request.who()} xem lại rồi duyệt" if request.tree != sub.tree
+                else "chờ người viết sửa"))
         if waiting and entry.state != "approved":
             lines.append(f"    Còn chờ: {'; '.join(waiting)}")
     return "\n".join(lines)

@@ -36,9 +36,10 @@ def fetch(git: Git, remote: str | None) -> str | None:
     result = git.run("fetch", "--quiet", "--prune", remote, check=False)
     if result.returncode == 0:
         return None
-    reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
-    return (f"Cảnh báo: không tải được từ '{remote}' ({reason[-1] if reason else 'không rõ lý do'}); "
-            "đang dùng bản đã tải lần trước.")
+    said = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    reason = next((line for line in said if line.startswith("fatal:")), said[0] if said else "không rõ lý do")
+    return (f"Cảnh báo: không tải được từ '{remote}' (máy chủ không trả lời hoặc không có quyền truy cập; "
+            f"git: {reason}); đang dùng bản đã tải lần trước.")
 
 
 def default_base(remote: str | None, base: str | None = None) -> str:

@@ -53,6 +53,13 @@ def record_line(record: ReviewRecord) -> str:
     return line
 
 
+def record_mark(record: ReviewRecord, marks: str = "✔✎✘") -> str:
+    """A counted approval, a counted change request (it blocks), a record that does not count."""
+    if not record.counts:
+        return marks[2]
+    return marks[0] if isinstance(record, Approval) else marks[1]
+
+
 def verdict(review: Review) -> str:
     if review.mergeable:
         return "ĐƯỢC HỢP NHẤT: nội dung hợp lệ và đủ phê duyệt theo quy định."
@@ -108,12 +115,15 @@ def format_text_review(review: Review) -> str:
            f"  Đầu nhánh {sub.head[:10]}, cây nội dung {sub.tree[:10]}, gốc chung {sub.merge_base[:10]}",
            f"  Trạng thái: {STATES[review.state]}", "", "Thay đổi:"]
     out += [f"  • {line}" for line in _change_lines(review)] or ["  (không có)"]
+    if sub.roster:
+        out += ["", "Danh sách Ban biên tập (đối chiếu vân tay khoá với từng người):"]
+        out += [f"  • {line}" for line in sub.roster]
     out += ["", "Kiểm tra nội dung:"]
     shown, hidden = shown_findings(review)
     if shown:
         out += ["  " + line for line in format_text(shown).splitlines()]
     out += [f"  {_findings_summary(shown, hidden)}", "", "Ý kiến duyệt:"]
-    out += [f"  {'✔' if r.counts else '✘'} {record_line(r)}" for r in sub.records] or ["  (chưa có)"]
+    out += [f"  {record_mark(r)} {record_line(r)}" for r in sub.records] or ["  (chưa có)"]
     out += ["", "Quy định duyệt (theo nhánh gốc):"]
     out += [f"  {'✔' if r.satisfied else '✘'} {rule_line(r)}" for r in review.results]
     out += ["", verdict(review)]
@@ -129,6 +139,9 @@ def format_markdown_review(review: Review) -> str:
            f"Cây nội dung được duyệt: `{sub.tree}` · gốc chung: `{sub.merge_base[:12]}`", "",
            "### Thay đổi", ""]
     out += [f"- {line}" for line in _change_lines(review)] or ["- (không có)"]
+    if sub.roster:
+        out += ["", "### Danh sách Ban biên tập", "", "Đối chiếu vân tay khoá với từng người:", ""]
+        out += [f"- {line}" for line in sub.roster]
     out += ["", "### Kiểm tra nội dung", ""]
     shown, hidden = shown_findings(review)
     if shown:
@@ -138,12 +151,12 @@ def format_markdown_review(review: Review) -> str:
     out += [f"| {'✅' if r.satisfied else '⬜'} | {r.rule.label} | {rule_line(r).split(': ', 1)[1]} |"
             for r in review.results]
     out += ["", "### Ý kiến duyệt", ""]
-    out += [f"- {'✅' if r.counts else '❌'} {record_line(r)}" for r in sub.records] or ["- (chưa có)"]
+    out += [f"- {record_mark(r, '✅✋❌')} {record_line(r)}" for r in sub.records] or ["- (chưa có)"]
     out += ["", "<details><summary>Cách duyệt</summary>", "",
-            "```sh", f"git fetch origin && invoke approve {sub.branch}",
-            f"invoke approve {sub.branch} --request-changes -m \"Lý do…\"", "```", "",
+            "```sh", f"invoke approve {sub.branch} --push",
+            f"invoke approve {sub.branch} --request-changes -m \"Lý do…\" --push", "```", "",
             "Phê duyệt là một commit có chữ ký SSH trong sổ duyệt `ban-bien-tap/so-duyet`; "
-            "hãy `git push origin refs/heads/ban-bien-tap/so-duyet` sau khi duyệt.",
+            "`--push` đẩy sổ duyệt lên máy chủ.",
             "</details>"]
     if review.mergeable:
         out += ["", "Khi hợp nhất, ghi vào commit hợp nhất:", "", "```",
@@ -168,6 +181,7 @@ def review_json(review: Review) -> dict:
                    "missing_roles": list(r.missing_roles),
                    "candidates": [m.email for m in r.candidates]} for r in review.results],
         "problems": review.problems,
+        "roster": sub.roster,
         "reviewed_by": reviewed_by(review),
         "ledger": sub.ledger,
     }

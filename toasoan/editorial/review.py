@@ -23,6 +23,7 @@ from .approvals import (
 )
 from .board import (
     ACTION_ITEMS,
+    BOARD_FILE,
     CODE,
     CONTENT_FILE,
     EDITED_ARTICLE,
@@ -31,10 +32,13 @@ from .board import (
     NEW_ARTICLE,
     PAGE_CHANGE,
     REMOVED_ARTICLE,
+    BoardError,
     BoardMember,
     EditorialBoard,
     Rule,
     load_board,
+    parse_members,
+    roster_changes,
 )
 from .git import EMPTY_TREE, FileChange, Git
 from .ledger import read_ledger
@@ -42,12 +46,20 @@ from .refs import Branch, BranchError, resolve_branch
 from .tree import TreeContent, read_tree
 
 EDITORIAL_PREFIX = "editorial/"
+# File modes git stores for what is not a plain file: a symbolic link, a submodule. A link in
+# content/ would publish whatever it points at on the machine that builds the site.
+LINK_MODES = {"120000": "liên kết tượng trưng (symlink)", "160000": "kho con (submodule)"}
+# Files a browser runs: in content/ they would be published as they are (a page, an image) and
+# run on the site's own address, outside the sanitised Markdown.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
+                   ".mjs")
 
 # States of a submission (``invoke queue``).
-DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, STALE_APPROVAL = (
-    "draft", "in_review", "changes_requested", "approved", "approval_stale")
+DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, STALE_APPROVAL, CONFLICT = (
+    "draft", "in_review", "changes_requested", "approved", "approval_stale", "conflict")
 STATES = {
     DRAFT: "Bản nháp",
+    CONFLICT: "Xung đột với nhánh gốc (người gửi cần cập nhật nhánh)",
     IN_REVIEW: "Đang chờ duyệt",
     CHANGES_REQUESTED: "Cần chỉnh sửa",
     APPROVED: "Đã duyệt, sẵn sàng hợp nhất",
@@ -86,6 +98,9 @@ class Submission:
     base_branch: Branch | None = None
     ledger: str | None = None
     ledger_problem: str | None = None
+    refused: dict[str, str] = field(default_factory=dict)  # path → why it can never merge
+    conflicts: list[str] = field(default_factory=list)  # paths a merge into the base cannot join
+    roster: list[str] = field(default_factory=list)  # who a change of board.yml adds, drops, changes
 
     @property
     def kinds(self) -> set[str]:
@@ -140,6 +155,8 @@ class Review:
             return APPROVED
         if self.blocking:
             return CHANGES_REQUESTED
+        if sub.conflicts:
+            return CONFLICT
         if self.problems or not self.content_ok or any(
                 d.status == "draft" for d in sub.documents.values()):
             return DRAFT
@@ -165,7 +182,8 @@ def _outside_kinds(path: str, content: TreeContent) -> tuple[str, ...]:
     """Kinds of a path that is no content: ``editorial/`` or code (anything outside content/)."""
     if path.startswith(EDITORIAL_PREFIX):
         return (EDITORIAL, CODE)
-    return (CODE,) if content.relpath(path) is None else ()
+    # .gitattributes changes how git checks files out for the build (encodings, line ends, filters)
+    return (CODE,) if content.relpath(path) is None or path.rsplit("/", 1)[-1] == ".gitattributes" else ()
 
 
 def classify(change: FileChange, content: TreeContent, old: ContentFile | None,
@@ -266,9 +284,43 @@ def load_submission(git: Git, branch: str | Branch, base: str | Branch = "main",
     authors = _authors(git, board, merge_base, head, touched)
     judge(records, git.tree_of(head), merge_base, authors, continuous(git, base_head))
     documents = {c.path: d for c in changes if (d := content.document(c.path)) is not None}
+    refused = {d.path: _refusal(d, content) for d in diffs if d.status != "D" and _refusal(d, content)}
     return Submission(source.name, target.short, head, base_head, merge_base, git.tree_of(head), changes,
                       authors, board, records, content.findings, documents, source, target,
-                      book.head, book.problem)
+                      book.head, book.problem, refused, conflicts(git, base_head, head),
+                      _roster(git, board, head) if BOARD_FILE in {p for c in diffs for p in (c.path, c.old_path)}
+                      else [])
+
+
+def _roster(git: Git, board: EditorialBoard, head: str) -> list[str]:
+    """What the branch's ``board.yml`` changes in the base's roster."""
+    try:
+        after = parse_members(git.show(head, BOARD_FILE) or b"members: []\n")
+    except BoardError as error:
+        return [f"Danh sách mới không đọc được: {error}"]
+    return roster_changes(board.members, after)
+
+
+def _refusal(change: FileChange, content: TreeContent) -> str:
+    """Why a changed path can never be published ("" when it can): a link or a submodule, or a
+    file a browser runs inside the content folder."""
+    if change.mode in LINK_MODES:
+        return (f"{change.path} là {LINK_MODES[change.mode]}, không phải tệp thường: không được gửi duyệt "
+                "(hãy xoá nó và gửi chính tệp đó)")
+    if content.relpath(change.path) is not None and change.path.lower().endswith(ACTIVE_SUFFIXES):
+        return (f"{change.path} là loại tệp trình duyệt chạy được (HTML, SVG, JavaScript…): trang công khai "
+                "không đăng nguyên trạng loại tệp này (hãy viết bài bằng Markdown, gửi ảnh JPEG/PNG, tài "
+                "liệu PDF)")
+    return ""
+
+
+def conflicts(git: Git, base_head: str, head: str) -> list[str]:
+    """The paths git cannot merge by itself when ``head`` joins ``base_head`` (none: it merges)."""
+    result = git.run("merge-tree", "--write-tree", "--name-only", "--no-messages", base_head, head,
+                     check=False)
+    if result.returncode == 0:
+        return []
+    return [p for p in result.stdout.decode("utf-8", "surrogateescape").splitlines()[1:] if p]
 
 
 # ---------------------------------------------------------------------- policy
@@ -290,6 +342,10 @@ def evaluate(submission: Submission) -> Review:
     problems = [submission.ledger_problem] if submission.ledger_problem else []
     if not submission.changes:
         problems.append("Nhánh không có thay đổi nào so với nhánh gốc.")
+    problems += list(submission.refused.values())
+    if submission.conflicts:
+        problems.append(f"nhánh xung đột với {submission.base} ở {', '.join(submission.conflicts)}: người gửi "
+                        "cần cập nhật nhánh (docs/editorial-review.md, mục 4) rồi xin duyệt lại")
     return Review(submission, results, blocking, problems)
 
 

@@ -125,16 +125,19 @@ def seat(git: Git, *, chief: str, chief_key: str, maintainer: str, maintainer_ke
     return Seated(commit, base, members, fingerprints)
 
 
-def trust_statement(seated: Seated, remote: str | None) -> str:
-    """What seating trusted, in plain Vietnamese."""
+def trust_statement(seated: Seated, remote: str | None, pushing: bool = False) -> str:
+    """What seating trusted, in plain Vietnamese; ``pushing``: the command pushes it right away."""
     lines = [f"Đã xếp ghế Ban biên tập trên nhánh '{seated.branch}' (commit {seated.commit[:10]}):"]
     lines += [f"  - {m.name} <{m.email}>: {m.role_labels}, khoá {seated.fingerprints[m.email]}"
               for m in seated.members]
     where = f"nhánh '{seated.branch}' trên '{remote}'" if remote else f"nhánh '{seated.branch}'"
     lines += ["",
               "Điều Tòa soạn tin lúc này: danh sách mẫu không bảo vệ gì, nên ai đẩy (push) được "
-              f"{where} là người xếp ghế Ban biên tập. Hãy đối chiếu vân tay khoá ở trên với chính chủ "
-              "trước khi đẩy, và chỉ cho Kỹ thuật viên quyền đẩy nhánh này (docs/editorial-review.md).",
+              f"{where} là người xếp ghế Ban biên tập. "
+              + ("Vân tay khoá ở trên phải đúng là vân tay bạn đã đối chiếu với chính chủ; sai thì báo "
+                 "ngay cho Tổng biên tập. " if pushing else
+                 "Hãy đối chiếu vân tay khoá ở trên với chính chủ trước khi đẩy. ")
+              + "Chỉ cho Kỹ thuật viên quyền đẩy nhánh này (docs/editorial-review.md, mục 7).",
               "Từ nay lệnh này từ chối; mọi thay đổi danh sách (thêm, thu hồi thành viên) là một bài gửi "
               f"duyệt cần {ROLES[CHIEF_EDITOR]} và {ROLES[MAINTAINER]} duyệt."]
     return "\n".join(lines)

@@ -114,7 +114,8 @@ def _free_branch(git: Git, wanted: str | None, slug: str, remote: str | None) ->
 
     if wanted:
         if taken(wanted):
-            raise SubmitError(f"Nhánh '{wanted}' đã có; đặt tên khác bằng --branch.")
+            raise SubmitError(f"Nhánh '{wanted}' đã có (trên máy này hoặc trên máy chủ, có thể là bài của "
+                              "người khác); đặt tên khác bằng --branch.")
         return wanted
     name, n = BRANCH_PREFIX + (slug or "bai-moi"), 1
     while taken(name):
@@ -153,10 +154,9 @@ def submit(git: Git, base: str = "main", branch: str | None = None, message: str
     if current is None:
         raise SubmitError(f"Đang không ở trên nhánh nào; hãy chuyển về nhánh chính: git switch {base}")
     on_submission = current != base
-    note = ""
+    note = fetch(git, remote) or ""  # the remote's branches: a new submission's name must be free there
     if on_submission:
         if remote:
-            note = fetch(git, remote) or ""
             tracking = git.resolve(f"refs/remotes/{remote}/{current}")
             try:
                 if tracking and fast_forward(git, current, tracking):

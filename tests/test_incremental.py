@@ -14,11 +14,13 @@ import dataclasses
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files
-from incremental.fingerprint import Fingerprinter, TemplateNames
+from incremental.fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
 from jinja2 import DictLoader, Environment
 
 from sitekit import Project
@@ -76,6 +78,22 @@ def test_an_action_item_edit_renders_its_report_and_the_tracker(newsroom: Projec
     assert_same_as_clean(newsroom, step)
 
 
+def test_a_unit_named_like_an_author_turns_the_bylines_into_organisations(newsroom: Project) -> None:
+    """The units roster reaches article pages only through a Jinja global (site_metadata's
+    ``article_json_ld`` binds the unit names): a unit added must re-render them."""
+    build(newsroom)
+    author = "Thu Phương"
+    byline = '{"@type":"Person","name":"' + author + '"}'
+    pages = [name for name, data in files(newsroom.output).items() if byline.encode() in data]
+    assert pages, "the corpus must have an article by " + author
+    units = newsroom.content / "data" / "units.yml"
+    units.write_text(units.read_text(encoding="utf-8") + f"  - name: {author}\n", encoding="utf-8")
+    build(newsroom)
+    assert_same_as_clean(newsroom, "unit named like an author")
+    organisation = byline.replace("Person", "Organization").encode()
+    assert all(organisation in (newsroom.output / name).read_bytes() for name in pages)
+
+
 def test_fingerprints_see_every_field_of_nested_values() -> None:
     """Dataclasses inside lists inside dicts (action items, tracked items) by their fields."""
     item = ActionItem(id="CNTT-2019-01", title="Nâng cấp cổng thông tin", owner="Văn phòng",
@@ -84,6 +102,31 @@ def test_fingerprints_see_every_field_of_nested_values() -> None:
     assert Fingerprinter().of({"items": [dataclasses.replace(item)]}) == same
     for change in ({"title": "Nâng cấp cổng"}, {"due": dt.date(2020, 1, 1)}, {"progress": 50}):
         assert Fingerprinter().of({"items": [dataclasses.replace(item, **change)]}) != same, change
+
+
+def test_fingerprints_see_what_a_function_is_bound_to() -> None:
+    """Partials, bound methods and closures by what they are bound to, not by their name."""
+    def of(value: object) -> str:
+        return Fingerprinter().of(value)
+
+    def closing_over(units: tuple[str, ...]) -> Callable[[str], bool]:
+        return lambda name: name in units
+
+    assert of(partial(max, 1)) != of(partial(max, 2))
+    assert of(partial(max, 1)) == of(partial(max, 1))
+    assert of(closing_over(("Văn phòng",))) != of(closing_over(("Văn phòng", "Thu Phương")))
+    assert of(closing_over(("Văn phòng",))) == of(closing_over(("Văn phòng",)))
+    assert of({"open": "Đang làm"}.get) != of({"open": "Chưa làm"}.get)
+    assert of(object()) != of(object())  # unknown: a random value, the page is always rendered
+    with pytest.raises(Unfingerprintable):
+        Fingerprinter(strict=True).of(partial(max, object()))
+
+
+def test_a_jinja_global_that_cannot_be_fingerprinted_stops_the_build(newsroom: Project) -> None:
+    result = build_site(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output),
+                        JINJA_GLOBALS={"khoa_dung_chung": threading.Lock()})
+    assert not result.ok and not newsroom.output.exists()
+    assert "'khoa_dung_chung'" in result.error and "lock" in result.error, result.error
 
 
 def test_template_names_follow_extends_include_and_import() -> None:
@@ -98,6 +141,7 @@ def test_template_names_follow_extends_include_and_import() -> None:
                  "loop.html": "{{ depth }}{% include 'loop.html' %}",
                  "dynamic.html": "{% include page_template %}"}
     environment = Environment(loader=DictLoader(templates))
+    environment.globals["DATE_FORMAT"] = "%d/%m/%Y"  # a global counts too (jinja2.meta leaves it out)
     parsed: list[str] = []
     parse = environment.parse
     environment.parse = lambda source: parsed.append(source) or parse(source)

@@ -24,10 +24,11 @@ from incremental.fingerprint import Fingerprinter, TemplateNames, Unfingerprinta
 from jinja2 import DictLoader, Environment
 
 from sitekit import Project
-from toasoan.build import MANIFEST_SLICE, BuildPlan, Manifest, build_site, input_state, load_settings
-from toasoan.editorial.git import Git
+from toasoan.build import MANIFEST_SLICE, BuildPlan, Manifest, input_state, load_settings
+from toasoan.git import Git
 from toasoan.model import ActionItem
 from toasoan.outputs import Entry, digest
+from toasoan.session import build_site
 
 
 @pytest.mark.parametrize("seed", [1, 2])

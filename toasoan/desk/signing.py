@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..editorial.git import Git
+from ..git import Git
 
 SECRET_VARIABLE = "TOASOAN_DESK_PASSPHRASE"
 _PRINT_SECRET = f"import os, sys; sys.stdout.write(os.environ['{SECRET_VARIABLE}'] + '\\n')"

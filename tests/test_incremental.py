@@ -124,9 +124,11 @@ def test_fingerprints_see_what_a_function_is_bound_to() -> None:
         Fingerprinter(strict=True).of(partial(max, object()))
 
 
-def test_a_jinja_global_that_cannot_be_fingerprinted_stops_the_build(newsroom: Project) -> None:
-    result = build_site(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output),
-                        JINJA_GLOBALS={"khoa_dung_chung": threading.Lock()})
+@pytest.mark.parametrize("kind", ["JINJA_GLOBALS", "JINJA_FILTERS"])
+def test_a_jinja_global_or_filter_that_cannot_be_fingerprinted_stops_the_build(newsroom: Project, kind: str) -> None:
+    settings = newsroom.root / "pelicanconf.py"
+    added = {**load_settings(settings)[kind], "khoa_dung_chung": partial(max, threading.Lock())}
+    result = build_site(settings, OUTPUT_PATH=str(newsroom.output), **{kind: added})
     assert not result.ok and not newsroom.output.exists()
     assert "'khoa_dung_chung'" in result.error and "lock" in result.error, result.error
 

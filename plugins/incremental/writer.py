@@ -7,8 +7,9 @@ that plugins collecting pages (the sitemap) see it. Feeds are keyed by the full
 fingerprint of the entries they carry.
 
 The Jinja globals a template uses (``article_json_ld``, bound by site_metadata to the units
-roster) are part of its pages' keys. Every global of an environment is fingerprinted
-strictly, once: one whose value cannot be fingerprinted stops the build (:class:`UnknownGlobal`).
+roster) and the environment's filters and tests are part of its pages' keys. Each is
+fingerprinted strictly, once per environment: one whose value cannot be fingerprinted stops
+the build (:class:`UnknownGlobal`).
 """
 
 from __future__ import annotations
@@ -33,12 +34,13 @@ PAGE_NAMES = frozenset(("output_file", "localsiteurl", "SITEURL"))
 
 
 class UnknownGlobal(Exception):
-    """A Jinja global the incremental build cannot fingerprint: its pages could go stale."""
+    """A Jinja global, filter or test the incremental build cannot fingerprint: its pages
+    could go stale."""
 
     def __init__(self, name: str, kind: str) -> None:
         super().__init__(
-            f"Biến toàn cục Jinja {name!r} (kiểu {kind}) không lấy dấu được: bản dựng tăng dần "
-            "không biết trang nào dùng nó cần dựng lại. Gợi ý: gán cho nó dữ liệu thuần (chuỗi, số, "
+            f"Biến toàn cục, bộ lọc hoặc phép thử Jinja {name!r} (kiểu {kind}) không lấy dấu được: "
+            "bản dựng tăng dần không biết trang nào dùng nó cần dựng lại. Gợi ý: gán cho nó dữ liệu thuần (chuỗi, số, "
             "list, dict, dataclass), một hàm, hoặc functools.partial của một hàm với các giá trị đó.")
 
 
@@ -94,20 +96,22 @@ class IncrementalWriter(Writer):
 
     def _globals_used(self, environment, used: frozenset[str] | None, localcontext: dict, context: dict) -> str:
         """The fingerprints of the environment's globals the template uses (all, when that
-        cannot be known); the context hides a global of the same name."""
+        cannot be known; the context hides a global of the same name) and of its filters and
+        tests (all of them: a template's filters are not looked for)."""
         if id(environment) not in self._globals:
             strict = Fingerprinter(context, self.settings, strict=True)
             found = {}
-            for name, value in environment.globals.items():
-                try:
-                    found[name] = strict.of(value)
-                except Unfingerprintable as unknown:
-                    raise UnknownGlobal(name, str(unknown)) from None
+            for kind in ("globals", "filters", "tests"):
+                for name, value in getattr(environment, kind).items():
+                    try:
+                        found[name if kind == "globals" else f"|{kind}:{name}"] = strict.of(value)
+                    except Unfingerprintable as unknown:
+                        raise UnknownGlobal(name, str(unknown)) from None
             self._globals[id(environment)] = (environment, found)
         fingerprints = self._globals[id(environment)][1]
-        names = fingerprints.keys() - localcontext.keys()
-        if used is not None:
-            names &= used
+        names = {name for name in fingerprints if name.startswith("|")}
+        shown = fingerprints.keys() - names - localcontext.keys()
+        names |= shown if used is None else shown & used
         return outputs.digest(*(f"{name}={fingerprints[name]}" for name in sorted(names)))
 
     def _values(self, names: list[str], localcontext: dict, context: dict) -> str:

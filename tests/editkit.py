@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.corpus import generate
+from bench.corpus import PEOPLE, generate, tiny_png
 from sitekit import Project, make_project
-from toasoan.build import BuildResult, build_site
+from toasoan.build import BuildResult
 from toasoan.generators import generator_contents
-from toasoan.session import BuildSession
+from toasoan.session import BuildSession, build_site
 
 CORPUS_SIZE = 36
 EPOCH = "1764316800"  # 2025-11-28 08:00 UTC: the tracker's "today" for every build of a test
@@ -199,6 +199,21 @@ class Editor:
             handle.write(f"\nDEFAULT_PAGINATION = {self.random.choice([4, 6, 10])}\n")
         return "setting DEFAULT_PAGINATION"
 
+    def unit(self) -> str:
+        """A unit named like a writer: JSON-LD then calls that byline an Organization."""
+        units = self.project.content / "data" / "units.yml"
+        text = units.read_text(encoding="utf-8")
+        name = self.random.choice([person for person in PEOPLE if f"name: {person}\n" not in text])
+        units.write_text(text + f"  - name: {name}\n", encoding="utf-8")
+        return f"unit {name}"
+
+    def image(self) -> str:
+        """An image replaced by one of another colour and size (its pages give its size)."""
+        path = self.pick(sorted((self.project.content / "images").rglob("*.png")))
+        colour = (self.random.randrange(256), self.random.randrange(256), self.random.randrange(256))
+        path.write_bytes(tiny_png(colour, width=self.random.randint(17, 40), height=self.random.randint(10, 30)))
+        return f"image {path.name}"
+
     def apply(self, name: str) -> str:
         self.count += 1
         edit: Callable[[], str] = getattr(self, name)
@@ -207,5 +222,7 @@ class Editor:
 
 CONTENT_EDITS = ("body", "title", "date", "category", "tags", "status", "action_item", "add", "delete",
                  "rename")
+# Edits of what is not an article, meeting report or page: data, images, templates, settings.
+OTHER_EDITS = ("template", "unit", "setting", "image")
 
 

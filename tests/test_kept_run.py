@@ -21,9 +21,10 @@ from search_index.store import KEYS, WHERE, RecordStore
 from sitemap.sitemap import Sitemap
 
 from sitekit import Project
-from toasoan.build import Manifest, build_site, load_settings
+from toasoan.build import Manifest, load_settings
 from toasoan.generators import body_of
 from toasoan.kept_run import SavedRun
+from toasoan.session import build_site
 
 
 def saved_run(project: Project) -> SavedRun:

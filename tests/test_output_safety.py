@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from test_broken_input import CASES
 
 from sitekit import Project
-from toasoan.build import build_site
 from toasoan.safety import unsafe_url
+from toasoan.session import build_site
 
 HOSTILE_CODES = {"E111", "E301", "E302"}
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "srcdoc")

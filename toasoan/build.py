@@ -9,6 +9,9 @@ that no longer exist. Either way a failed build leaves the previous output untou
 When nothing a build reads has changed since the last one (:func:`input_state`) and its
 outputs are as it left them, an incremental build has nothing to do and does not run
 Pelican at all.
+
+This module is one build (:class:`BuildPlan`); :func:`toasoan.session.build_site` runs it,
+and patches the last run instead when only bodies changed. It never imports the session.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from pathlib import Path
 
 from . import outputs
 from .content import local_cache
-from .editorial.git import find_repository
 from .findings import ContentRejected, Finding
+from .git import find_repository
 from .kept_run import SavedRun
 from .parsing import code_fingerprint
 from .publication import publication
@@ -64,26 +67,6 @@ def load_settings(settings_file: str | Path, **overrides: object) -> dict:
     from pelican.settings import read_settings
 
     return read_settings(str(settings_file), override=overrides or None)
-
-
-def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: bool = True,
-               **overrides: object) -> BuildResult:
-    """Run Pelican into a staging folder; on success its outputs reach ``OUTPUT_PATH``.
-
-    An incremental build saves its Pelican run, and patches the run the last build saved
-    when only bodies changed (:mod:`toasoan.session`, :mod:`toasoan.kept_run`).
-    ``incremental=False`` renders everything. A failed build leaves the previous output
-    exactly as it was and never raises.
-    """
-    if incremental:
-        from .session import BuildSession
-
-        return BuildSession(settings_file, saved=True, resident=False, **overrides).build()
-    from pelican import Pelican
-
-    plan = BuildPlan.make(settings_file, incremental=False, **overrides)
-    plan.manifest.saved_run.remove()  # its outputs will not come from it
-    return plan.run(plan.ledger(), lambda: run_pelican(Pelican(plan.settings)))
 
 
 def run_pelican(pelican) -> None:

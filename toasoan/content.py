@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .checks import check_site
 from .findings import Finding
+from .git import find_repository
 from .model import ContentFile, SiteRules
 from .parsing import model_cache, parse_files
 
@@ -27,8 +28,6 @@ def shared_cache(git_dir: Path) -> Path:
 def site_cache(site: Path) -> Path:
     """The shared parse cache of a checked-out site, or ``.cache/toasoan/parse`` beside its
     content when it is not in a git repository."""
-    from .editorial.git import find_repository  # not at the top: the review imports this module
-
     repository = find_repository(site)
     common = repository.common_dir() if repository else None
     return shared_cache(common) if common else local_cache(site, "parse")

@@ -240,6 +240,22 @@ class BuildSession:
         signals.finalized.send(last.pelican)
 
 
+def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: bool = True,
+               **overrides: object) -> BuildResult:
+    """Run Pelican into a staging folder; on success its outputs reach ``OUTPUT_PATH``.
+
+    An incremental build (``invoke build``) is a session of one build: it saves its Pelican
+    run, and patches the run the last build saved when only bodies changed
+    (:mod:`toasoan.kept_run`). ``incremental=False`` renders everything. A failed build
+    leaves the previous output exactly as it was and never raises.
+    """
+    if incremental:
+        return BuildSession(settings_file, saved=True, resident=False, **overrides).build()
+    plan = BuildPlan.make(settings_file, incremental=False, **overrides)
+    plan.manifest.saved_run.remove()  # its outputs will not come from it
+    return plan.run(plan.ledger(), lambda: run_pelican(Pelican(plan.settings)))
+
+
 # ---------------------------------------------------------------------- Pelican content objects
 def _without_body(document: ContentFile) -> str:
     return digest(type(document).__name__, repr(document.apart_from_body()))

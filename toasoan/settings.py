@@ -27,6 +27,18 @@ DEFAULTS: dict[str, object] = {
 }
 
 
+# Pelican's defaults for the settings site_rules() reads: what settings read without Pelican
+# (a branch's pelicanconf.py, read as literals by the review) leave out. They are Pelican's
+# own (tests/test_seams.py), so the review needs no Pelican.
+PELICAN_DEFAULTS: dict[str, object] = {
+    "ARTICLE_PATHS": [""],
+    "PAGE_PATHS": ["pages"],
+    "ARTICLE_URL": "{slug}.html",
+    "PAGE_URL": "pages/{slug}.html",
+    "STATIC_PATHS": ["images"],
+}
+
+
 def newsroom_settings(settings: dict) -> dict:
     """``NEWSROOM`` from Pelican settings merged over :data:`DEFAULTS`."""
     return {**DEFAULTS, **(settings.get("NEWSROOM") or {})}

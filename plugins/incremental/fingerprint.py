@@ -12,8 +12,12 @@ kind:
   *card* — what a listing shows (title, URL, dates, category, tags, authors, summary,
   image, kind, status), not its body;
 * lists, dicts, dataclasses and other objects: their parts, each object once per build;
+* functions by their code's name (the code is in the build key) and what they are bound
+  to: ``functools.partial`` arguments, a method's object, a closure's variables, defaults;
 * anything that cannot be fingerprinted reliably gets a random value, so its page is
-  always rendered (wrong by being slow, never by being stale).
+  always rendered (wrong by being slow, never by being stale) — but for a Jinja global
+  (:class:`Fingerprinter` with ``strict``), which every page may call: the build refuses it
+  (:class:`Unfingerprintable`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import re
 import types
 import uuid
@@ -48,6 +53,10 @@ _CARD_SKIPS = frozenset(("body", "body_line"))
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
 
 
+class Unfingerprintable(Exception):
+    """A value whose fingerprint cannot be known (strict mode): a page using it could go stale."""
+
+
 def _join(tag: str, parts: Iterable[str]) -> str:
     """One hash of a value made of ``parts``; ``tag`` says what kind of value."""
     return digest(tag, *parts)
@@ -56,8 +65,10 @@ def _join(tag: str, parts: Iterable[str]) -> str:
 class Fingerprinter:
     """Fingerprints for one build; each object is fingerprinted once (memoised by identity)."""
 
-    def __init__(self, context: Mapping | None = None, settings: Mapping | None = None) -> None:
+    def __init__(self, context: Mapping | None = None, settings: Mapping | None = None, *,
+                 strict: bool = False) -> None:
         self.context = context or {}
+        self.strict = strict  # refuse what cannot be fingerprinted, instead of a random value
         self._settings = settings
         self._skip = {id(context), id(settings)}
         self._memo: defaultdict[str, dict[int, str]] = defaultdict(dict)  # kind → id of the object → fingerprint
@@ -129,9 +140,8 @@ class Fingerprinter:
             return f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}"
         if isinstance(value, enum.Enum):
             return repr(value)
-        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type,
-                              types.ModuleType)):
-            return f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
+        if isinstance(value, (type, types.ModuleType)):
+            return _code_name(value)
         if id(value) in self._skip:
             return "settings-or-context"  # in the build key
         if isinstance(value, Content) and not isinstance(value, Static):
@@ -139,6 +149,8 @@ class Fingerprinter:
         return self._memo_of(value, "of", self._compound)
 
     def _compound(self, value: object) -> str:
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial)):
+            return self._callable(value)
         if isinstance(value, URLWrapper):
             return _join("urlwrapper", [type(value).__name__, value.name, value.slug, value.url, value.save_as])
         if isinstance(value, PaginatedPage):
@@ -162,7 +174,31 @@ class Fingerprinter:
             return _join(type(value).__qualname__, (f"{k}={self.of(v)}" for k, v in sorted(vars(value).items())
                                                     if k not in _NOT_SHOWN))
         text = repr(value)
-        return uuid.uuid4().hex if " at 0x" in text else _join(type(value).__qualname__, [text])
+        if " at 0x" not in text:
+            return _join(type(value).__qualname__, [text])
+        if self.strict:
+            raise Unfingerprintable(type(value).__qualname__)
+        return uuid.uuid4().hex
+
+    def _callable(self, value: object) -> str:
+        """A function by its code's name and everything it is bound to."""
+        if isinstance(value, functools.partial):
+            return _join("partial", [self.of(value.func), self.of(value.args), self.of(value.keywords)])
+        if isinstance(value, (types.MethodType, types.BuiltinFunctionType)):  # bound: its object counts
+            bound = getattr(value, "__self__", None)
+            target = value.__func__ if isinstance(value, types.MethodType) else value
+            if bound is None or isinstance(bound, types.ModuleType):
+                return _code_name(target)
+            return _join("method", [_code_name(target), self.of(bound)])
+        code = value.__code__  # a Python function: where it is (lambdas share a name), what it closes over
+        cells = []
+        for cell in value.__closure__ or ():
+            try:
+                cells.append(self.of(cell.cell_contents))
+            except ValueError:  # a variable not assigned yet
+                cells.append("empty")
+        return _join("function", [_code_name(value), code.co_filename, str(code.co_firstlineno),
+                                  self.of(value.__defaults__), self.of(value.__kwdefaults__), *cells])
 
     def _model(self, value: object, skips: frozenset[str]) -> str:
         """A dataclass (content model, tracker) by the fields it shows (``repr=True``)."""
@@ -190,12 +226,34 @@ class Fingerprinter:
         return result
 
 
+def _code_name(value: object) -> str:
+    """Code by its name: its source is in the build key."""
+    return f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
+
+
+def _without_globals(environment: Environment) -> Environment:
+    """``environment`` without its globals: :mod:`jinja2.meta` leaves out the names it has
+    globals for, and a template's globals count too."""
+    bare = environment.overlay()
+    bare.globals = {}
+    return bare
+
+
 class TemplateNames:
-    """The context names a template uses, through ``extends``, ``include`` and ``import``."""
+    """The context names and globals a template uses, through ``extends``, ``include`` and ``import``."""
 
     def __init__(self, environment: Environment) -> None:
         self.environment = environment
         self._names: dict[str, frozenset[str] | None] = {}
+        self._bare = _without_globals(environment)
+
+    def __getstate__(self) -> dict:
+        """Saved with a run (toasoan.kept_run), which names its environment but not this one."""
+        return {**vars(self), "_bare": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._bare = _without_globals(self.environment)
 
     def __call__(self, name: str) -> frozenset[str] | None:
         """Names the template may read, or None when that cannot be known (dynamic or
@@ -208,6 +266,7 @@ class TemplateNames:
     def _collect(self, name: str) -> frozenset[str] | None:
         source, _, _ = self.environment.loader.get_source(self.environment, name)
         tree = self.environment.parse(source)
+        tree.set_environment(self._bare)
         names = set(meta.find_undeclared_variables(tree))
         for referenced in meta.find_referenced_templates(tree):
             found = None if referenced is None else self(referenced)

@@ -5,6 +5,11 @@ the previous build wrote the same file from the same key (see :mod:`.fingerprint
 the page is kept: nothing is rendered or written, and ``content_written`` is still sent so
 that plugins collecting pages (the sitemap) see it. Feeds are keyed by the full
 fingerprint of the entries they carry.
+
+The Jinja globals a template uses (``article_json_ld``, bound by site_metadata to the units
+roster) and the environment's filters and tests are part of its pages' keys. Each is
+fingerprinted strictly, once per environment: one whose value cannot be fingerprinted stops
+the build (:class:`UnknownGlobal`).
 """
 
 from __future__ import annotations
@@ -20,12 +25,23 @@ from pelican.writers import Writer
 
 from toasoan import outputs
 
-from .fingerprint import Fingerprinter, TemplateNames
+from .fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
 
 # Context names that hold the page's own content: fingerprinted in full, not as a card.
 OWN_CONTENT = ("article", "page")
 # Names the writer sets for each page (with relative URLs, SITEURL too).
 PAGE_NAMES = frozenset(("output_file", "localsiteurl", "SITEURL"))
+
+
+class UnknownGlobal(Exception):
+    """A Jinja global, filter or test the incremental build cannot fingerprint: its pages
+    could go stale."""
+
+    def __init__(self, name: str, kind: str) -> None:
+        super().__init__(
+            f"Biến toàn cục, bộ lọc hoặc phép thử Jinja {name!r} (kiểu {kind}) không lấy dấu được: "
+            "bản dựng tăng dần không biết trang nào dùng nó cần dựng lại. Gợi ý: gán cho nó dữ liệu thuần (chuỗi, số, "
+            "list, dict, dataclass), một hàm, hoặc functools.partial của một hàm với các giá trị đó.")
 
 
 class IncrementalWriter(Writer):
@@ -37,13 +53,15 @@ class IncrementalWriter(Writer):
         self._fingerprints: Fingerprinter | None = None
         self._names: TemplateNames | None = None  # the generators' environments share the theme
         self._shared: dict[tuple[str, int], tuple[dict, str]] = {}
+        # id of a Jinja environment → it, and the fingerprint of each of its globals
+        self._globals: dict[int, tuple[object, dict[str, str]]] = {}
         # source of an article or page → {output: how to write it again} for the pages and
         # feeds that show it in full (rewrite() renders them after a patch; toasoan.session).
         self._shows: dict[str, dict[str, Callable[[], object]]] = {}
 
     def __getstate__(self) -> dict:
         """Saved with a run (toasoan.kept_run); a patch gives it the ledger of its build."""
-        return {**vars(self), "ledger": None}
+        return {**vars(self), "ledger": None, "_globals": {}}
 
     def __setstate__(self, state: dict) -> None:
         """Taken up in a new process: contexts have new identities."""
@@ -73,7 +91,28 @@ class IncrementalWriter(Writer):
             shared = sorted(n for n in names if n not in own and n not in PAGE_NAMES)
             self._shared[shared_key] = (context, self._values(shared, localcontext, context))
         return outputs.digest(template.name, self._shared[shared_key][1],
-                              self._values(own_names, localcontext, context))
+                              self._values(own_names, localcontext, context),
+                              self._globals_used(template.environment, used, localcontext, context))
+
+    def _globals_used(self, environment, used: frozenset[str] | None, localcontext: dict, context: dict) -> str:
+        """The fingerprints of the environment's globals the template uses (all, when that
+        cannot be known; the context hides a global of the same name) and of its filters and
+        tests (all of them: a template's filters are not looked for)."""
+        if id(environment) not in self._globals:
+            strict = Fingerprinter(context, self.settings, strict=True)
+            found = {}
+            for kind in ("globals", "filters", "tests"):
+                for name, value in getattr(environment, kind).items():
+                    try:
+                        found[name if kind == "globals" else f"|{kind}:{name}"] = strict.of(value)
+                    except Unfingerprintable as unknown:
+                        raise UnknownGlobal(name, str(unknown)) from None
+            self._globals[id(environment)] = (environment, found)
+        fingerprints = self._globals[id(environment)][1]
+        names = {name for name in fingerprints if name.startswith("|")}
+        shown = fingerprints.keys() - names - localcontext.keys()
+        names |= shown if used is None else shown & used
+        return outputs.digest(*(f"{name}={fingerprints[name]}" for name in sorted(names)))
 
     def _values(self, names: list[str], localcontext: dict, context: dict) -> str:
         fingerprints = self._fingerprinter(context)

@@ -16,8 +16,8 @@ import os
 
 from pelican import signals
 
-from toasoan.editorial.git import find_repository
 from toasoan.editorial.provenance import collect
+from toasoan.git import find_repository
 
 logger = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from toasoan.editorial.git import EMPTY_TREE, Git
 from toasoan.editorial.ledger import APPROVE, LOCAL_LEDGER, record_review
 from toasoan.editorial.merge import MergeResult, merge_submission
 from toasoan.editorial.refs import resolve_branch
 from toasoan.editorial.review import Review, review
+from toasoan.git import EMPTY_TREE, Git
 
 REPO = Path(__file__).resolve().parents[2]
 POLICY = (REPO / "editorial" / "policy.yml").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ import pytest
 from newsroom import REPO, Newsroom, article
 
 from toasoan.editorial import cli
-from toasoan.editorial.git import EMPTY_TREE
 from toasoan.editorial.ledger import LOCAL_LEDGER
+from toasoan.git import EMPTY_TREE
 
 NEW = "content/articles/2024/bai-moi.md"
 

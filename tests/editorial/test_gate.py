@@ -26,10 +26,10 @@ from toasoan.editorial.board import (
     parse_people,
     parse_policy,
 )
-from toasoan.editorial.git import EMPTY_TREE, Git
 from toasoan.editorial.ledger import LOCAL_LEDGER
 from toasoan.editorial.refs import BranchError, resolve_branch
 from toasoan.editorial.review import APPROVED, CHANGES_REQUESTED, ReviewError, review
+from toasoan.git import EMPTY_TREE, Git
 from toasoan.text import fold
 
 NEW = "content/articles/2024/bai-moi.md"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from clones import person, project
 
-from toasoan.editorial.git import Git
 from toasoan.editorial.preview import build_preview
+from toasoan.git import Git
 
 ARTICLE = "content/articles/2024/bai-xem-truoc.md"
 GONE = "content/articles/2018/hoi-thao-nguon-nhan-luc-vung-dan-toc-thieu-so.md"

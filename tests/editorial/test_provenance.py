@@ -14,8 +14,8 @@ from newsroom import REPO, Newsroom, article
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from toasoan.editorial.git import Git
 from toasoan.editorial.provenance import collect
+from toasoan.git import Git
 
 NEW = "content/articles/2024/bai-moi.md"
 HISTORY = "https://git.example.vn/toasoan/lich-su/{path}"

@@ -13,9 +13,9 @@ import pytest
 from newsroom import REPO, Newsroom, Person, article
 
 from toasoan.editorial import cli, signers
-from toasoan.editorial.git import Git
 from toasoan.editorial.ledger import LEDGER_BRANCH, LOCAL_LEDGER
 from toasoan.editorial.seat import is_sample
+from toasoan.git import Git
 
 NEW = "content/articles/2024/bai-moi.md"
 OTHER = "content/articles/2024/bai-khac.md"

@@ -8,10 +8,10 @@ import json
 from dataclasses import dataclass, field
 
 from .. import text as vi
-from ..editorial.git import Git
 from ..editorial.review import Review
 from ..editorial.tree import is_markdown
 from ..frontmatter import parse
+from ..git import Git
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 

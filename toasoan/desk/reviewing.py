@@ -10,7 +10,6 @@ from pathlib import Path
 from ..editorial.approvals import APPROVE, REQUEST_CHANGES, ApprovalError, public_key_of
 from ..editorial.board import BoardError, BoardMember
 from ..editorial.cli import Clone, merge_and_push, record_and_push
-from ..editorial.git import GitError
 from ..editorial.merge import MergeResult
 from ..editorial.preview import PreviewError, PreviewResult, build_preview
 from ..editorial.queue import QueueEntry, queue
@@ -18,6 +17,7 @@ from ..editorial.refs import BranchError
 from ..editorial.remote import RemoteError
 from ..editorial.review import Review, ReviewError, review
 from ..editorial.submit import BRANCH_PREFIX
+from ..git import GitError
 from .signing import agent_holds, key_has_passphrase, signing_git
 from .workspace import DeskError, Workspace
 

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..editorial.git import Git
+from ..git import Git
 
 SECRET_VARIABLE = "TOASOAN_DESK_PASSPHRASE"  # hex of the passphrase's UTF-8 bytes
 PYTHON_VARIABLE = "TOASOAN_DESK_PYTHON"

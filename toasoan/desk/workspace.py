@@ -20,11 +20,11 @@ from pathlib import Path, PurePosixPath
 from .. import text as vi
 from ..content import read_content
 from ..docx_import import ImportRefused, import_docx, reencode_image
-from ..editorial.git import Git, GitError
 from ..editorial.remote import BASE_BRANCH, RemoteError, base_ref, default_base, default_remote, fetch, push
 from ..editorial.submit import BRANCH_PREFIX, SubmitError, SubmitResult, changed_content, submit
 from ..editorial.tree import SETTINGS_FILE, content_prefix, is_markdown, literal_settings
 from ..findings import Finding, has_errors
+from ..git import Git, GitError
 from ..model import ARTICLE, PAGE, ContentFile, SiteRules, parse_content_file
 from ..model import DOCUMENT as DOCUMENT_KIND
 from ..settings import site_rules

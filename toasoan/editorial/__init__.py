@@ -13,7 +13,7 @@ Plain Python over the ``git`` command line, independent of Pelican and of any fo
 
 from importlib import import_module
 
-# Imported when first asked for: a build needs only .git, not the review and its checks.
+# Imported when first asked for: a build needs only .provenance, not the review and its checks.
 _EXPORTS = {"Approval": "approvals", "ChangeRequest": "approvals", "BoardMember": "board",
             "EditorialBoard": "board", "load_board": "board", "Review": "review",
             "Submission": "review", "review": "review"}

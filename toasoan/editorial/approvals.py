@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..git import Git
 from .board import BOARD_FILE, BoardError, BoardMember, EditorialBoard, key_id, parse_members
-from .git import Git
 from .ledger import (
     APPROVE,
     BASE_KEY,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..git import Git
 from ..text import clean_line, fold
-from .git import Git
 
 BOARD_FILE = "editorial/board.yml"
 POLICY_FILE = "editorial/policy.yml"

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..findings import format_summary, format_text
+from ..git import Git, GitError, find_repository
 from . import codeowners, signers
 from .approvals import APPROVE, REQUEST_CHANGES, ApprovalError, ApprovalResult, approve_submission
 from .board import BoardError
-from .git import Git, GitError, find_repository
 from .ledger import LEDGER_BRANCH, LOCAL_LEDGER
 from .merge import MergeResult, merge_submission
 from .preview import PreviewError, build_preview

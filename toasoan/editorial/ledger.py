@@ -29,8 +29,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..git import EMPTY_TREE, Git, GitError
 from ..text import clean_line
-from .git import EMPTY_TREE, Git, GitError
 from .refs import HEADS, REMOTES, Branch, ref_commit
 
 LEDGER_BRANCH = "ban-bien-tap/so-duyet"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..findings import Finding, has_errors
+from ..git import Git, GitError
 from .board import CHANGE_KINDS
-from .git import Git, GitError
 from .refs import Branch, resolve_branch
 from .report import merge_trailers
 from .review import Review, review

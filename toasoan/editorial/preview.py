@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding
-from .git import Git
+from ..git import Git
 from .refs import Branch, resolve_branch
 from .tree import SETTINGS_FILE, content_prefix, literal_settings
 
@@ -101,7 +101,7 @@ def _build(settings_file: str, output: str, report: str) -> int:
     """In the preview's own process: build, then write which source became which page."""
     from pelican import signals
 
-    from ..build import build_site
+    from ..session import build_site
 
     pages: dict[str, str] = {}
 

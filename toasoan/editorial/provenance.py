@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..git import Git, GitError
 from ..text import VIETNAM
 from .board import BOARD_FILE, ROLES, BoardError, BoardMember, parse_members
-from .git import Git, GitError
 from .ledger import KIND_KEY, LEDGER_KEY, REVIEWER_KEY, TREE_KEY, email_of
 
 REVIEWED_BY = "Reviewed-by"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..git import Git
 from .board import BoardError
-from .git import Git
 from .ledger import LEDGER_BRANCH
 from .refs import Branch, BranchError, resolve_branch
 from .review import STATES, Review, ReviewError, review

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .git import Git
+from ..git import Git
 
 HEADS, REMOTES = "refs/heads/", "refs/remotes/"
 

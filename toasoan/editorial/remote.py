@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .git import Git, GitError
+from ..git import Git, GitError
 from .refs import remotes
 
 DEFAULT_REMOTE = "origin"

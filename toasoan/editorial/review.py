@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..findings import Finding, has_errors
+from ..git import EMPTY_TREE, FileChange, Git
 from ..model import ARTICLE, MEETING_REPORT, PAGE, ContentFile, MeetingReport
 from .approvals import (
     STALE,
@@ -40,7 +41,6 @@ from .board import (
     parse_members,
     roster_changes,
 )
-from .git import EMPTY_TREE, FileChange, Git
 from .ledger import read_ledger
 from .refs import Branch, BranchError, resolve_branch
 from .tree import TreeContent, read_tree

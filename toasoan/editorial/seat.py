@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from ..git import Git
 from . import codeowners
 from .board import BOARD_FILE, CHIEF_EDITOR, MAINTAINER, ROLES, BoardError, BoardMember, parse_members
-from .git import Git
 from .submit import commit_paths
 
 SAMPLE_KEY = "sample"

@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..git import Git, find_repository
 from .board import BoardError, load_board
-from .git import Git, find_repository
 from .remote import BASE_BRANCH, RemoteError, base_ref, default_remote
 
 SIGNERS_FILE = "toasoan/allowed_signers"

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, has_errors
+from ..git import Git, GitError
 from ..model import SiteRules, parse_content_file
 from ..settings import site_rules
 from ..text import slugify
 from .board import BOARD_FILE
-from .git import Git, GitError
 from .remote import RemoteError, base_ref, fast_forward, fetch
 from .tree import SETTINGS_FILE, content_prefix, is_markdown, literal_settings
 

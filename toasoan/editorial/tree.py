@@ -22,15 +22,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
-from pelican.settings import DEFAULT_CONFIG
-
 from ..checks import check_site
 from ..content import MARKDOWN_SUFFIXES, shared_cache
 from ..findings import Finding
+from ..git import Git, TreeEntry
 from ..model import ContentFile, SiteRules, load_units
 from ..parsing import ParseCache, model_cache, parse_versions
+from ..settings import PELICAN_DEFAULTS as DEFAULT_CONFIG
 from ..settings import site_rules
-from .git import Git, TreeEntry
 
 SETTINGS_FILE = "pelicanconf.py"
 CACHE_VERSION = 1

@@ -1,4 +1,5 @@
-"""A thin wrapper over the ``git`` command line: one method per question the review asks.
+"""A thin wrapper over the ``git`` command line: one method per question the review, the desk
+and the build (the inputs it reads, provenance) ask.
 
 Everything runs ``git -C <root> …`` in a subprocess with a fixed locale, never a shell.
 """

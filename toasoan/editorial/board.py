@@ -236,7 +236,8 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(clean_line(v) for v in value)
 
 
-def _load_yaml(raw: bytes | str, source: str) -> dict:
+def load_yaml(raw: bytes | str, source: str) -> dict:
+    """One YAML file of the board's data as a mapping; :class:`BoardError` names ``source``."""
     try:
         data = yaml.load(raw, Loader=_Loader)
     except yaml.YAMLError as error:
@@ -248,7 +249,7 @@ def _load_yaml(raw: bytes | str, source: str) -> dict:
 
 def _entries(raw: bytes | str, source: str, key: str) -> list[tuple[str, object]]:
     """(where, entry) for each item of the list ``key`` of a YAML file."""
-    entries = _load_yaml(raw, source).get(key)
+    entries = load_yaml(raw, source).get(key)
     if not isinstance(entries, list):
         raise BoardError(f"{source}: thiếu danh sách '{key}'.")
     return [(f"{source}: {key}[{index}]", entry) for index, entry in enumerate(entries)]
@@ -295,7 +296,7 @@ def parse_people(raw: bytes | str, source: str = PEOPLE_FILE) -> tuple[Person, .
 
 
 def parse_policy(raw: bytes | str, source: str = POLICY_FILE) -> Policy:
-    entries = _load_yaml(raw, source).get("rules")
+    entries = load_yaml(raw, source).get("rules")
     if not isinstance(entries, list) or not entries:
         raise BoardError(f"{source}: thiếu danh sách 'rules'.")
     rules = []

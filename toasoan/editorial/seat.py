@@ -19,7 +19,16 @@ import yaml
 
 from ..git import Git
 from . import codeowners
-from .board import BOARD_FILE, CHIEF_EDITOR, MAINTAINER, ROLES, BoardError, BoardMember, parse_members
+from .board import (
+    BOARD_FILE,
+    CHIEF_EDITOR,
+    MAINTAINER,
+    ROLES,
+    BoardError,
+    BoardMember,
+    load_yaml,
+    parse_members,
+)
 from .submit import commit_paths
 
 SAMPLE_KEY = "sample"
@@ -41,10 +50,9 @@ class Seated:
 def is_sample(raw: bytes | None) -> bool:
     """Whether a ``board.yml`` is still the shipped sample roster."""
     try:
-        data = yaml.safe_load(raw or b"")
-    except yaml.YAMLError:
+        return load_yaml(raw or b"", BOARD_FILE).get(SAMPLE_KEY) is True
+    except BoardError:
         return False
-    return isinstance(data, dict) and data.get(SAMPLE_KEY) is True
 
 
 def person(text: str, option: str) -> tuple[str, str]:

@@ -8,7 +8,6 @@ import signal
 from pathlib import Path
 
 from sitekit import ARTICLE, make_project
-
 from toasoan.desk.builder import Builders
 
 SOURCE = "articles/2019/khai-giang.md"

@@ -48,16 +48,16 @@ class Built:
     patched: tuple[str, ...] = ()
     unchanged: bool = False
 
-    def message(self) -> str:
-        """Why the build failed, in Vietnamese (empty when it did not)."""
+    def summary(self) -> str:
+        """Why the build failed, in Vietnamese, its findings apart (empty when it did not)."""
         if self.ok:
             return ""
-        lines = ["Không dựng được trang xem trước; trang cũ không được hiện."]
-        if self.findings:
-            lines.append(format_text(self.findings))
-        if self.error:
-            lines.append(f"Lỗi khi dựng trang: {self.error}")
-        return "\n".join(lines)
+        error = f" Lỗi khi dựng trang: {self.error}" if self.error else ""
+        return f"Không dựng được trang xem trước; trang cũ không được hiện.{error}"
+
+    def message(self) -> str:
+        """:meth:`summary` and the findings, in Vietnamese."""
+        return "\n".join([self.summary(), format_text(self.findings)] if self.findings else [self.summary()])
 
 
 class ResidentBuilder:

@@ -17,6 +17,16 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 STABLE_OUTPUT = ("-c", "log.showSignature=false", "-c", "color.ui=false", "-c", "core.quotePath=false")
 
 
+def as_utf8(text: str) -> str:
+    """``text`` as the string this process turns into its UTF-8 bytes on a command line or in
+    the environment, whatever the locale: git reads names, messages and paths as UTF-8, but
+    under ``LC_ALL=C`` without UTF-8 mode Python would encode them as ASCII and fail. (Windows
+    passes them as Unicode: nothing to do.) A path read from the disk keeps its bytes."""
+    if os.name == "nt":
+        return text
+    return os.fsdecode(text.encode("utf-8", "surrogateescape"))
+
+
 class GitError(Exception):
     """A git command failed; ``str()`` is git's own message."""
 
@@ -68,8 +78,9 @@ class Git:
         command = ["git", "-C", str(self.root), *STABLE_OUTPUT]
         for key, value in self.config:
             command += ["-c", f"{key}={value}"]
-        full_env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", **self.env, **(env or {})}
-        result = subprocess.run([*command, *args], input=stdin, capture_output=True,
+        ours = {key: as_utf8(value) for key, value in {**self.env, **(env or {})}.items()}
+        full_env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", **ours}
+        result = subprocess.run([as_utf8(a) for a in (*command, *args)], input=stdin, capture_output=True,
                                 env=full_env, check=False)
         if check and result.returncode != 0:
             message = result.stderr.decode("utf-8", "replace").strip()

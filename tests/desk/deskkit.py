@@ -20,14 +20,18 @@ from pathlib import Path
 import yaml
 
 from sitekit import REPO, VENV_BIN, make_project
+from toasoan.audit import AXE_RUN, MOBILE
+from toasoan.npm_tools import npm_package
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "editorial"))
 from newsroom import Person, article, make_people, meeting
 
-__all__ = ["Clone", "Person", "clone_for", "desk_server", "make_people", "make_remote"]
+__all__ = ["Clone", "Desk", "Person", "clone_for", "desk_server", "make_people", "make_remote"]
 
 POLICY = (REPO / "editorial" / "policy.yml").read_text(encoding="utf-8")
 PASSPHRASE = "mật-khẩu-riêng-123"
+DESKTOP = {"width": 1100, "height": 900}
+BUILD_WAIT = 300_000  # ms: the longest a page waits for a preview build (a bound, not a measure)
 
 
 def protect(clone: Clone, passphrase: str = PASSPHRASE) -> Path:
@@ -185,3 +189,45 @@ def make_docx(path: Path, picture: Path) -> Path:
     document.add_paragraph("Hội thảo kết thúc lúc 17 giờ cùng ngày.")
     document.save(path)
     return path
+
+
+class Desk:
+    """One person's desk in the browser, and the axe check of every page it shows."""
+
+    def __init__(self, browser, base: str, shots: Path) -> None:
+        self.browser = browser
+        self.base = base
+        self.shots = shots
+        self.context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
+        self.page = self.context.new_page()
+        self.checked: dict[str, list] = {}
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.axe()
+
+    def axe(self, ready: str | None = None) -> None:
+        """axe-core on the current page, on a 360 px phone (its own context: CSP bypassed for axe),
+        once ``ready`` (a selector) is visible there."""
+        url = self.page.url
+        if url in self.checked:
+            return
+        phone = self.browser.new_context(viewport=MOBILE, is_mobile=True, bypass_csp=True)
+        page = phone.new_page()
+        page.goto(url)
+        if ready:
+            page.locator(ready).wait_for(state="visible", timeout=BUILD_WAIT)
+        page.add_script_tag(path=str(npm_package("axe-core") / "axe.min.js"))
+        self.checked[url] = page.evaluate(AXE_RUN)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        phone.close()
+        assert self.checked[url] == [], (url, self.checked[url])
+        assert width <= MOBILE["width"], (url, width)
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(self.shots / f"desk-{name}.png"), full_page=True)
+
+    def click(self, text: str) -> None:
+        self.page.get_by_role("button", name=text, exact=True).click()
+        self.page.wait_for_load_state()
+        self.axe()

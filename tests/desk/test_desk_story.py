@@ -11,54 +11,12 @@ import os
 import subprocess
 from pathlib import Path
 
-from deskkit import PASSPHRASE, clone_for, desk_server, git, make_docx, make_remote, photo, protect
+from deskkit import PASSPHRASE, Desk, clone_for, desk_server, git, make_docx, make_remote, photo, protect
 
 from sitekit import REPO, VENV_BIN
-from toasoan.audit import AXE_RUN, MOBILE
-from toasoan.npm_tools import npm_package
 
 TITLE = "Hội thảo khoa học về dân tộc học năm 2024"
 NAME = "hoi-thao-khoa-hoc-ve-dan-toc-hoc-nam-2024"
-DESKTOP = {"width": 1100, "height": 900}
-
-
-class Desk:
-    """One person's desk in the browser, and the axe check of every page it shows."""
-
-    def __init__(self, browser, base: str, shots: Path) -> None:
-        self.browser = browser
-        self.base = base
-        self.shots = shots
-        self.context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
-        self.page = self.context.new_page()
-        self.checked: dict[str, list] = {}
-
-    def open(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.axe()
-
-    def axe(self) -> None:
-        """axe-core on the current page, on a 360 px phone (its own context: CSP bypassed for axe)."""
-        url = self.page.url
-        if url in self.checked:
-            return
-        phone = self.browser.new_context(viewport=MOBILE, is_mobile=True, bypass_csp=True)
-        page = phone.new_page()
-        page.goto(url)
-        page.add_script_tag(path=str(npm_package("axe-core") / "axe.min.js"))
-        self.checked[url] = page.evaluate(AXE_RUN)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        phone.close()
-        assert self.checked[url] == [], (url, self.checked[url])
-        assert width <= MOBILE["width"], (url, width)
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(self.shots / f"desk-{name}.png"), full_page=True)
-
-    def click(self, text: str) -> None:
-        self.page.get_by_role("button", name=text, exact=True).click()
-        self.page.wait_for_load_state()
-        self.axe()
 
 
 def test_the_newsroom_works_in_the_browser(tmp_path: Path, people, headless_browser) -> None:

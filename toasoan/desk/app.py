@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
 from . import security
+from .builder import Builders
 from .workspace import DeskError, Workspace
 
 MAX_UPLOAD_MB = 20
@@ -43,6 +44,7 @@ def create_app(root: str | Path = ".", port: int = 8765) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.extensions["desk.workspace"] = Workspace(root)
+    app.extensions["desk.builders"] = Builders()  # the drafts' resident preview builds
 
     @app.before_request
     def guard() -> None:
@@ -111,4 +113,5 @@ def run_desk(port: int = 8765, host: str = "127.0.0.1", root: str | Path = ".") 
         pass
     finally:
         server.server_close()
+        app.extensions["desk.builders"].stop_all()
     return 0

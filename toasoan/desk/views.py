@@ -29,6 +29,7 @@ from ..findings import Finding, has_errors, sort_findings
 from ..model import ACTION_ITEM_STATUSES, PRIORITIES, PUBLICATION_STATUSES, Document
 from ..tracker import track
 from . import reviewing
+from .builder import BuilderError, Builders, Built
 from .changes import file_diffs
 from .compose import ARTICLE, DOCUMENT, KINDS, MEETING, Form, apply_operation, form_from_post
 from .workspace import DeskError, Draft, Workspace
@@ -44,6 +45,20 @@ _FIELD_INDEX = re.compile(r"\[(\d+)\]\.?")
 
 def workspace() -> Workspace:
     return current_app.extensions["desk.workspace"]
+
+
+def build(draft: Draft) -> Built:
+    """Build ``draft``'s site in its resident builder (started when first needed)."""
+    builders: Builders = current_app.extensions["desk.builders"]
+    try:
+        return builders.build(draft.path)
+    except BuilderError as error:
+        raise DeskError(str(error)) from error
+
+
+def finding_records(findings: list[Finding]) -> list[dict]:
+    """Findings for the page's script: each with the field it is shown beside."""
+    return [{**f.to_dict(), "key": field_key(f.field), "is_error": f.is_error} for f in sort_findings(findings)]
 
 
 def field_key(name: str | None) -> str:
@@ -180,7 +195,9 @@ def update(name: str):
     if action == "preview":
         if has_errors(findings):  # the build would stop on them (content_checks), as invoke build does
             return render_form(form, draft, findings, "Sửa các lỗi bên dưới trước khi xem trước.", 400)
-        draft.build_preview()
+        built = build(draft)
+        if not built.ok:
+            return render_form(form, draft, built.findings or findings, built.summary(), 400)
         return redirect(url_for("writer.preview", name=name), 303)
     if action == "submit":
         try:
@@ -197,8 +214,30 @@ def live_check(name: str):
     draft = _draft(name)
     draft.save(form_from_post(request.form, draft.kind()))
     findings, _ = draft.findings()
-    return jsonify(blocked=has_errors(findings), findings=[
-        {**f.to_dict(), "key": field_key(f.field), "is_error": f.is_error} for f in sort_findings(findings)])
+    return jsonify(blocked=has_errors(findings), findings=finding_records(findings))
+
+
+@writer.post("/ban-nhap/<name>/dung-xem-truoc")
+def live_preview(name: str):
+    """The live preview (the page's script, after a Kiểm tra without error): the saved draft
+    built by its resident builder; the address of its fresh page, or why there is none."""
+    draft = _draft(name)
+    findings, document = draft.findings()
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        return jsonify(ok=False, message="Bài còn lỗi nên chưa dựng lại trang xem trước; sửa các lỗi này:",
+                       findings=finding_records(errors))
+    try:
+        built = build(draft)
+    except DeskError as error:
+        return jsonify(ok=False, message=str(error), findings=[])
+    if not built.ok:
+        return jsonify(ok=False, message=built.summary(),
+                       findings=finding_records(built.findings))
+    page = draft.page_address(document)
+    if page is None:
+        return jsonify(ok=False, message="Đã dựng trang nhưng không thấy trang của bài trong bản dựng.", findings=[])
+    return jsonify(ok=True, url=url_for("writer.built", name=name, path=page), patched=bool(built.patched))
 
 
 @writer.post("/ban-nhap/<name>/anh")

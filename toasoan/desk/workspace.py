@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -31,7 +29,6 @@ from ..settings import site_rules
 from .compose import DOCUMENT, MEETING, Form, file_text, form_from_text, kind_of
 
 DRAFTS_DIR = "toasoan/ban-lam-viec"
-PREVIEW_TIMEOUT = 600
 # Where Pelican writes a file of each kind, released or draft: the setting and Pelican's default.
 ADDRESSES = {
     (ARTICLE, False): ("ARTICLE_URL", "{slug}.html"), (ARTICLE, True): ("DRAFT_URL", "drafts/{slug}.html"),
@@ -199,15 +196,6 @@ class Draft:
         output = (self.path / "output").resolve()
         page = (output / address / "index.html") if address.endswith("/") or not address else output / address
         return address if page.resolve().is_relative_to(output) and page.is_file() else None
-
-    def build_preview(self) -> Path:
-        """Build the draft's site (``invoke build`` in its work tree); the output folder."""
-        script = "import sys\nfrom toasoan import commands\ncommands.setup_logging()\nsys.exit(commands.build())"
-        result = subprocess.run([sys.executable, "-c", script], cwd=self.path, capture_output=True,
-                                text=True, timeout=PREVIEW_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
-        if result.returncode != 0:
-            raise DeskError("Không dựng được trang xem trước:\n" + (result.stdout + result.stderr).strip()[-2000:])
-        return self.path / "output"
 
 
 class Workspace:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..git import EMPTY_TREE, Git, GitError
-from ..text import clean_line
+from ..text import clean_line, nfc
 from .refs import HEADS, REMOTES, Branch, ref_commit
 
 LEDGER_BRANCH = "ban-bien-tap/so-duyet"
@@ -215,6 +215,7 @@ def record_review(git: Git, submission: Branch, base: Branch, *, name: str, emai
     message = review_message(kind, submission.name, git.tree_of(submission.sha), merge_base, base.sha,
                              email, note)
     signer = git.with_config(("gpg.format", "ssh"), ("user.signingkey", str(key))) if key else git
+    name = nfc(name)  # git stores the bytes it is given: one spelling of each name (Git.run: UTF-8 in any locale)
     env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
     args = ["commit-tree", EMPTY_TREE, *(["-p", parent] if parent else []), "-F", "-",

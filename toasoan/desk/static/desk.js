@@ -50,11 +50,17 @@
 
 // Kiểm tra as the writer types: the draft is saved and checked (as `invoke check`) a moment
 // after the last keystroke; the findings beside each field and the summary are redrawn.
+// Then, when there is no error, the draft's resident build runs and the preview beside the
+// body editor reloads to the fresh page; otherwise it shows the errors, never a stale page.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-check]");
   if (!form || !window.fetch) return;
-  var timer = null;
+  var timer = null, asked = 0, shown = 0;
+  var live = form.querySelector("section[data-live]");
+  var frame = live && live.querySelector("iframe");
+  var status = live && live.querySelector(".live-status");
+  var problem = live && live.querySelector(".live-problem");
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -94,17 +100,61 @@
          (errors ? " Cần sửa hết lỗi mới gửi duyệt được." : "")) :
       el("p", "ok", "Không có lỗi nào. Bài có thể gửi duyệt."));
   }
-  function check() {
+  function post(url) {
     var data = new FormData(form);
     data.delete("op");
     data.delete("tep");  // a Văn bản's file is sent with "Lưu", not at every keystroke
-    fetch(form.dataset.check, {method: "POST", body: data, credentials: "same-origin",
-                               headers: {"Accept": "application/json"}})
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (answer) { if (answer) show(answer); });
+    return fetch(url, {method: "POST", body: data, credentials: "same-origin",
+                       headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.headers.get("Content-Type") === "application/json" ? r.json() : null; });
+  }
+  function fail(message, findings) {  // the preview area says why, instead of an old page
+    frame.hidden = true;
+    problem.querySelector("p").textContent = message;
+    var ul = problem.querySelector("ul");
+    ul.textContent = "";
+    findings.forEach(function (f) { ul.appendChild(item(f)); });
+    problem.hidden = false;
+    status.textContent = "Chưa cập nhật được xem trước.";
+  }
+  function preview(turn) {
+    post(live.dataset.live).then(function (answer) {
+      if (!answer || turn !== asked) return;  // a newer edit is on its way
+      if (answer.ok) frame.src = answer.url + "?lan=" + turn;
+      else fail(answer.message, answer.findings);
+    });
+  }
+  function check() {
+    var turn = ++asked;
+    post(form.dataset.check).then(function (answer) {
+      if (!answer || turn !== asked) return;
+      show(answer);
+      if (!live) return;
+      if (answer.blocked) {
+        fail("Bài còn lỗi nên chưa dựng lại trang xem trước; sửa các lỗi này:",
+             answer.findings.filter(function (f) { return f.is_error; }));
+      } else {
+        preview(turn);
+      }
+    });
+  }
+  if (live) {
+    live.hidden = false;
+    live.parentNode.classList.add("with-live");
+    frame.addEventListener("load", function () {
+      var turn = Number((frame.getAttribute("src") || "").split("?lan=")[1]);
+      if (!turn || turn < shown || turn !== asked) return;
+      shown = turn;
+      problem.hidden = true;
+      frame.hidden = false;
+      var now = new Date();
+      status.textContent = "Đã cập nhật xem trước lúc " + now.toLocaleTimeString("vi-VN") + ".";
+    });
+    status.textContent = "Đang dựng trang xem trước…";
+    check();
   }
   form.addEventListener("input", function () {
     window.clearTimeout(timer);
-    timer = window.setTimeout(check, 1200);
+    timer = window.setTimeout(check, 1000);
   });
 })();

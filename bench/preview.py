@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 from bench import timed
-from toasoan.build import BuildResult
-from toasoan.session import BuildSession
+from toasoan.build.plan import BuildResult
+from toasoan.build.session import BuildSession
 
 
 class _StockSession:

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 from editkit import CONTENT_EDITS, OTHER_EDITS, Editor, assert_same_as_clean, build, files
-from incremental.fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
 from jinja2 import DictLoader, Environment
 
 from sitekit import Project
-from toasoan.build import MANIFEST_SLICE, BuildPlan, Manifest, input_state, load_settings
+from toasoan.build.fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
+from toasoan.build.outputs import Entry, digest
+from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, input_state, load_settings
+from toasoan.build.session import build_site
 from toasoan.git import Git
 from toasoan.model import ActionItem
-from toasoan.outputs import Entry, digest
-from toasoan.session import build_site
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -21,12 +21,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import BuildResult, load_settings
+from .build.plan import BuildResult, load_settings
+from .build.session import BuildSession
 from .commands import DEV_SETTINGS, report_build
 from .failure_page import failure_page
 from .publication import ClockError, Publication
 from .serve import listening
-from .session import BuildSession
 
 CODE = ("plugins", "toasoan")
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from toasoan import outputs
 from toasoan import text as vi
 from toasoan import tracker as tr
+from toasoan.build import outputs
 from toasoan.settings import plugin_enabled, site_rules
 
 from .charts import status_chart, unit_chart

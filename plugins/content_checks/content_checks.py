@@ -10,12 +10,12 @@ import logging
 
 from pelican import signals
 
+from toasoan.build.saved_run import RunMemory, by_first_generator
+from toasoan.build.signals import content_patched
 from toasoan.checks import check_site_links, check_site_model
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
-from toasoan.kept_run import RunMemory, by_first_generator
 from toasoan.model import ContentFile
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched
 from toasoan.tracker import tracker_settings
 
 logger = logging.getLogger(__name__)

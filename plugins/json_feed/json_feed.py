@@ -18,9 +18,9 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from toasoan import outputs
+from toasoan.build import outputs
+from toasoan.build.signals import content_patched
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched
 from toasoan.urls import absolute, site_url
 
 logger = logging.getLogger(__name__)

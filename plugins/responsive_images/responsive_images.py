@@ -25,9 +25,10 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-from toasoan import images, outputs
+from toasoan import images
+from toasoan.build import outputs
+from toasoan.build.generators import body_of, generator_contents
 from toasoan.content import local_cache
-from toasoan.generators import body_of, generator_contents
 from toasoan.settings import plugin_enabled
 
 logger = logging.getLogger(__name__)

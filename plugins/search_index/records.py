@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from toasoan.generators import body_of
+from toasoan.build.generators import body_of
 from toasoan.text import fold, short_date
 
 LANGUAGE = "vi"

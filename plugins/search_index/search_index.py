@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from toasoan import outputs
-from toasoan.kept_run import RunMemory, by_pelican
+from toasoan.build import outputs
+from toasoan.build.saved_run import RunMemory, by_pelican
+from toasoan.build.signals import content_patched, patch_ahead
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched, patch_ahead
 
 from .records import LANGUAGE, SearchRecord, record_of, site_records
 from .reproducible import BundleFormatError, canonicalise

@@ -17,7 +17,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from toasoan import outputs
+from toasoan.build import outputs
 from toasoan.content import local_cache
 
 from .records import SearchRecord

@@ -25,10 +25,10 @@ from xml.etree import ElementTree
 
 from pelican import signals
 
-from toasoan import outputs
-from toasoan.kept_run import RunMemory, by_pelican
+from toasoan.build import outputs
+from toasoan.build.saved_run import RunMemory, by_pelican
+from toasoan.build.signals import content_patched
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched
 from toasoan.text import VIETNAM
 from toasoan.urls import absolute, site_url
 

@@ -29,8 +29,8 @@ from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
+from toasoan.build.generators import generator_contents
 from toasoan.content import content_files, local_cache, site_cache
-from toasoan.generators import generator_contents
 from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
 from toasoan.parsing import (
     ParseCache,

@@ -23,7 +23,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
-from toasoan import outputs
+from . import outputs
 
 from .fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
 

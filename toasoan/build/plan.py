@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import outputs
-from .content import local_cache
-from .findings import ContentRejected, Finding
-from .git import find_repository
-from .kept_run import SavedRun
-from .parsing import code_fingerprint
-from .publication import publication
-from .tracker import vietnam_today
+from ..content import local_cache
+from ..findings import ContentRejected, Finding
+from ..git import find_repository
+from .saved_run import SavedRun
+from ..parsing import code_fingerprint
+from ..publication import publication
+from ..tracker import vietnam_today
 
 logger = logging.getLogger("toasoan.build")
 
@@ -47,7 +47,7 @@ MANIFEST_SLICE = 1000  # files per slice of the manifest as it is written
 # Libraries whose upgrade can change what a page looks like.
 RENDERING_PACKAGES = ("pelican", "jinja2", "markdown", "nh3", "babel", "feedgenerator", "icalendar",
                       "pagefind", "pyyaml")
-CODE = Path(__file__).resolve().parent
+CODE = Path(__file__).resolve().parent.parent
 
 
 @dataclass

@@ -39,8 +39,8 @@ from pelican.paginator import Page as PaginatedPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
-from toasoan.generators import body_of
-from toasoan.outputs import digest
+from .generators import body_of
+from .outputs import digest
 
 # What a listing can show of an article or page it does not belong to.
 CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags", "authors", "author",

@@ -33,13 +33,13 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.contents import Article, Page
 
-from .build import BuildInputs, BuildPlan, BuildResult, run_pelican
+from .plan import BuildInputs, BuildPlan, BuildResult, run_pelican
 from .generators import body_of, generator_contents, set_body
-from .kept_run import FORMAT, SavedRunHeader
-from .model import Article as ArticleFile
-from .model import ContentFile, parse_content_file
+from .saved_run import FORMAT, SavedRunHeader
+from ..model import Article as ArticleFile
+from ..model import ContentFile, parse_content_file
 from .outputs import FullBuild, Patch, digest, using
-from .settings import site_rules
+from ..settings import site_rules
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ Each shard is a complete Pagefind bundle under ``output/pagefind/<shard>/``;
 ``output/pagefind/shards.json`` lists them newest first, and the search page loads the
 first and merges the others (theme/static/js/search.js).
 
-In an incremental build (:mod:`toasoan.outputs`) a shard whose records did not change is
+In an incremental build (:mod:`toasoan.build.outputs`) a shard whose records did not change is
 kept from the last build; only the changed shards are indexed again. Indexing runs in a
 background thread from ``all_generators_finalized`` (records are final then: the tracker
 has tracked its items) while Pelican writes the pages, and is awaited at ``finalized``:

@@ -123,7 +123,7 @@ class Sitemap:
         self._changed.pop(id(item), None)
 
     def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.kept_run): the memo is by identity, which a new process changes."""
+        """Saved with a run (toasoan.build.saved_run): the memo is by identity, which a new process changes."""
         return {**vars(self), "_changed": {}}
 
     def add(self, context: dict) -> None:

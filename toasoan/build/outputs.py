@@ -192,7 +192,7 @@ class FullBuild(OutputLedger):
 
 @dataclass
 class Patch(OutputLedger):
-    """The ledger of a patch to the last build (:mod:`toasoan.session`): every output it
+    """The ledger of a patch to the last build (:mod:`toasoan.build.session`): every output it
     does not write again stays as it is."""
 
     def __post_init__(self) -> None:

@@ -3,14 +3,14 @@
 A *full* build renders everything into the staging folder and swaps it in for
 ``OUTPUT_PATH``. An *incremental* build (the default once a previous build left its
 manifest) renders into the staging folder only the outputs whose inputs changed (see
-:mod:`toasoan.outputs`), then moves them into ``OUTPUT_PATH`` and deletes the outputs
+:mod:`toasoan.build.outputs`), then moves them into ``OUTPUT_PATH`` and deletes the outputs
 that no longer exist. Either way a failed build leaves the previous output untouched.
 
 When nothing a build reads has changed since the last one (:func:`input_state`) and its
 outputs are as it left them, an incremental build has nothing to do and does not run
 Pelican at all.
 
-This module is one build (:class:`BuildPlan`); :func:`toasoan.session.build_site` runs it,
+This module is one build (:class:`BuildPlan`); :func:`toasoan.build.session.build_site` runs it,
 and patches the last run instead when only bodies changed. It never imports the session.
 """
 
@@ -59,7 +59,7 @@ class BuildResult:
     rendered: int = 0  # outputs written by this build
     kept: int = 0  # outputs an incremental build kept from the previous one
     unchanged: bool = False  # nothing had changed: Pelican did not run
-    patched: tuple[str, ...] = ()  # files whose new body a resident preview patched in (toasoan.session)
+    patched: tuple[str, ...] = ()  # files whose new body a resident preview patched in (toasoan.build.session)
 
 
 def load_settings(settings_file: str | Path, **overrides: object) -> dict:
@@ -357,7 +357,7 @@ class PreviousBuild:
 
     trees: dict[str, str]
     inputs: str  # its input_state()
-    run: str | None = None  # the kept Pelican run its outputs come from (toasoan.session)
+    run: str | None = None  # the kept Pelican run its outputs come from (toasoan.build.session)
     lines: str = field(default="", repr=False)  # the manifest's ``files`` lines, until read
     release: str | None = None  # when a scheduled article it left out or marked goes live
 
@@ -436,5 +436,5 @@ class Manifest:
 
     @property
     def saved_run(self) -> SavedRun:
-        """Where an incremental build saves its Pelican run for the next (toasoan.kept_run)."""
+        """Where an incremental build saves its Pelican run for the next (toasoan.build.saved_run)."""
         return SavedRun(self.path.with_suffix(".run"))

@@ -1,6 +1,6 @@
 """A finished Pelican run, saved to disk so the next build in a new process can patch it.
 
-``invoke livereload`` keeps its last run in memory (:mod:`toasoan.session`). ``invoke build``
+``invoke livereload`` keeps its last run in memory (:mod:`toasoan.build.session`). ``invoke build``
 starts a new process each time, so an incremental build saves the run it made beside the
 output manifest (``.cache/toasoan/outputs/<hash of the output path>.run``) and the next
 ``invoke build`` takes it up: when only bodies changed it patches them in as the preview
@@ -57,8 +57,8 @@ class SavedRunHeader:
     format: int
     run: str  # the run's id: the manifest of every build it led to names it
     staging: Path  # the run's OUTPUT_PATH: a patch renders there again
-    inputs: object  # toasoan.build.BuildInputs the run read
-    # source path → a digest of its content model apart from the body (toasoan.session): a
+    inputs: object  # toasoan.build.plan.BuildInputs the run read
+    # source path → a digest of its content model apart from the body (toasoan.build.session): a
     # file whose front matter changed rules out a patch before the run is loaded.
     without_bodies: dict[str, str]
 
@@ -111,7 +111,7 @@ class SavedRun:
         except Exception:  # a damaged file: the build runs Pelican
             logger.debug("saved run unreadable", exc_info=True)
             return None
-        gc.freeze()  # as toasoan.build.run_pelican does with a run: the build keeps it to the end
+        gc.freeze()  # as toasoan.build.plan.run_pelican does with a run: the build keeps it to the end
         pelican.settings = generators[0].settings  # the run's settings object, as in the run
         pelican.writer = writer
         run_restored.send(pelican, generators=generators, state=state)

@@ -1,6 +1,6 @@
 """Body edits patched into the last Pelican run: ``invoke livereload`` keeps its last run in
 memory; an incremental ``invoke build`` takes up the run the last build saved to disk
-(:mod:`toasoan.kept_run`) and saves the run it makes.
+(:mod:`toasoan.build.saved_run`) and saves the run it makes.
 
 A writer previewing an article changes its text far more often than anything else. When the
 only change since the session's last build is the body of existing articles or pages —
@@ -8,14 +8,14 @@ their front matter, their summary and the files their bodies link to are as they
 session reads just those files again, puts each new body into the article or page object of
 its last Pelican run, and renders again only what shows a body in full: the page itself and
 the feeds that carry it. Plugins bring their own outputs up to date on
-:data:`toasoan.signals.content_patched` (the search shard of the page, content checks, the
+:data:`toasoan.build.signals.content_patched` (the search shard of the page, content checks, the
 JSON Feed, the sitemap). Before the patch, and before a saved run is loaded, plugins get the
-changed files read on their own (:data:`toasoan.signals.patch_ahead`): Pagefind indexes
+changed files read on their own (:data:`toasoan.build.signals.patch_ahead`): Pagefind indexes
 the edited page's shard meanwhile. At 5 000 articles a patch takes about 0.55 s in a
 preview and 0.9 s in a new process, where a Pelican run visits every page (bench/RESULTS.md).
 
 Anything else — a title, a date, a new or deleted file, an action item, a template, a
-setting, a commit — runs the incremental build of :mod:`toasoan.build` in the same process,
+setting, a commit — runs the incremental build of :mod:`toasoan.build.plan` in the same process,
 and that run becomes the one kept. Either way the output is byte for byte what a clean build
 writes (tests/test_preview.py), and a failed build leaves ``output/`` untouched.
 """
@@ -76,7 +76,7 @@ class BuildSession:
     """Builds that patch the last Pelican run when only bodies changed (see module doc).
 
     ``saved``: the session saves each run it makes, and its first patch takes up the run
-    the last build saved (toasoan.kept_run); without, its first build runs Pelican.
+    the last build saved (toasoan.build.saved_run); without, its first build runs Pelican.
     ``resident``: the session lives for many builds (``invoke livereload``) and keeps its run
     in memory; an incremental ``invoke build`` is a session of one build (``resident=False``).
     """
@@ -246,7 +246,7 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
 
     An incremental build (``invoke build``) is a session of one build: it saves its Pelican
     run, and patches the run the last build saved when only bodies changed
-    (:mod:`toasoan.kept_run`). ``incremental=False`` renders everything. A failed build
+    (:mod:`toasoan.build.saved_run`). ``incremental=False`` renders everything. A failed build
     leaves the previous output exactly as it was and never raises.
     """
     if incremental:

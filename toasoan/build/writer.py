@@ -1,6 +1,6 @@
 """A Pelican writer that renders a page only when what it shows has changed.
 
-Before rendering, the writer asks the active :class:`toasoan.outputs.OutputLedger` whether
+Before rendering, the writer asks the active :class:`toasoan.build.outputs.OutputLedger` whether
 the previous build wrote the same file from the same key (see :mod:`.fingerprint`). If so
 the page is kept: nothing is rendered or written, and ``content_written`` is still sent so
 that plugins collecting pages (the sitemap) see it. Feeds are keyed by the full
@@ -56,11 +56,11 @@ class IncrementalWriter(Writer):
         # id of a Jinja environment → it, and the fingerprint of each of its globals
         self._globals: dict[int, tuple[object, dict[str, str]]] = {}
         # source of an article or page → {output: how to write it again} for the pages and
-        # feeds that show it in full (rewrite() renders them after a patch; toasoan.session).
+        # feeds that show it in full (rewrite() renders them after a patch; toasoan.build.session).
         self._shows: dict[str, dict[str, Callable[[], object]]] = {}
 
     def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.kept_run); a patch gives it the ledger of its build."""
+        """Saved with a run (toasoan.build.saved_run); a patch gives it the ledger of its build."""
         return {**vars(self), "ledger": None, "_globals": {}}
 
     def __setstate__(self, state: dict) -> None:
@@ -188,7 +188,7 @@ class IncrementalWriter(Writer):
 
     def rewrite(self, contents: Iterable) -> None:
         """Render again, into the active ledger, every page and feed that shows one of
-        ``contents`` in full: a resident preview gave them new bodies (toasoan.session)."""
+        ``contents`` in full: a resident preview gave them new bodies (toasoan.build.session)."""
         self.ledger = outputs.active()
         self._written_files.clear()
         self._overridden_files.clear()

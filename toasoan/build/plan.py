@@ -31,14 +31,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import outputs
 from ..content import local_cache
 from ..findings import ContentRejected, Finding
 from ..git import find_repository
-from .saved_run import SavedRun
 from ..parsing import code_fingerprint
 from ..publication import publication
 from ..tracker import vietnam_today
+from . import outputs
+from .run import BuildRun
+from .saved_run import SavedRun
 
 logger = logging.getLogger("toasoan.build")
 
@@ -179,13 +180,14 @@ class BuildPlan:
         """This build, rendering into ``staging`` (a kept run's: its objects write there)."""
         return dataclasses.replace(self, staging=staging, settings={**self.settings, "OUTPUT_PATH": str(staging)})
 
-    def run(self, ledger: outputs.OutputLedger, render: Callable[[], object], *,
-            run: str | None = None) -> BuildResult:
-        """``render()`` into the staging folder with ``ledger`` active; on success move the
-        outputs into place and save the manifest (``run``: the id of the Pelican run the
-        outputs come from, when it is kept for a patch). A failure leaves the output untouched."""
+    def run(self, build: BuildRun, render: Callable[[], object], *, run: str | None = None) -> BuildResult:
+        """``render()`` into the staging folder, ``build`` driving this build's settings; on
+        success move the outputs into place and save the manifest (``run``: the id of the
+        Pelican run the outputs come from, when it is kept for a patch). A failure leaves the
+        output untouched."""
+        ledger = build.ledger
         try:
-            with outputs.using(ledger):
+            with build.driving(self.settings):
                 render()
         except ContentRejected as rejected:
             self._discard(ledger)

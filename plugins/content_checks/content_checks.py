@@ -13,6 +13,7 @@ from pelican import signals
 from toasoan.build.run import run_of
 from toasoan.build.signals import content_patched
 from toasoan.checks import check_site_links, check_site_model
+from toasoan.content import unsafe_files
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
 from toasoan.model import ContentFile
 from toasoan.settings import plugin_enabled
@@ -57,6 +58,7 @@ def check_build(generators: list, *, patched: bool = False) -> None:
     readers = _newsroom_readers(generators)
     if readers:
         findings += check_site_links(documents, readers[0].rules)
+        findings += unsafe_files(readers[0].rules.content_root)
     memory = run_of(settings).memory
     model = memory.get(PLUGIN_NAME) if patched else None
     if model is None:

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from toasoan.build.template_cache import TemplateCache
 from toasoan.model import ACTION_ITEM_STATUSES, PRIORITIES
-from toasoan.template_cache import TemplateCache
 from toasoan.text import short_date, vi_date
 
 AUTHOR = "Ban biên tập"

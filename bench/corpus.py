@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toasoan.build import load_settings
+from toasoan.build.plan import load_settings
 from toasoan.model import load_units
 from toasoan.settings import newsroom_settings
 from toasoan.text import slugify

@@ -86,7 +86,7 @@ PARTS: dict[str, Callable[[dict], Work]] = {"search": search, "markdown": markdo
 
 
 def main(argv: list[str]) -> int:
-    from toasoan.build import load_settings
+    from toasoan.build.plan import load_settings
 
     if len(argv) != 1 or argv[0] not in PARTS:
         print(f"Dùng: python -m bench.floor {'|'.join(PARTS)}", file=sys.stderr)

@@ -149,7 +149,7 @@ def review_available() -> bool:
 
 
 def shared_settings() -> str:
-    from toasoan.build import load_settings
+    from toasoan.build.plan import load_settings
 
     ours = load_settings(REPO / "pelicanconf.py")
     return "\n".join(f"{name} = {ours[name]!r}" for name in SHARED_SETTINGS if name in ours)

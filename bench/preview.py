@@ -1,7 +1,7 @@
 """Measure body edits in a resident preview: one process, several edits.
 
 Run by the harness: ``python -m bench.preview toasoan <file> <edits>`` inside the bench site
-starts a :class:`toasoan.session.BuildSession` as ``invoke livereload`` does (its first
+starts a :class:`toasoan.build.session.BuildSession` as ``invoke livereload`` does (its first
 build has nothing to do after the harness's ``invoke build``; the first edit takes up the run
 that build saved, the next ones patch it in memory); ``python -m bench.preview stock <file> <edits> <settings>``
 inside the stock site does what ``pelican --autoreload`` does on a change: ``Pelican.run()``
@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 from bench import timed
-from toasoan.build import BuildResult
-from toasoan.session import BuildSession
+from toasoan.build.plan import BuildResult
+from toasoan.build.session import BuildSession
 
 
 class _StockSession:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bench.corpus import PEOPLE, generate, tiny_png
 from sitekit import Project, make_project
-from toasoan.build import BuildResult
-from toasoan.generators import generator_contents
-from toasoan.session import BuildSession, build_site
+from toasoan.build.generators import generator_contents
+from toasoan.build.plan import BuildResult
+from toasoan.build.session import BuildSession, build_site
 
 CORPUS_SIZE = 36
 EPOCH = "1764316800"  # 2025-11-28 08:00 UTC: the tracker's "today" for every build of a test

@@ -27,7 +27,7 @@ from bench.harness import (
     run_bench,
     size_table,
 )
-from toasoan.build import load_settings
+from toasoan.build.plan import load_settings
 from toasoan.content import read_content
 from toasoan.findings import has_errors
 from toasoan.model import MeetingReport

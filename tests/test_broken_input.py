@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitekit import ARTICLE, MEETING, Project
+from toasoan.build.session import build_site
 from toasoan.content import read_content
 from toasoan.model import SiteRules, parse_content_file
-from toasoan.session import build_site
 
 GOOD_HEAD = "title: Tin\ndate: 2019-01-02\nauthor: A\ncategory: Thông báo\n"
 

@@ -22,7 +22,7 @@ from PIL import Image
 from yaml_frontmatter.reader import HtmlRenderer
 
 from sitekit import make_project
-from toasoan.build import load_settings
+from toasoan.build.plan import load_settings
 from toasoan.docx_import import MAX_UPLOAD_MB, ImportRefused, import_docx
 from toasoan.model import parse_content_file
 

@@ -20,15 +20,16 @@ from pathlib import Path
 
 import pytest
 from editkit import CONTENT_EDITS, OTHER_EDITS, Editor, assert_same_as_clean, build, files
-from incremental.fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
 from jinja2 import DictLoader, Environment
 
 from sitekit import Project
-from toasoan.build import MANIFEST_SLICE, BuildPlan, Manifest, input_state, load_settings
+from toasoan.build.fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
+from toasoan.build.outputs import Entry, digest
+from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, input_state, load_settings
+from toasoan.build.run import BuildRun
+from toasoan.build.session import build_site
 from toasoan.git import Git
 from toasoan.model import ActionItem
-from toasoan.outputs import Entry, digest
-from toasoan.session import build_site
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -233,7 +234,7 @@ def test_a_failed_build_waits_for_its_background_writers_before_removing_staging
         writer.start()
         raise RuntimeError("mẫu hỏng")
 
-    result = plan.run(ledger, render)
+    result = plan.run(BuildRun(ledger), render)
     writer.join()
     assert not result.ok and "mẫu hỏng" in result.error
     assert not plan.staging.exists() and not newsroom.output.exists()

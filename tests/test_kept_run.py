@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 from editkit import Editor, assert_same_as_clean, build, kept_contents, session_for
-from incremental.fingerprint import Fingerprinter
 from pelican.contents import Article
 from search_index import records, search_index
 from search_index.store import KEYS, WHERE, RecordStore
 from sitemap.sitemap import Sitemap
 
 from sitekit import Project
-from toasoan.build import Manifest, load_settings
-from toasoan.generators import body_of
-from toasoan.kept_run import SavedRun
-from toasoan.session import build_site
+from toasoan.build.fingerprint import Fingerprinter
+from toasoan.build.generators import body_of
+from toasoan.build.plan import Manifest, load_settings
+from toasoan.build.saved_run import SavedRun
+from toasoan.build.session import build_site
 
 
 def saved_run(project: Project) -> SavedRun:

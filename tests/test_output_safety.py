@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from test_broken_input import CASES
 
 from sitekit import Project
+from toasoan.build.session import build_site
 from toasoan.safety import unsafe_url
-from toasoan.session import build_site
 
 HOSTILE_CODES = {"E111", "E301", "E302"}
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "srcdoc")
@@ -107,7 +107,7 @@ def hostile_site(tmp_path_factory) -> Project:
     project.add("meetings/2019/cong-thuc.md", FORMULA_MEETING)
     project.add("articles/2019/trang-doc.html", RAW_HTML_ARTICLE)
     settings = project.root / "pelicanconf.py"
-    from toasoan.build import load_settings
+    from toasoan.build.plan import load_settings
 
     plugins = [p for p in load_settings(settings)["PLUGINS"] if p != "content_checks"]
     result = build_site(settings, PATH=str(project.content), OUTPUT_PATH=str(project.output),

@@ -12,11 +12,11 @@ import pytest
 from bench.corpus import generate
 from sitekit import make_project
 from toasoan import parsing
-from toasoan.build import load_settings
+from toasoan.build.plan import load_settings
+from toasoan.build.session import build_site
 from toasoan.content import read_content, shared_cache, site_cache
 from toasoan.git import Git
 from toasoan.parsing import ParseCache, parse_files, parse_many, parse_one
-from toasoan.session import build_site
 from toasoan.settings import site_rules
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,8 +15,8 @@ import pytest
 from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files, session_for, succeeded
 
 from sitekit import Project
-from toasoan.build import BuildResult
-from toasoan.session import BuildSession
+from toasoan.build.plan import BuildResult
+from toasoan.build.session import BuildSession
 
 BODY_EDITS = ("body", "meeting_body", "page_body")
 

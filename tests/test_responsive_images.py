@@ -13,7 +13,7 @@ from photokit import BODY_PHOTO_ARTICLE, GPS_IFD, LEAD_ARTICLE, photo, photo_sit
 from PIL import Image
 
 from sitekit import Project
-from toasoan.session import build_site
+from toasoan.build.session import build_site
 
 
 @pytest.fixture(scope="module")

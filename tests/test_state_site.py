@@ -14,10 +14,10 @@ from bs4 import BeautifulSoup
 from documents.documents import size_label
 
 from sitekit import Project, make_project
-from toasoan.build import load_settings
+from toasoan.build.plan import load_settings
+from toasoan.build.session import build_site
 from toasoan.content import read_content
 from toasoan.model import Document
-from toasoan.session import build_site
 from toasoan.settings import site_rules
 
 SITE = "http://localhost:8000"

@@ -8,8 +8,8 @@ from editkit import files, succeeded
 from taxonomy_lists import ArticleList
 
 from sitekit import Project
-from toasoan.build import load_settings
-from toasoan.session import build_site
+from toasoan.build.plan import load_settings
+from toasoan.build.session import build_site
 
 
 class Item:

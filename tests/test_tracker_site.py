@@ -16,10 +16,10 @@ from bs4 import BeautifulSoup
 from tracker_story import FORMULA_TITLE, PUBLIC_IDS, TODAY, add_story
 
 from sitekit import Project, make_project
-from toasoan.build import load_settings
+from toasoan.build.plan import load_settings
+from toasoan.build.session import build_site
 from toasoan.content import read_content
 from toasoan.model import load_units
-from toasoan.session import build_site
 from toasoan.settings import site_rules
 from toasoan.text import slugify
 from toasoan.tracker import track

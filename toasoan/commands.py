@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import ClassVar, TextIO
 
 from . import findings as f
-from .build import BuildResult, Manifest, load_settings
+from .build.plan import BuildResult, Manifest, load_settings
+from .build.saved_run import collector_off
+from .build.session import build_site
 from .content import read_content
 from .fixes import FileFix, fix_content
 from .git import Git, GitError
-from .kept_run import collector_off
 from .publication import ClockError, Publication, scheduled_lines, scheduled_records
 from .scaffold import ScaffoldError, new_content
-from .session import build_site
 from .settings import site_rules
 
 DEV_SETTINGS = "pelicanconf.py"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .build import BuildResult
+from .build.plan import BuildResult
 from .findings import format_summary, sort_findings
 
 TITLE = "Dựng trang thất bại"

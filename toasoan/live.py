@@ -1,6 +1,6 @@
 """``invoke livereload``: rebuild on change and reload the browser (livereload package).
 
-The builds run in this process (:class:`toasoan.session.BuildSession`): an edit to the
+The builds run in this process (:class:`toasoan.build.session.BuildSession`): an edit to the
 body of an article or page is patched into the last build, anything else is built
 incrementally. When nothing changed since the last ``invoke build`` it starts at once, and
 its first body edit is patched into the run that build saved. A change to the code of the
@@ -21,12 +21,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import BuildResult, load_settings
+from .build.plan import BuildResult, load_settings
+from .build.session import BuildSession
 from .commands import DEV_SETTINGS, report_build
 from .failure_page import failure_page
 from .publication import ClockError, Publication
 from .serve import listening
-from .session import BuildSession
 
 CODE = ("plugins", "toasoan")
 

@@ -121,7 +121,7 @@ def tracker_command(settings_file: str = "pelicanconf.py", fmt: str = "text", to
 
     Returns 1 when the content has errors or an option is wrong.
     """
-    from .build import load_settings
+    from .build.plan import load_settings
     from .content import read_content
     from .settings import site_rules
 

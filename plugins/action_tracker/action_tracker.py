@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
-from toasoan import outputs
 from toasoan import text as vi
 from toasoan import tracker as tr
+from toasoan.build.outputs import digest
+from toasoan.build.run import run_of
 from toasoan.settings import plugin_enabled, site_rules
 
 from .charts import status_chart, unit_chart
@@ -138,9 +138,10 @@ class TrackerGenerator(Generator):
                                     absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url,
                                     updated=self.generated),
         }
-        key = outputs.digest(data, self.today, title)
+        key = digest(data, self.today, title)
+        run = run_of(self.settings)
         for name, make in makers.items():
-            outputs.write_output(Path(self.output_path), EXPORTS[name].url(self.tracker_path), make, key)
+            run.output(EXPORTS[name].url(self.tracker_path), make, key)
 
 
 def get_generators(pelican) -> type[Generator] | None:

@@ -10,19 +10,18 @@ import logging
 
 from pelican import signals
 
+from toasoan.build.run import run_of
+from toasoan.build.signals import content_patched
 from toasoan.checks import check_site_links, check_site_model
 from toasoan.content import unsafe_files
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
-from toasoan.kept_run import RunMemory, by_first_generator
 from toasoan.model import ContentFile
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched
 from toasoan.tracker import tracker_settings
 
 logger = logging.getLogger(__name__)
 
-# A run's first generator → the findings of check_site_model at its last check.
-_MODEL_FINDINGS = RunMemory("content_checks", by_first_generator)
+PLUGIN_NAME = "content_checks"  # the run keeps the findings of check_site_model at its last check
 
 
 def _newsroom_readers(generators: list) -> list:
@@ -53,17 +52,17 @@ def check_build(generators: list, *, patched: bool = False) -> None:
     the model's site-wide findings are the last check's, links are checked again.
     """
     settings = generators[0].settings if generators else {}
-    if not plugin_enabled(settings, "content_checks"):
+    if not plugin_enabled(settings, PLUGIN_NAME):
         return
     documents, findings = collect(generators)
     readers = _newsroom_readers(generators)
     if readers:
         findings += check_site_links(documents, readers[0].rules)
         findings += unsafe_files(readers[0].rules.content_root)
-    model = _MODEL_FINDINGS.get(generators[0]) if patched else None
+    memory = run_of(settings).memory
+    model = memory.get(PLUGIN_NAME) if patched else None
     if model is None:
-        model = check_site_model(documents, today=tracker_settings(settings)["today"])
-        _MODEL_FINDINGS.keep(generators[0], model)
+        model = memory[PLUGIN_NAME] = check_site_model(documents, today=tracker_settings(settings)["today"])
     findings += model
     if has_errors(findings):
         raise ContentRejected(findings)

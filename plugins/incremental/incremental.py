@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pelican import signals
 
+from toasoan.build.writer import IncrementalWriter
 from toasoan.settings import plugin_enabled
-
-from .writer import IncrementalWriter
 
 PLUGIN_NAME = "incremental"
 

@@ -13,14 +13,13 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Iterable
-from pathlib import Path
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from toasoan import outputs
+from toasoan.build.run import run_of
+from toasoan.build.signals import content_patched
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched
 from toasoan.urls import absolute, site_url
 
 logger = logging.getLogger(__name__)
@@ -100,7 +99,7 @@ def write_feed(generator, writer=None) -> None:
     limit = settings.get("FEED_MAX_ITEMS")
     document = feed(articles[:limit], settings, str(save_as))
     text = json.dumps(document, ensure_ascii=False, indent=1)
-    outputs.write_if_changed(Path(generator.output_path), str(save_as), text)
+    run_of(settings).output(str(save_as), lambda: text)
     logger.info("Writing %s", save_as)
 
 

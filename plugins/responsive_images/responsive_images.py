@@ -25,17 +25,18 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-from toasoan import images, outputs
+from toasoan import images
+from toasoan.build.generators import body_of, generator_contents
+from toasoan.build.run import run_of
 from toasoan.content import local_cache
-from toasoan.generators import body_of, generator_contents
 from toasoan.settings import plugin_enabled
 
 logger = logging.getLogger(__name__)
 
 PLUGIN_NAME = "responsive_images"
-_STORES: dict[int, images.ImageStore] = {}  # id(settings) → the run's store
-# id(settings) → the photos the static generator found, and the run's ``static_content``
-_PHOTOS: dict[int, tuple[list[str], dict]] = {}
+# The run holds (scratch) its image store, and the photos the static generator found with
+# the run's ``static_content`` until they are made.
+STORE, PHOTOS = f"{PLUGIN_NAME}.store", f"{PLUGIN_NAME}.photos"
 _STATIC_LINK = re.compile(r"""\{static\}/?([^"'\s>#?]+)""")
 
 
@@ -43,16 +44,18 @@ def _store(settings: dict) -> images.ImageStore | None:
     """The run's store (made when first asked), or None when the run does not list the plugin."""
     if not plugin_enabled(settings, PLUGIN_NAME):
         return None
-    if id(settings) not in _STORES:
+    scratch = run_of(settings).scratch
+    if STORE not in scratch:
         content = Path(settings["PATH"])
-        _STORES[id(settings)] = images.ImageStore(content, local_cache(content.resolve().parent, "images"))
-    return _STORES[id(settings)]
+        scratch[STORE] = images.ImageStore(content, local_cache(content.resolve().parent, "images"))
+    return scratch[STORE]
 
 
 def start(pelican) -> None:
     """A new run: the pictures of the last one are let go."""
-    _STORES.clear()
-    _PHOTOS.clear()
+    scratch = run_of(pelican.settings).scratch
+    scratch.pop(STORE, None)
+    scratch.pop(PHOTOS, None)
 
 
 def add_template_functions(generator) -> None:
@@ -87,15 +90,16 @@ def take_photos(generator) -> None:
         else:
             kept.append(static)
     generator.staticfiles[:] = kept  # the context's list: what Pelican copies
-    _PHOTOS[id(generator.settings)] = (photos, generator.context["static_content"])
+    run_of(generator.settings).scratch[PHOTOS] = (photos, generator.context["static_content"])
 
 
 def make_photos(settings: dict, store: images.ImageStore) -> None:
     """Once per run: the variants of every photo the run still publishes (not those left out
     with an unreleased file), and why any cannot be published."""
-    if id(settings) not in _PHOTOS:
+    found = run_of(settings).scratch.pop(PHOTOS, None)
+    if found is None:
         return  # made already (a patched run finalizes again)
-    photos, listed = _PHOTOS.pop(id(settings))
+    photos, listed = found
     for relpath in photos:
         if relpath in listed:
             store.picture(relpath)
@@ -108,9 +112,9 @@ def write_variants(pelican) -> None:
     if store is None:
         return
     make_photos(pelican.settings, store)
-    output = Path(pelican.output_path)
+    run = run_of(pelican.settings)
     for url, cached in sorted(store.files().items()):
-        outputs.write_output(output, url, cached.read_bytes, f"image:{cached.name}")
+        run.output(url, cached.read_bytes, f"image:{cached.name}")
 
 
 def register() -> None:

@@ -9,7 +9,7 @@ Each shard is a complete Pagefind bundle under ``output/pagefind/<shard>/``;
 ``output/pagefind/shards.json`` lists them newest first, and the search page loads the
 first and merges the others (theme/static/js/search.js).
 
-In an incremental build (:mod:`toasoan.outputs`) a shard whose records did not change is
+In an incremental build (:mod:`toasoan.build.outputs`) a shard whose records did not change is
 kept from the last build; only the changed shards are indexed again. Indexing runs in a
 background thread from ``all_generators_finalized`` (records are final then: the tracker
 has tracked its items) while Pelican writes the pages, and is awaited at ``finalized``:
@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from toasoan import outputs
-from toasoan.kept_run import RunMemory, by_pelican
+from toasoan.build.outputs import OutputLedger, Patch, digest
+from toasoan.build.run import BuildRun, run_of
+from toasoan.build.signals import content_patched, patch_ahead
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched, patch_ahead
 
 from .records import LANGUAGE, SearchRecord, record_of, site_records
 from .reproducible import BundleFormatError, canonicalise
@@ -100,7 +100,7 @@ class Shard:
     def key(self) -> str:
         """The records' fields — what their payloads are made from — in order. A kept shard
         never needs its payloads made (the folded words of every page: most of the work)."""
-        return outputs.digest("pagefind", pagefind_version(), LANGUAGE, *map(repr, self.records))
+        return digest("pagefind", pagefind_version(), LANGUAGE, *map(repr, self.records))
 
     def payloads(self) -> list[dict]:
         """The records as Pagefind's ``AddRecord`` requests take them."""
@@ -165,7 +165,7 @@ def bundle_files(files: list[dict]) -> dict[str, bytes]:
 class Ahead:
     """Shards indexed ahead of a patch (:func:`prepare_patch`), by key, until
     :func:`write_shards` takes them: Pagefind runs while the build loads its saved run, or
-    checks its outputs."""
+    checks its outputs. One per build run (:func:`ahead_of`)."""
 
     def __init__(self) -> None:
         self._jobs: dict[str, tuple[threading.Thread, Shard]] = {}
@@ -199,7 +199,9 @@ class Ahead:
         self._jobs.clear()
 
 
-_AHEAD = Ahead()
+def ahead_of(run: BuildRun) -> Ahead:
+    """The shards indexed ahead of the patch ``run`` makes."""
+    return run.scratch.setdefault(f"{PLUGIN_NAME}.ahead", Ahead())
 
 
 def index_bundle(service: PagefindService, payloads: list[dict]) -> dict[str, bytes]:
@@ -212,7 +214,7 @@ def index_bundle(service: PagefindService, payloads: list[dict]) -> dict[str, by
 
 
 def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = None,
-                 ledger: outputs.OutputLedger | None = None) -> None:
+                 ledger: OutputLedger | None = None, ahead: Ahead | None = None) -> None:
     """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``; a shard
     indexed ahead of a patch (:func:`prepare_patch`) is taken as it was indexed then. The
     records of each shard go to ``store`` before they are let go.
@@ -230,9 +232,9 @@ def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = 
             service = None
             for shard in shards:
                 shutil.rmtree(output / shard.reldir, ignore_errors=True)
-                ahead = _AHEAD.take(shard.key)
-                if ahead is not None:
-                    files, records = ahead.bundle, ahead.records
+                indexed = ahead.take(shard.key) if ahead is not None else None
+                if indexed is not None:
+                    files, records = indexed.bundle, indexed.records
                 else:
                     if service is None:
                         service = stack.enter_context(PagefindService(pagefind_executable()))
@@ -247,7 +249,7 @@ def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = 
         raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {error}") from error
 
 
-def _write_bundle(output: Path, shard: Shard, files: dict[str, bytes], ledger: outputs.OutputLedger | None) -> None:
+def _write_bundle(output: Path, shard: Shard, files: dict[str, bytes], ledger: OutputLedger | None) -> None:
     """Write the bundle of ``shard``; a file the last build left with these very bytes is
     listed in ``shard.unchanged`` instead."""
     shard.unchanged = []
@@ -275,7 +277,7 @@ class IndexJob:
 
     output: Path
     shards: list[Shard]
-    ledger: outputs.OutputLedger
+    build: BuildRun  # the run of the build it indexes for
     store: RecordStore | None = None  # where the records of the shards go, for a patch ahead
     stale: list[Shard] = field(default_factory=list)
     error: BaseException | None = None
@@ -283,16 +285,17 @@ class IndexJob:
     seconds: float = 0.0  # spent by Pagefind (in the thread)
 
     @classmethod
-    def plan(cls, output: Path, records: Iterable[SearchRecord], ledger: outputs.OutputLedger,
+    def plan(cls, output: Path, records: Iterable[SearchRecord], run: BuildRun,
              store: RecordStore | None = None) -> IndexJob:
-        return cls.of_shards(output, shard_records(records), ledger, store)
+        return cls.of_shards(output, shard_records(records), run, store)
 
     @classmethod
-    def of_shards(cls, output: Path, shards: list[Shard], ledger: outputs.OutputLedger,
+    def of_shards(cls, output: Path, shards: list[Shard], run: BuildRun,
                   store: RecordStore | None = None) -> IndexJob:
-        """Index the shards the ledger cannot keep from the last build."""
+        """Index the shards the run's ledger cannot keep from the last build."""
         output = Path(output).resolve()
-        job = cls(output, shards, ledger, store)
+        ledger = run.ledger
+        job = cls(output, shards, run, store)
         if not ledger.incremental:
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
         job.stale = [s for s in shards if not ledger.fresh_tree(s.reldir, s.key)]
@@ -304,14 +307,14 @@ class IndexJob:
     def run(self) -> None:
         started = time.perf_counter()
         try:
-            write_shards(self.output, self.stale, self.store, self.ledger)
+            write_shards(self.output, self.stale, self.store, self.build.ledger, ahead_of(self.build))
         except BaseException as error:  # noqa: BLE001 — handed to finish() in the main thread
             self.error = error
         self.seconds = time.perf_counter() - started
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self.run, name="search-index", daemon=True)
-        self.ledger.follow(self.thread)  # a build failing meanwhile waits before removing staging
+        self.build.ledger.follow(self.thread)  # a build failing meanwhile waits before removing staging
         self.thread.start()
 
     def finish(self) -> int:
@@ -335,11 +338,12 @@ class IndexJob:
             logger.warning("Không có trang nào để lập chỉ mục tìm kiếm.")
             return 0
         for shard in self.stale:
-            self.ledger.wrote_tree(shard.reldir, shard.key, shard.unchanged)
+            self.build.ledger.wrote_tree(shard.reldir, shard.key, shard.unchanged)
         if self.store is not None:
             # A patch changes records, not which shard a file is in.
-            self.store.keep(self.shards, placed=not isinstance(self.ledger, outputs.Patch))
-        outputs.write_if_changed(self.output, f"{BUNDLE_DIR}/{MANIFEST}", manifest_text(self.shards), self.ledger)
+            self.store.keep(self.shards, placed=not isinstance(self.build.ledger, Patch))
+        text = manifest_text(self.shards)
+        self.build.output(f"{BUNDLE_DIR}/{MANIFEST}", lambda: text)
         logger.info("Chỉ mục tìm kiếm: %d trang trong %d phần, lập lại %d phần (Pagefind %.1f s, chờ %.1f s).",
                     count, len(self.shards), len(self.stale), self.seconds, waited)
         return count
@@ -347,11 +351,12 @@ class IndexJob:
 
 def index_records(output: Path, records: Iterable[SearchRecord]) -> int:
     """Write the search bundles of ``records`` into ``output/pagefind/`` now (no thread)."""
-    return IndexJob.plan(output, records, outputs.active()).finish()
+    return IndexJob.plan(output, records, BuildRun.writing_all(Path(output))).finish()
 
 
-_JOBS: dict[Path, IndexJob] = {}
-_FINISHED = RunMemory(PLUGIN_NAME, by_pelican)  # Pelican → the shards of its last index
+# The run holds its indexing job (scratch, JOB) from all_generators_finalized to finalized,
+# and keeps the shards of its last index (memory, PLUGIN_NAME) for a patch.
+JOB = f"{PLUGIN_NAME}.job"
 
 
 def start_indexing(generators: list) -> None:
@@ -365,24 +370,26 @@ def start_indexing(generators: list) -> None:
     started = time.perf_counter()
     records = list(site_records(context.get("articles", ()), context.get("pages", ()),
                                 (context.get("tracked_items") or {}).values()))
-    job = IndexJob.plan(output, records, outputs.active(), RecordStore.of(settings))
+    run = run_of(settings)
+    job = IndexJob.plan(output, records, run, RecordStore.of(settings))
     logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
     if BACKGROUND:
         job.start()
-    _JOBS[output] = job
+    run.scratch[JOB] = job
 
 
 def finish_indexing(pelican: object) -> None:
     """``finalized``: wait for the index; SearchIndexError fails the build."""
     if plugin_enabled(pelican.settings, PLUGIN_NAME):
-        job = _JOBS.pop(Path(pelican.output_path).resolve(), None)
+        run = run_of(pelican.settings)
+        job = run.scratch.pop(JOB, None)
         if job is None:
             raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
         try:
             job.finish()
         finally:
-            _AHEAD.clear()
-        _FINISHED.keep(pelican, job.shards)
+            ahead_of(run).clear()
+        run.memory[PLUGIN_NAME] = job.shards
 
 
 def reindex_patched(pelican: object, contents: list, generators: list) -> None:
@@ -390,15 +397,16 @@ def reindex_patched(pelican: object, contents: list, generators: list) -> None:
     resident preview patched (a patch that fails meanwhile waits for it: ``ledger.follow``)."""
     if not plugin_enabled(pelican.settings, PLUGIN_NAME):
         return
-    finished = _FINISHED.get(pelican)
+    run = run_of(pelican.settings)
+    finished = run.memory.get(PLUGIN_NAME)
     if finished is None:
         raise SearchIndexError("Không còn chỉ mục tìm kiếm của lần dựng trước để cập nhật.")
     patched = {id(content) for content in contents}
     shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished]
-    job = IndexJob.of_shards(Path(pelican.output_path), shards, outputs.active(), RecordStore.of(pelican.settings))
+    job = IndexJob.of_shards(Path(pelican.output_path), shards, run, RecordStore.of(pelican.settings))
     if BACKGROUND:
         job.start()
-    _JOBS[job.output] = job
+    run.scratch[JOB] = job
 
 
 def prepare_patch(pelican: object, contents: list) -> None:
@@ -420,7 +428,8 @@ def prepare_patch(pelican: object, contents: list) -> None:
                 if old.url == record.url and old != record:
                     records[n] = record
                     changed.add(shard.name)
-    _AHEAD.start([_shard(name, records) for name, records in edited.items() if name in changed])
+    ahead = ahead_of(run_of(pelican.settings))
+    ahead.start([_shard(name, records) for name, records in edited.items() if name in changed])
 
 
 def register() -> None:

@@ -1,5 +1,5 @@
 """The records of each search shard, kept on disk so that a patch in a new process can index
-an edited page's shard before it has loaded the saved run (:mod:`toasoan.kept_run`).
+an edited page's shard before it has loaded the saved run (:mod:`toasoan.build.saved_run`).
 
 ``.cache/toasoan/search/<hash of the output path>/`` holds one file per shard key — the
 shard's records, without the pages they were made from —, ``where.pickle``: which shard
@@ -17,7 +17,8 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from toasoan import outputs
+from toasoan.build.outputs import digest
+from toasoan.build.run import run_of
 from toasoan.content import local_cache
 
 from .records import SearchRecord
@@ -47,7 +48,7 @@ class RecordStore:
     def of(cls, settings: dict) -> RecordStore:
         """The store of the output folder the build in progress updates."""
         site = Path(settings["PATH"]).resolve().parent
-        return cls(local_cache(site, "search") / outputs.digest(str(outputs.final_output(settings))))
+        return cls(local_cache(site, "search") / digest(str(run_of(settings).output_path)))
 
     def put(self, name: str, key: str, records: list[SearchRecord]) -> None:
         """Store the records of the shard ``key`` (a shard just indexed)."""

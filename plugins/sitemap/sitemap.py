@@ -19,21 +19,21 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from pelican import signals
 
-from toasoan import outputs
-from toasoan.kept_run import RunMemory, by_pelican
+from toasoan.build.outputs import digest
+from toasoan.build.run import run_of
+from toasoan.build.signals import content_patched
 from toasoan.settings import plugin_enabled
-from toasoan.signals import content_patched
 from toasoan.text import VIETNAM
 from toasoan.urls import absolute, site_url
 
 logger = logging.getLogger(__name__)
 
+PLUGIN_NAME = "sitemap"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 DEFAULTS: dict[str, object] = {
     # Where the sitemap is written, relative to the output folder.
@@ -123,7 +123,7 @@ class Sitemap:
         self._changed.pop(id(item), None)
 
     def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.kept_run): the memo is by identity, which a new process changes."""
+        """Kept with a run (toasoan.build.saved_run): the memo is by identity, which a new process changes."""
         return {**vars(self), "_changed": {}}
 
     def add(self, context: dict) -> None:
@@ -134,7 +134,7 @@ class Sitemap:
 
     def key(self, base: str) -> str:
         """What :meth:`xml` writes, hashed: an unchanged sitemap is not serialised again."""
-        return outputs.digest("sitemap", base, *(f"{name} {moment.isoformat() if moment else ''}"
+        return digest("sitemap", base, *(f"{name} {moment.isoformat() if moment else ''}"
                                                  for name, moment in sorted(self.entries.items())))
 
     def xml(self, base: str) -> bytes:
@@ -169,59 +169,52 @@ def draft_prefixes(settings: dict) -> list[str]:
     return sorted({p for p in prefixes if p.endswith("/")})
 
 
-class _Build:
-    """The sitemap of the build that is running (one Pelican run at a time per process), and
-    of each finished run still alive (a resident preview or the next build patches it)."""
-
-    current: Sitemap | None = None
-    settings: dict | None = None
-    finished: ClassVar[RunMemory] = RunMemory("sitemap", by_pelican)  # Pelican → (sitemap, settings)
-
-
 def start(pelican) -> None:
+    """``initialized``: the run's sitemap (kept with the run: a patch adds its pages anew)."""
     settings = pelican.settings
-    _Build.current = _Build.settings = None
-    if not plugin_enabled(settings, "sitemap"):
+    memory = run_of(settings).memory
+    memory.pop(PLUGIN_NAME, None)
+    if not plugin_enabled(settings, PLUGIN_NAME):
         return
     opts = options(settings)
     if site_url(settings):
         settings["SITEMAP_XML_URL"] = str(opts["save_as"])  # templates link it
-    _Build.settings = settings
-    _Build.current = Sitemap(tuple(opts["exclude"]))
+    memory[PLUGIN_NAME] = Sitemap(tuple(opts["exclude"]))
 
 
 def collect(_path: str, context: dict) -> None:
-    if _Build.current is not None:
-        _Build.current.add(context)
+    """``content_written``: the page's context holds the run (and so its sitemap)."""
+    sitemap = run_of(context).memory.get(PLUGIN_NAME)
+    if sitemap is not None:
+        sitemap.add(context)
 
 
 def resume(pelican, contents: list, generators: list) -> None:
-    """``content_patched``: take up the run's sitemap again; the patched pages are added anew."""
-    _Build.current, _Build.settings = _Build.finished.get(pelican) or (None, None)
-    if _Build.current is not None:
+    """``content_patched``: the patched pages are added anew."""
+    sitemap = run_of(pelican.settings).memory.get(PLUGIN_NAME)
+    if sitemap is not None:
         for content in contents:
-            _Build.current.forget(content)
+            sitemap.forget(content)
 
 
 def write(pelican) -> None:
-    sitemap, settings = _Build.current, _Build.settings
-    _Build.current = _Build.settings = None
-    if sitemap is None or settings is None:
+    settings = pelican.settings
+    run = run_of(settings)
+    sitemap = run.memory.get(PLUGIN_NAME)
+    if sitemap is None:
         return
-    _Build.finished.keep(pelican, (sitemap, settings))
     base = site_url(settings)
     if not base:
         logger.warning("sitemap.xml không được ghi: SITEURL (%r) không phải địa chỉ tuyệt đối.",
                        settings.get("SITEURL"))
         return
     opts = options(settings)
-    output = Path(settings["OUTPUT_PATH"])
     save_as = str(opts["save_as"])
-    outputs.write_output(output, save_as, lambda: sitemap.xml(base), sitemap.key(base))
-    logger.info("Writing %s (%d trang)", output / save_as, len(sitemap.entries))
+    run.output(save_as, lambda: sitemap.xml(base), sitemap.key(base))
+    logger.info("Writing %s (%d trang)", Path(settings["OUTPUT_PATH"]) / save_as, len(sitemap.entries))
     if opts["robots_txt"]:
         text = robots_txt(base, absolute(base, save_as), draft_prefixes(settings))
-        outputs.write_if_changed(output, "robots.txt", text)
+        run.output("robots.txt", lambda: text)
 
 
 def register() -> None:

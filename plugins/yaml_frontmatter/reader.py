@@ -29,8 +29,8 @@ from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
+from toasoan.build.generators import generator_contents
 from toasoan.content import content_files, local_cache, site_cache
-from toasoan.generators import generator_contents
 from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
 from toasoan.parsing import (
     ParseCache,
@@ -69,7 +69,7 @@ class NewsroomReader(BaseReader):
         self.renderer = HtmlRenderer(settings, self.rules)
         # One Author, Category and Tag object per name, shared by every article that has it
         # (as Pelican would make one per article): thousands fewer objects for a run to
-        # hold, save and load (toasoan.kept_run). Pelican compares them by slug either way.
+        # hold, save and load (toasoan.build.saved_run). Pelican compares them by slug either way.
         self._named: dict[tuple[type, str], URLWrapper] = {}
 
     def _relpath(self, source_path: str) -> str:

@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from toasoan.generators import body_of, generator_contents, set_body
+from toasoan.build.generators import body_of, generator_contents, set_body
 from toasoan.model import Article, ContentFile, Document
 
 logger = logging.getLogger(__name__)

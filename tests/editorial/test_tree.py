@@ -9,7 +9,7 @@ import pytest
 from newsroom import REPO, Newsroom, article
 
 from toasoan import parsing
-from toasoan.build import load_settings
+from toasoan.build.plan import load_settings
 from toasoan.content import read_content, shared_cache
 from toasoan.editorial.tree import literal_settings, read_tree
 from toasoan.findings import Finding

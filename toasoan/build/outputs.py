@@ -1,10 +1,9 @@
 """The output ledger: which files a build writes, and which it may keep from the last build.
 
 An incremental build renders into an empty staging folder only the outputs whose inputs
-changed. Every writer (Pelican's, and plugins that write files themselves) asks the ledger
-first::
+changed. Every writer — Pelican's (:mod:`.writer`), and plugins writing files of their own
+through their run (:meth:`toasoan.build.run.BuildRun.output`) — asks the ledger first::
 
-    ledger = outputs.active()
     if not ledger.fresh("tracker/action-items.ics", key):
         write(staging / "tracker/action-items.ics")
         ledger.wrote("tracker/action-items.ics", key)
@@ -15,17 +14,16 @@ and the code — so a changed template or setting makes every output stale. A wh
 written by one tool (a search-index shard) is kept or rewritten as one unit with
 :meth:`OutputLedger.fresh_tree` / :meth:`OutputLedger.wrote_tree`.
 
-Outside an incremental build :func:`active` returns a ledger that never keeps anything,
+Outside an incremental build the ledger is a :class:`FullBuild`, which never keeps anything,
 so plugins need no special case.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,29 +155,6 @@ class OutputLedger:
                 self.written[path.relative_to(self.staging).as_posix()] = self.trees[reldir]
 
 
-def write_output(output_path: Path, relpath: str, make: Callable[[], str | bytes], key: str,
-                 ledger: OutputLedger | None = None) -> bool:
-    """Write ``make()`` to ``output_path/relpath`` unless the last build's file is still valid.
-
-    Returns whether the file was written. Text is written as UTF-8 without newline changes.
-    """
-    ledger = ledger or active()
-    if ledger.fresh(relpath, key):
-        return False
-    data = make()
-    target = Path(output_path) / relpath
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-    ledger.wrote(relpath, key)
-    return True
-
-
-def write_if_changed(output_path: Path, relpath: str, data: str | bytes,
-                     ledger: OutputLedger | None = None) -> bool:
-    """:func:`write_output` for data already made: its key is the data itself."""
-    return write_output(output_path, relpath, lambda: data, digest(data), ledger)
-
-
 class FullBuild(OutputLedger):
     """The ledger of a build that writes everything (no previous outputs to keep)."""
 
@@ -192,7 +167,7 @@ class FullBuild(OutputLedger):
 
 @dataclass
 class Patch(OutputLedger):
-    """The ledger of a patch to the last build (:mod:`toasoan.session`): every output it
+    """The ledger of a patch to the last build (:mod:`toasoan.build.session`): every output it
     does not write again stays as it is."""
 
     def __post_init__(self) -> None:
@@ -206,31 +181,6 @@ class Patch(OutputLedger):
         for relpath in [p for p in self.kept if p.startswith(prefix)]:
             del self.kept[relpath]
         super().wrote_tree(reldir, key, unchanged)
-
-
-_ACTIVE: OutputLedger | None = None
-
-
-def active() -> OutputLedger:
-    """The ledger of the build in progress (a :class:`FullBuild` when there is none)."""
-    return _ACTIVE if _ACTIVE is not None else FullBuild(Path("."), Path("."))
-
-
-def final_output(settings: dict) -> Path:
-    """The output folder the build in progress updates (its OUTPUT_PATH is a staging folder);
-    outside a build, OUTPUT_PATH itself."""
-    return (_ACTIVE.output if _ACTIVE is not None else Path(settings["OUTPUT_PATH"])).resolve()
-
-
-@contextlib.contextmanager
-def using(ledger: OutputLedger) -> Iterator[OutputLedger]:
-    """Make ``ledger`` the active one for the duration of a build."""
-    global _ACTIVE
-    before, _ACTIVE = _ACTIVE, ledger
-    try:
-        yield ledger
-    finally:
-        _ACTIVE = before
 
 
 def _folders(relpath: str) -> set[str]:

@@ -17,7 +17,7 @@ def generator_contents(generator: object) -> Iterator[object]:
 
 def body_of(content: object) -> str:
     """The body of an article or page as read, before Pelican resolves its links: held in
-    memory, or (a run taken up from disk, :mod:`toasoan.kept_run`) read from the run file."""
+    memory, or (a run taken up from disk, :mod:`toasoan.build.saved_run`) read from the run file."""
     kept = getattr(content, "_get_content", None)  # Pelican's hook for a body it does not hold
     return kept() if kept is not None else content._content or ""
 

@@ -1,6 +1,6 @@
 """A Pelican writer that renders a page only when what it shows has changed.
 
-Before rendering, the writer asks the active :class:`toasoan.outputs.OutputLedger` whether
+Before rendering, the writer asks the ledger of its build's run (:mod:`toasoan.build.run`) whether
 the previous build wrote the same file from the same key (see :mod:`.fingerprint`). If so
 the page is kept: nothing is rendered or written, and ``content_written`` is still sent so
 that plugins collecting pages (the sitemap) see it. Feeds are keyed by the full
@@ -23,9 +23,9 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
-from toasoan import outputs
-
+from . import outputs
 from .fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
+from .run import SETTING, run_of
 
 # Context names that hold the page's own content: fingerprinted in full, not as a card.
 OWN_CONTENT = ("article", "page")
@@ -49,18 +49,18 @@ class IncrementalWriter(Writer):
 
     def __init__(self, output_path, settings=None) -> None:
         super().__init__(output_path, settings=settings)
-        self.ledger = outputs.active()
+        self.ledger = run_of(self.settings).ledger
         self._fingerprints: Fingerprinter | None = None
         self._names: TemplateNames | None = None  # the generators' environments share the theme
         self._shared: dict[tuple[str, int], tuple[dict, str]] = {}
         # id of a Jinja environment → it, and the fingerprint of each of its globals
         self._globals: dict[int, tuple[object, dict[str, str]]] = {}
         # source of an article or page → {output: how to write it again} for the pages and
-        # feeds that show it in full (rewrite() renders them after a patch; toasoan.session).
+        # feeds that show it in full (rewrite() renders them after a patch; toasoan.build.session).
         self._shows: dict[str, dict[str, Callable[[], object]]] = {}
 
     def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.kept_run); a patch gives it the ledger of its build."""
+        """Saved with a run (toasoan.build.saved_run); a patch gives it the ledger of its build."""
         return {**vars(self), "ledger": None, "_globals": {}}
 
     def __setstate__(self, state: dict) -> None:
@@ -119,8 +119,8 @@ class IncrementalWriter(Writer):
         parts = []
         for name in names:
             value = localcontext[name]
-            if self.settings.get(name, _MISSING) is value:
-                continue  # a setting: in the build key
+            if self.settings.get(name, _MISSING) is value or name == SETTING:
+                continue  # a setting: in the build key (the build's run shows nothing)
             fingerprint = fingerprints.page(value) if name in OWN_CONTENT else fingerprints.of(value)
             parts.append(f"{name}={fingerprint}")
         return outputs.digest(*parts)
@@ -187,9 +187,9 @@ class IncrementalWriter(Writer):
             self._fingerprints.forget_all()
 
     def rewrite(self, contents: Iterable) -> None:
-        """Render again, into the active ledger, every page and feed that shows one of
-        ``contents`` in full: a resident preview gave them new bodies (toasoan.session)."""
-        self.ledger = outputs.active()
+        """Render again, into the ledger of the patch's run, every page and feed that shows one
+        of ``contents`` in full: a resident preview gave them new bodies (toasoan.build.session)."""
+        self.ledger = run_of(self.settings).ledger
         self._written_files.clear()
         self._overridden_files.clear()
         again: dict[str, Callable[[], object]] = {}

@@ -3,14 +3,14 @@
 A *full* build renders everything into the staging folder and swaps it in for
 ``OUTPUT_PATH``. An *incremental* build (the default once a previous build left its
 manifest) renders into the staging folder only the outputs whose inputs changed (see
-:mod:`toasoan.outputs`), then moves them into ``OUTPUT_PATH`` and deletes the outputs
+:mod:`toasoan.build.outputs`), then moves them into ``OUTPUT_PATH`` and deletes the outputs
 that no longer exist. Either way a failed build leaves the previous output untouched.
 
 When nothing a build reads has changed since the last one (:func:`input_state`) and its
 outputs are as it left them, an incremental build has nothing to do and does not run
 Pelican at all.
 
-This module is one build (:class:`BuildPlan`); :func:`toasoan.session.build_site` runs it,
+This module is one build (:class:`BuildPlan`); :func:`toasoan.build.session.build_site` runs it,
 and patches the last run instead when only bodies changed. It never imports the session.
 """
 
@@ -31,14 +31,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content import local_cache
+from ..findings import ContentRejected, Finding
+from ..git import find_repository
+from ..parsing import code_fingerprint
+from ..publication import publication
+from ..tracker import vietnam_today
 from . import outputs
-from .content import local_cache
-from .findings import ContentRejected, Finding
-from .git import find_repository
-from .kept_run import SavedRun
-from .parsing import code_fingerprint
-from .publication import publication
-from .tracker import vietnam_today
+from .run import BuildRun
+from .saved_run import SavedRun
 
 logger = logging.getLogger("toasoan.build")
 
@@ -47,7 +48,7 @@ MANIFEST_SLICE = 1000  # files per slice of the manifest as it is written
 # Libraries whose upgrade can change what a page looks like.
 RENDERING_PACKAGES = ("pelican", "jinja2", "markdown", "nh3", "babel", "feedgenerator", "icalendar",
                       "pagefind", "pyyaml")
-CODE = Path(__file__).resolve().parent
+CODE = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -59,7 +60,7 @@ class BuildResult:
     rendered: int = 0  # outputs written by this build
     kept: int = 0  # outputs an incremental build kept from the previous one
     unchanged: bool = False  # nothing had changed: Pelican did not run
-    patched: tuple[str, ...] = ()  # files whose new body a resident preview patched in (toasoan.session)
+    patched: tuple[str, ...] = ()  # files whose new body a resident preview patched in (toasoan.build.session)
 
 
 def load_settings(settings_file: str | Path, **overrides: object) -> dict:
@@ -179,13 +180,14 @@ class BuildPlan:
         """This build, rendering into ``staging`` (a kept run's: its objects write there)."""
         return dataclasses.replace(self, staging=staging, settings={**self.settings, "OUTPUT_PATH": str(staging)})
 
-    def run(self, ledger: outputs.OutputLedger, render: Callable[[], object], *,
-            run: str | None = None) -> BuildResult:
-        """``render()`` into the staging folder with ``ledger`` active; on success move the
-        outputs into place and save the manifest (``run``: the id of the Pelican run the
-        outputs come from, when it is kept for a patch). A failure leaves the output untouched."""
+    def run(self, build: BuildRun, render: Callable[[], object], *, run: str | None = None) -> BuildResult:
+        """``render()`` into the staging folder, ``build`` driving this build's settings; on
+        success move the outputs into place and save the manifest (``run``: the id of the
+        Pelican run the outputs come from, when it is kept for a patch). A failure leaves the
+        output untouched."""
+        ledger = build.ledger
         try:
-            with outputs.using(ledger):
+            with build.driving(self.settings):
                 render()
         except ContentRejected as rejected:
             self._discard(ledger)
@@ -357,7 +359,7 @@ class PreviousBuild:
 
     trees: dict[str, str]
     inputs: str  # its input_state()
-    run: str | None = None  # the kept Pelican run its outputs come from (toasoan.session)
+    run: str | None = None  # the kept Pelican run its outputs come from (toasoan.build.session)
     lines: str = field(default="", repr=False)  # the manifest's ``files`` lines, until read
     release: str | None = None  # when a scheduled article it left out or marked goes live
 
@@ -436,5 +438,5 @@ class Manifest:
 
     @property
     def saved_run(self) -> SavedRun:
-        """Where an incremental build saves its Pelican run for the next (toasoan.kept_run)."""
+        """Where an incremental build saves its Pelican run for the next (toasoan.build.saved_run)."""
         return SavedRun(self.path.with_suffix(".run"))

@@ -5,25 +5,15 @@ from __future__ import annotations
 from blinker import signal
 
 content_patched = signal("toasoan_content_patched")
-"""A resident preview (:mod:`toasoan.session`) put new bodies into articles or pages of its
+"""A resident preview (:mod:`toasoan.build.session`) put new bodies into articles or pages of its
 last Pelican run. Sent with that run's ``Pelican`` object as sender, ``contents`` (the
 patched articles and pages) and ``generators``. Plugins that keep what a body shows outside
 Pelican's writer — search shards, content checks, the JSON Feed, the sitemap — bring it up
 to date. The session then renders again the pages that show the bodies and sends Pelican's
 ``finalized``, so plugins finish as after a build."""
 
-run_saving = signal("toasoan_run_saving")
-"""A build is saving its finished Pelican run for the next build (:mod:`toasoan.kept_run`).
-Sent with the run's ``Pelican`` object, ``generators`` and ``state``, a dict pickled with
-the run: what a plugin keeps of the run for a patch goes in under the plugin's name
-(:class:`toasoan.kept_run.RunMemory` does it)."""
-
-run_restored = signal("toasoan_run_restored")
-"""A build in a new process took up a saved run. Sent with the new ``Pelican`` object, the
-run's ``generators`` and the ``state`` saved with it; plugins take back what they kept."""
-
 patch_ahead = signal("toasoan_patch_ahead")
-"""A build (:mod:`toasoan.session`) may patch the bodies of some files: sent as soon as it
+"""A build (:mod:`toasoan.build.session`) may patch the bodies of some files: sent as soon as it
 knows which files changed — in a new process before it loads the saved run, in a resident
 preview before it checks the outputs — with the ``Pelican`` object and ``contents``: those
 articles and pages read again on their own, without the run, so their links to other pages

@@ -39,8 +39,8 @@ from pelican.paginator import Page as PaginatedPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
-from toasoan.generators import body_of
-from toasoan.outputs import digest
+from .generators import body_of
+from .outputs import digest
 
 # What a listing can show of an article or page it does not belong to.
 CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags", "authors", "author",
@@ -76,7 +76,7 @@ class Fingerprinter:
         self._busy: set[tuple[int, str]] = set()
 
     def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.kept_run) without the memo: it is by identity, which a
+        """Saved with a run (toasoan.build.saved_run) without the memo: it is by identity, which a
         new process changes, and a patch fingerprints only a few objects again."""
         return {**vars(self), "_memo": defaultdict(dict), "_alive": [], "_busy": set(), "_skip": set()}
 
@@ -248,7 +248,7 @@ class TemplateNames:
         self._bare = _without_globals(environment)
 
     def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.kept_run), which names its environment but not this one."""
+        """Saved with a run (toasoan.build.saved_run), which names its environment but not this one."""
         return {**vars(self), "_bare": None}
 
     def __setstate__(self, state: dict) -> None:

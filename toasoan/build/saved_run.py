@@ -1,6 +1,6 @@
 """A finished Pelican run, saved to disk so the next build in a new process can patch it.
 
-``invoke livereload`` keeps its last run in memory (:mod:`toasoan.session`). ``invoke build``
+``invoke livereload`` keeps its last run in memory (:mod:`toasoan.build.session`). ``invoke build``
 starts a new process each time, so an incremental build saves the run it made beside the
 output manifest (``.cache/toasoan/outputs/<hash of the output path>.run``) and the next
 ``invoke build`` takes it up: when only bodies changed it patches them in as the preview
@@ -11,7 +11,7 @@ inputs it read, each file's content model apart from its body, as a digest), rea
 decide whether the run can be used at all; the HTML bodies of the run's articles and pages,
 one after another in UTF-8; then the run's generators (and so its context and every
 article), its incremental writer and what plugins keep of it for a patch
-(:class:`RunMemory`), as one pickle. A run taken up reads a body from the file only when
+(:attr:`toasoan.build.run.BuildRun.memory`), as one pickle. A run taken up reads a body from the file only when
 something asks for it (:class:`KeptBody`): a patch reads a few hundred of the thousands
 of bodies, and a run that holds none loads in less memory. What belongs to a process — Jinja
 environments and templates, the ``Pelican`` object — is not saved: a run taken up gets the
@@ -39,7 +39,6 @@ from pathlib import Path
 import jinja2
 
 from .generators import body_of, generator_contents
-from .signals import run_restored, run_saving
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +56,8 @@ class SavedRunHeader:
     format: int
     run: str  # the run's id: the manifest of every build it led to names it
     staging: Path  # the run's OUTPUT_PATH: a patch renders there again
-    inputs: object  # toasoan.build.BuildInputs the run read
-    # source path → a digest of its content model apart from the body (toasoan.session): a
+    inputs: object  # toasoan.build.plan.BuildInputs the run read
+    # source path → a digest of its content model apart from the body (toasoan.build.session): a
     # file whose front matter changed rules out a patch before the run is loaded.
     without_bodies: dict[str, str]
 
@@ -80,17 +79,17 @@ class SavedRun:
             return None
         return header if isinstance(header, SavedRunHeader) and header.format == FORMAT else None
 
-    def save(self, header: SavedRunHeader, pelican: object, generators: list, writer: object) -> None:
-        """Save the run (atomically); a run that cannot be saved leaves no file."""
-        state: dict[str, object] = {}
-        run_saving.send(pelican, generators=generators, state=state)
+    def save(self, header: SavedRunHeader, pelican: object, generators: list, writer: object,
+             memory: dict[str, object]) -> None:
+        """Save the run and what plugins keep of it (``memory``), atomically; a run that
+        cannot be saved leaves no file."""
         scratch = self.path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(scratch, "wb") as file:
                 pickle.dump(header, file, protocol=pickle.HIGHEST_PROTOCOL)
                 pickler = _RunPickler(file, pelican, generators, _write_bodies(file, generators))
-                _in_deep_thread(lambda: pickler.dump((generators, writer, state)))
+                _in_deep_thread(lambda: pickler.dump((generators, writer, memory)))
             os.replace(scratch, self.path)
         except Exception as error:  # saving is an optimisation: the next build runs Pelican
             logger.warning("Không lưu được lần dựng này để lần sau dựng nhanh hơn: %s", error)
@@ -98,24 +97,23 @@ class SavedRun:
             scratch.unlink(missing_ok=True)
             self.remove()
 
-    def load(self, pelican: object) -> tuple[list, object] | None:
-        """The run's generators and writer, taken up by ``pelican`` (a new Pelican object
-        over the same settings); None when the file cannot be read."""
+    def load(self, pelican: object) -> tuple[list, object, dict[str, object]] | None:
+        """The run's generators, writer and plugins' memory, taken up by ``pelican`` (a new
+        Pelican object over the same settings); None when the file cannot be read."""
         try:  # millions of new objects, none of them garbage: no collection meanwhile
             with collector_off(), open(self.path, "rb") as file, _loading(pelican):
                 pickle.load(file)  # the header
                 size = int.from_bytes(file.read(_SIZE), "little")
                 _LOADING.shelf = BodyShelf(self.path, file.tell())
                 file.seek(size, os.SEEK_CUR)
-                generators, writer, state = pickle.load(file)
+                generators, writer, memory = pickle.load(file)
         except Exception:  # a damaged file: the build runs Pelican
             logger.debug("saved run unreadable", exc_info=True)
             return None
-        gc.freeze()  # as toasoan.build.run_pelican does with a run: the build keeps it to the end
+        gc.freeze()  # as toasoan.build.plan.run_pelican does with a run: the build keeps it to the end
         pelican.settings = generators[0].settings  # the run's settings object, as in the run
         pelican.writer = writer
-        run_restored.send(pelican, generators=generators, state=state)
-        return generators, writer
+        return generators, writer, memory
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -131,41 +129,6 @@ def collector_off() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
-
-
-class RunMemory:
-    """What a plugin keeps of a finished run for a later patch (a weak map from the run's
-    ``Pelican`` object, or its first generator, to the value), saved and restored with it."""
-
-    def __init__(self, name: str, owner: Callable[[object, list], object]) -> None:
-        self.name = name
-        self.owner = owner  # (pelican, generators) → the object the value is kept for
-        self._kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        run_saving.connect(self._save, weak=False)
-        run_restored.connect(self._restore, weak=False)
-
-    def keep(self, owner: object, value: object) -> None:
-        self._kept[owner] = value
-
-    def get(self, owner: object) -> object | None:
-        return self._kept.get(owner)
-
-    def _save(self, pelican: object, generators: list, state: dict) -> None:
-        value = self._kept.get(self.owner(pelican, generators))
-        if value is not None:
-            state[self.name] = value
-
-    def _restore(self, pelican: object, generators: list, state: dict) -> None:
-        if self.name in state:
-            self._kept[self.owner(pelican, generators)] = state[self.name]
-
-
-def by_pelican(pelican: object, _generators: list) -> object:
-    return pelican
-
-
-def by_first_generator(_pelican: object, generators: list) -> object:
-    return generators[0]
 
 
 # ---------------------------------------------------------------------- bodies, read when asked

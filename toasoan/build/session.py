@@ -1,6 +1,6 @@
 """Body edits patched into the last Pelican run: ``invoke livereload`` keeps its last run in
 memory; an incremental ``invoke build`` takes up the run the last build saved to disk
-(:mod:`toasoan.kept_run`) and saves the run it makes.
+(:mod:`toasoan.build.saved_run`) and saves the run it makes.
 
 A writer previewing an article changes its text far more often than anything else. When the
 only change since the session's last build is the body of existing articles or pages —
@@ -8,14 +8,14 @@ their front matter, their summary and the files their bodies link to are as they
 session reads just those files again, puts each new body into the article or page object of
 its last Pelican run, and renders again only what shows a body in full: the page itself and
 the feeds that carry it. Plugins bring their own outputs up to date on
-:data:`toasoan.signals.content_patched` (the search shard of the page, content checks, the
+:data:`toasoan.build.signals.content_patched` (the search shard of the page, content checks, the
 JSON Feed, the sitemap). Before the patch, and before a saved run is loaded, plugins get the
-changed files read on their own (:data:`toasoan.signals.patch_ahead`): Pagefind indexes
+changed files read on their own (:data:`toasoan.build.signals.patch_ahead`): Pagefind indexes
 the edited page's shard meanwhile. At 5 000 articles a patch takes about 0.55 s in a
 preview and 0.9 s in a new process, where a Pelican run visits every page (bench/RESULTS.md).
 
 Anything else — a title, a date, a new or deleted file, an action item, a template, a
-setting, a commit — runs the incremental build of :mod:`toasoan.build` in the same process,
+setting, a commit — runs the incremental build of :mod:`toasoan.build.plan` in the same process,
 and that run becomes the one kept. Either way the output is byte for byte what a clean build
 writes (tests/test_preview.py), and a failed build leaves ``output/`` untouched.
 """
@@ -33,13 +33,14 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.contents import Article, Page
 
-from .build import BuildInputs, BuildPlan, BuildResult, run_pelican
+from ..model import Article as ArticleFile
+from ..model import ContentFile, parse_content_file
+from ..settings import site_rules
 from .generators import body_of, generator_contents, set_body
-from .kept_run import FORMAT, SavedRunHeader
-from .model import Article as ArticleFile
-from .model import ContentFile, parse_content_file
-from .outputs import FullBuild, Patch, digest, using
-from .settings import site_rules
+from .outputs import FullBuild, Patch, digest
+from .plan import BuildInputs, BuildPlan, BuildResult, run_pelican
+from .run import SETTING, BuildRun
+from .saved_run import FORMAT, SavedRunHeader
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,12 @@ class _Run:
     inputs: BuildInputs  # what its objects hold now: what the run read, and the bodies patched in since
     staging: Path  # the run's OUTPUT_PATH: a patch renders there again
     id: str  # the manifest of every build this run made names it
+    memory: dict[str, object]  # what plugins keep of it for a patch (BuildRun.memory)
+
+    @property
+    def places(self) -> tuple[dict, ...]:
+        """Where a build that patches this run puts its BuildRun: the run's settings and context."""
+        return (self.pelican.settings, *(self.generators[0].context,) * bool(self.generators))
 
 
 @dataclass
@@ -76,7 +83,7 @@ class BuildSession:
     """Builds that patch the last Pelican run when only bodies changed (see module doc).
 
     ``saved``: the session saves each run it makes, and its first patch takes up the run
-    the last build saved (toasoan.kept_run); without, its first build runs Pelican.
+    the last build saved (toasoan.build.saved_run); without, its first build runs Pelican.
     ``resident``: the session lives for many builds (``invoke livereload``) and keeps its run
     in memory; an incremental ``invoke build`` is a session of one build (``resident=False``).
     """
@@ -100,43 +107,46 @@ class BuildSession:
             shutil.rmtree(plan.staging, ignore_errors=True)  # left by a build that was stopped
         if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
             return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
-        # Plugins get the edited files first (``patch_ahead``: Pagefind starts on them), before
-        # the patch's ledger reads the manifest's files; a ledger that needs none tells them
-        # which output the build updates.
+        # The build's one run. Plugins get the edited files first (``patch_ahead``: Pagefind
+        # starts on them), before the patch's ledger reads the manifest's files; until then the
+        # run's ledger needs none and only tells them which output the build updates.
+        build = BuildRun(FullBuild(plan.output, plan.staging, plan.key))
         pelican = None
         if header is not None:
-            pelican = _Resident(plan.settings)
-            with using(FullBuild(plan.output, plan.staging, plan.key)):
+            with build.driving(plan.settings):
+                pelican = _Resident(plan.settings)
                 _send_ahead(pelican, {path: Article if isinstance(document, ArticleFile) else Page
                                       for path, document in edited.items()})
-        ledger = plan.ledger(Patch)
-        with using(ledger):
-            if pelican is not None:  # None unless the outputs are intact and the run loads
-                self._last = self._take_up(plan, header, pelican, ledger)
-            elif self._last is not None:
+        elif self._last is not None:
+            with build.driving(*self._last.places):
                 _send_ahead(self._last.pelican, self._kept_classes(plan))
-                if not ledger.all_intact():  # an output edited by hand: Pelican runs
-                    self._last = None
+        build.ledger = ledger = plan.ledger(Patch)
+        if pelican is not None:  # None unless the outputs are intact and the run loads
+            self._last = self._take_up(plan, header, pelican, ledger)
+        elif self._last is not None and not ledger.all_intact():  # an output edited by hand: Pelican runs
+            self._last = None
         try:
             edits = self._body_edits(plan)
         except Exception:  # e.g. a file gone while read: the full build below reports it
             logger.debug("no patch", exc_info=True)
             edits = []
         if edits:
-            result = plan.run(ledger, lambda: self._patch(edits), run=self._last.id)
+            build.memory = self._last.memory
+            result = plan.run(build, lambda: self._patch(edits, build), run=self._last.id)
             if result.ok:
                 result.patched = tuple(sorted(e.kept.source_path for e in edits))
         else:
             self._last = None
             run = uuid.uuid4().hex
-            result = plan.run(plan.ledger(), lambda: self._run_pelican(plan, run), run=run)
+            build = BuildRun(plan.ledger())
+            result = plan.run(build, lambda: self._run_pelican(plan, run, build), run=run)
             if result.ok and self.saved and self._last is not None:
                 last = self._last
                 header = SavedRunHeader(FORMAT, run, plan.staging, plan.inputs, _without_bodies(last.generators))
                 if not self.resident:  # the process ends with the save: what it memoised goes first
                     _forget_memoised()
                     last.writer.forget_fingerprints()
-                plan.manifest.saved_run.save(header, last.pelican, last.generators, last.writer)
+                plan.manifest.saved_run.save(header, last.pelican, last.generators, last.writer, last.memory)
         if result.ok and self._last is not None:
             self._last.inputs = plan.inputs
         else:
@@ -144,7 +154,7 @@ class BuildSession:
         return result
 
     # ------------------------------------------------------------------ full runs
-    def _run_pelican(self, plan: BuildPlan, run: str) -> None:
+    def _run_pelican(self, plan: BuildPlan, run: str, build: BuildRun) -> None:
         from pelican import signals
 
         kept: dict[str, list] = {}
@@ -157,8 +167,10 @@ class BuildSession:
         pelican = _Resident(plan.settings)
         with signals.all_generators_finalized.connected_to(keep):
             run_pelican(pelican)
+        kept["generators"][0].context.pop(SETTING, None)  # the context copied the settings: the run is over
         if hasattr(pelican.writer, "rewrite"):  # the incremental writer: it can render pages again
-            self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging, run)
+            self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging, run,
+                              build.memory)
             if self.resident:
                 # The run is kept for the whole session: the collector need not scan its millions
                 # of objects again (each full collection would cost a patch ~0.3 s at 5 000 articles).
@@ -201,8 +213,8 @@ class BuildSession:
         loaded = plan.manifest.saved_run.load(pelican)
         if loaded is None:
             return None
-        generators, writer = loaded
-        return _Run(pelican, generators, writer, header.inputs, header.staging, header.run)
+        generators, writer, memory = loaded
+        return _Run(pelican, generators, writer, header.inputs, header.staging, header.run, memory)
 
     # ------------------------------------------------------------------ patches
     def _kept_classes(self, plan: BuildPlan) -> dict[str, type]:
@@ -226,18 +238,19 @@ class BuildSession:
             edits.append(_Edit(kept, read))
         return edits
 
-    def _patch(self, edits: list[_Edit]) -> None:
+    def _patch(self, edits: list[_Edit], build: BuildRun) -> None:
         from pelican import signals
 
         from .signals import content_patched
 
         last = self._last
-        for edit in edits:
-            _replace_body(edit.kept, edit.read)
-        contents = [e.kept for e in edits]
-        content_patched.send(last.pelican, contents=contents, generators=last.generators)
-        last.writer.rewrite(contents)
-        signals.finalized.send(last.pelican)
+        with build.driving(*last.places):
+            for edit in edits:
+                _replace_body(edit.kept, edit.read)
+            contents = [e.kept for e in edits]
+            content_patched.send(last.pelican, contents=contents, generators=last.generators)
+            last.writer.rewrite(contents)
+            signals.finalized.send(last.pelican)
 
 
 def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: bool = True,
@@ -246,14 +259,14 @@ def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: boo
 
     An incremental build (``invoke build``) is a session of one build: it saves its Pelican
     run, and patches the run the last build saved when only bodies changed
-    (:mod:`toasoan.kept_run`). ``incremental=False`` renders everything. A failed build
+    (:mod:`toasoan.build.saved_run`). ``incremental=False`` renders everything. A failed build
     leaves the previous output exactly as it was and never raises.
     """
     if incremental:
         return BuildSession(settings_file, saved=True, resident=False, **overrides).build()
     plan = BuildPlan.make(settings_file, incremental=False, **overrides)
     plan.manifest.saved_run.remove()  # its outputs will not come from it
-    return plan.run(plan.ledger(), lambda: run_pelican(Pelican(plan.settings)))
+    return plan.run(BuildRun(plan.ledger()), lambda: run_pelican(Pelican(plan.settings)))
 
 
 # ---------------------------------------------------------------------- Pelican content objects

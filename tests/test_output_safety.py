@@ -86,6 +86,11 @@ def in_content(element) -> bool:
     return element.find_parent(class_="prose") is not None
 
 
+# A writer's file Pelican's own HTML reader would publish as it is: it must never be read.
+RAW_HTML_ARTICLE = """<html><head><title>Trang HTML thô</title><meta name="date" content="2019-02-01">
+</head><body><p onclick="alert(2)">Bài HTML thô</p><script>alert(3)</script></body></html>"""
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Project:
     from sitekit import make_project
@@ -100,6 +105,7 @@ def hostile_site(tmp_path_factory) -> Project:
             unique = raw.replace("---\n", f"---\nslug: {name}-{filename[0]}\n", 1)
             project.add(f"{folder}/{name}/{filename}", unique)
     project.add("meetings/2019/cong-thuc.md", FORMULA_MEETING)
+    project.add("articles/2019/trang-doc.html", RAW_HTML_ARTICLE)
     settings = project.root / "pelicanconf.py"
     from toasoan.build import load_settings
 
@@ -109,6 +115,35 @@ def hostile_site(tmp_path_factory) -> Project:
                         FEED_DOMAIN="https://example.vn", SITEURL="https://example.vn")
     assert result.ok, result
     return project
+
+
+def test_a_raw_html_file_in_content_is_never_read(hostile_site: Project):
+    """Only Markdown is content: an .html file is not a page, even with the checks off."""
+    written = [p for p in hostile_site.output.rglob("*") if p.is_file()]
+    assert not [p for p in written if "trang-doc" in p.as_posix()]
+    assert not [p for p in written if "Bài HTML thô".encode() in p.read_bytes()]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "html"])
+def test_a_symlink_or_a_browser_file_in_content_stops_check_and_build(tmp_path: Path, kind: str):
+    from sitekit import make_project
+
+    project = make_project(tmp_path / "site", sample_content=True)
+    secret = tmp_path / "bi-mat.txt"
+    secret.write_text("khóa bí mật của máy dựng", encoding="utf-8")
+    if kind == "symlink":
+        relpath, code = "content/images/anh-moi.jpg", "E010"
+        (project.root / relpath).symlink_to(secret)
+    else:
+        relpath, code = "content/images/bieu-do.svg", "E011"
+        project.add("images/bieu-do.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    checked = project.invoke("check")
+    assert checked.returncode == 1
+    assert f"{relpath}  -  {code} (lỗi)" in checked.stdout, checked.stdout
+    built = project.invoke("build")
+    assert built.returncode == 1 and "Traceback" not in built.stdout + built.stderr
+    assert code in built.stdout + built.stderr
+    assert not project.output.exists() or not any(project.output.rglob(Path(relpath).name))
 
 
 def test_hostile_articles_were_built(hostile_site: Project):

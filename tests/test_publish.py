@@ -65,6 +65,8 @@ def test_failed_publish_leaves_gh_pages_identical(repo: Project, problem: str):
     result = repo.invoke("publish", "--push")
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
+    if problem == "dirty":  # the writer is told which file is not committed
+        assert "content/articles/2019/chua-commit.md" in result.stderr, result.stderr
     assert (ref(repo, "gh-pages"), ref(repo, "origin/gh-pages")) == before
 
 

@@ -6,7 +6,6 @@ import atexit
 import gc
 import logging
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import ClassVar, TextIO
@@ -15,6 +14,7 @@ from . import findings as f
 from .build import BuildResult, Manifest, load_settings
 from .content import read_content
 from .fixes import FileFix, fix_content
+from .git import Git, GitError
 from .kept_run import collector_off
 from .publication import ClockError, Publication, scheduled_lines, scheduled_records
 from .scaffold import ScaffoldError, new_content
@@ -196,40 +196,48 @@ def publish(settings_file: str = PUBLISH_SETTINGS, branch: str = "gh-pages", pus
     """
     from ghp_import import GhpError, ghp_import
 
-    if _git("status", "--porcelain").stdout.strip():
-        print("Có thay đổi chưa commit; hãy commit hoặc bỏ chúng trước khi xuất bản.", file=sys.stderr)
+    git = Git(".")
+    uncommitted = _uncommitted(git)
+    if uncommitted:
+        shown = "".join(f"\n  {line}" for line in uncommitted[:MAX_LISTED])
+        more = f"\n  … và {len(uncommitted) - MAX_LISTED} tệp khác" if len(uncommitted) > MAX_LISTED else ""
+        print("Có thay đổi chưa commit; hãy commit (hoặc gửi duyệt) hoặc bỏ chúng trước khi xuất bản:"
+              + shown + more, file=sys.stderr)
         return 1
     if check(settings_file) != 0:
         print("Nội dung còn lỗi; không xuất bản.", file=sys.stderr)
         return 1
     if build(settings_file, full=True) != 0:  # what is published never depends on an earlier build
         return 1
-    if push:
-        _git("fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
-    before = _git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}").stdout.strip()
-    commit = _git("rev-parse", "--short", "HEAD").stdout.strip()
+    ref = f"refs/heads/{branch}"
+    before = None
     try:
+        if push:
+            # the remote may have no such branch yet (first publish); a push then creates it
+            git.run("fetch", "--quiet", remote, f"+{ref}:refs/remotes/{remote}/{branch}", check=False)
+        before = git.resolve(ref)
+        commit = git.text("rev-parse", "--short", "HEAD")
         ghp_import(load_settings(settings_file)["OUTPUT_PATH"], mesg=f"Xuất bản trang từ {commit}",
                    branch=branch, remote=remote, push=False, nojekyll=True, force=False)
-        if before and _tree(before) == _tree(branch):  # a scheduled run with nothing new: no empty commit
-            _git("update-ref", f"refs/heads/{branch}", before)
+        if before and git.tree_of(before) == git.tree_of(ref):  # a scheduled run with nothing new
+            git.update_ref(ref, before)
             print(f"Trang không thay đổi so với nhánh {branch}: không có gì mới để xuất bản.")
             return 0
         if push:
-            subprocess.run(["git", "push", remote, branch], check=True, capture_output=True, text=True)
-    except (GhpError, subprocess.CalledProcessError) as error:
+            git.run("push", remote, f"{ref}:{ref}")
+    except (GhpError, GitError) as error:
         if before:
-            _git("update-ref", f"refs/heads/{branch}", before)
-        detail = getattr(error, "stderr", None) or error
-        print(f"Xuất bản thất bại, nhánh {branch} giữ nguyên: {detail}", file=sys.stderr)
+            git.update_ref(ref, before)
+        print(f"Xuất bản thất bại, nhánh {branch} giữ nguyên: {error}", file=sys.stderr)
         return 1
     print(f"Đã xuất bản vào nhánh {branch}" + (f" và đẩy lên {remote}." if push else "."))
     return 0
 
 
-def _tree(revision: str) -> str:
-    return _git("rev-parse", "--verify", "--quiet", f"{revision}^{{tree}}").stdout.strip()
+MAX_LISTED = 20  # uncommitted files ``invoke publish`` names; the rest are counted
 
 
-def _git(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+def _uncommitted(git: Git) -> list[str]:
+    """``git status`` lines of the work tree's uncommitted changes (``M content/…``)."""
+    out = git.run("status", "--porcelain", "-z", "--untracked-files=all").stdout
+    return [entry.decode("utf-8", "surrogateescape").strip() for entry in out.split(b"\0") if entry.strip()]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from .checks import check_site
-from .findings import Finding
+from .findings import Finding, finding
 from .git import find_repository
 from .model import ContentFile, SiteRules
 from .parsing import model_cache, parse_files
+from .safety import ACTIVE_SUFFIXES
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -58,4 +60,23 @@ def read_content(rules: SiteRules) -> tuple[list[ContentFile], list[Finding]]:
     documents = [p.content_file for p in parsed.values() if p.content_file is not None]
     findings = [f for p in parsed.values() for f in p.findings]
     findings += check_site(documents, rules)
-    return documents, findings
+    return documents, findings + unsafe_files(rules.content_root)
+
+
+def unsafe_files(content_root: Path) -> list[Finding]:
+    """Files under content/ a build must never publish: symbolic links (E010: they would
+    publish what they point at on the machine that builds) and files a browser runs (E011:
+    HTML, SVG, scripts — published as they are, outside the sanitised Markdown)."""
+    found: list[Finding] = []
+    if not content_root.is_dir():
+        return found
+    for folder, dirs, names in os.walk(content_root):  # never follows a linked folder
+        here = Path(folder)
+        for name in sorted(dirs + names):
+            path = here / name
+            relpath = path.relative_to(content_root.parent).as_posix()
+            if path.is_symlink():
+                found.append(finding("E010", relpath))
+            elif name in names and name.lower().endswith(ACTIVE_SUFFIXES):
+                found.append(finding("E011", relpath, value=Path(name).suffix.lower()))
+    return found

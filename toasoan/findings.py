@@ -54,6 +54,12 @@ CODES: dict[str, Code] = _codes(
          "'invoke check --fix' để sửa tự động."),
     Code("E009", E, "Giá trị của trường '{field}' {detail}, nên YAML đọc sai dòng này.",
          "Đặt cả giá trị trong ngoặc kép thẳng, sửa dòng thành: {suggestion}"),
+    Code("E010", E, "Tệp này là liên kết tượng trưng (symlink): khi dựng trang, nội dung của tệp nó trỏ "
+         "tới trên máy dựng sẽ bị đăng lên trang.",
+         "Xoá liên kết và chép chính tệp đó vào thư mục content/."),
+    Code("E011", E, "Tệp loại '{value}' không được để trong content/: trình duyệt sẽ chạy nó trên địa chỉ "
+         "của trang, ngoài phần Markdown đã được làm sạch.",
+         "Viết nội dung thành tệp .md; ảnh dùng JPEG, PNG hoặc WebP; văn bản đính kèm dùng PDF."),
     Code("W001", W, "Giá trị của trường '{field}' nằm trong ngoặc kép kiểu Word (“…” hoặc ‘…’), "
          "nên trang sẽ hiện cả hai dấu ngoặc.",
          "Nếu ngoặc chỉ để bao giá trị: chạy 'invoke check --fix' hoặc viết {suggestion}; "

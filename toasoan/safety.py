@@ -33,6 +33,10 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data"}
 # Video hosts whose players may be embedded with <iframe> (NEWSROOM["iframe_hosts"]).
+# Files a browser runs: in content/ they would be published as they are (a page, an image) and
+# run on the site's own address, outside the sanitised Markdown.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
+                   ".mjs")
 DEFAULT_IFRAME_HOSTS = ("www.youtube.com", "www.youtube-nocookie.com", "player.vimeo.com")
 
 

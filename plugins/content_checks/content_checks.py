@@ -11,6 +11,7 @@ import logging
 from pelican import signals
 
 from toasoan.checks import check_site_links, check_site_model
+from toasoan.content import unsafe_files
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
 from toasoan.kept_run import RunMemory, by_first_generator
 from toasoan.model import ContentFile
@@ -58,6 +59,7 @@ def check_build(generators: list, *, patched: bool = False) -> None:
     readers = _newsroom_readers(generators)
     if readers:
         findings += check_site_links(documents, readers[0].rules)
+        findings += unsafe_files(readers[0].rules.content_root)
     model = _MODEL_FINDINGS.get(generators[0]) if patched else None
     if model is None:
         model = check_site_model(documents, today=tracker_settings(settings)["today"])

@@ -253,6 +253,11 @@ def leave_out_unreleased(generators: list) -> None:
 
 
 def add_reader(readers) -> None:
+    """Ours is the only reader: Pelican's HTML (and reStructuredText) readers would publish a
+    writer's file as it is, scripts included, outside the sanitised Markdown."""
+    for extension, reader_class in list(readers.reader_classes.items()):
+        if reader_class is not BaseReader:  # BaseReader only hands static files over as they are
+            del readers.reader_classes[extension]
     for extension in NewsroomReader.file_extensions:
         readers.reader_classes[extension] = NewsroomReader
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from ..findings import Finding, has_errors
 from ..git import EMPTY_TREE, FileChange, Git
 from ..model import ARTICLE, MEETING_REPORT, PAGE, ContentFile, MeetingReport
+from ..safety import ACTIVE_SUFFIXES
 from .approvals import (
     STALE,
     Approval,
@@ -49,10 +50,6 @@ EDITORIAL_PREFIX = "editorial/"
 # File modes git stores for what is not a plain file: a symbolic link, a submodule. A link in
 # content/ would publish whatever it points at on the machine that builds the site.
 LINK_MODES = {"120000": "liên kết tượng trưng (symlink)", "160000": "kho con (submodule)"}
-# Files a browser runs: in content/ they would be published as they are (a page, an image) and
-# run on the site's own address, outside the sanitised Markdown.
-ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
-                   ".mjs")
 
 # States of a submission (``invoke queue``).
 DRAFT, IN_REVIEW, CHANGES_REQUESTED, APPROVED, STALE_APPROVAL, CONFLICT = (

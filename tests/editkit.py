@@ -230,10 +230,11 @@ class Editor:
         path.unlink()
         return f"delete {path.name}"
 
-    def rename(self) -> str:
-        path = self.pick(self.articles())
+    def rename(self, paths: list[Path] | None = None, what: str = "") -> str:
+        """A file (an article unless ``paths``) renamed; its slug, in its front matter, stays."""
+        path = self.pick(paths or self.articles())
         path.rename(path.with_name(f"doi-ten-{self.count}-{path.name}"))
-        return f"rename {path.name}"
+        return f"rename {what}{path.name}"
 
     def template(self) -> str:
         base = self.project.root / "theme" / "templates" / "base.html"
@@ -270,9 +271,7 @@ class Editor:
         return f"page title {path.name}"
 
     def rename_page(self) -> str:
-        path = self.pick(self.pages())
-        path.rename(path.with_name(f"doi-ten-{self.count}-{path.name}"))
-        return f"rename page {path.name}"
+        return self.rename(self.pages(), "page ")
 
     def documents(self) -> list[Path]:
         return sorted((self.project.content / "documents").rglob("*.md"))
@@ -309,9 +308,7 @@ class Editor:
         return f"delete document {path.name}"
 
     def rename_document(self) -> str:
-        path = self.pick(self.documents())
-        path.rename(path.with_name(f"doi-ten-{self.count}-{path.name}"))
-        return f"rename document {path.name}"
+        return self.rename(self.documents(), "document ")
 
     def document_file(self) -> str:
         """A document's PDF replaced by a longer or shorter one (its size is shown)."""

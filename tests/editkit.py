@@ -316,6 +316,16 @@ class Editor:
         write_pdf(path, self.random.randint(1, 4000))
         return f"document file {path.name}"
 
+    def move_document_file(self) -> str:
+        """A document's PDF renamed, and the document's ``file:`` with it (a new download URL)."""
+        path = self.pick(self.documents())
+        text = path.read_text(encoding="utf-8")
+        old = re.search(r"^file: (.*)$", text, re.M).group(1).strip()
+        new = old.replace(".pdf", f"-{self.count}.pdf")
+        (self.project.content / old).rename(self.project.content / new)
+        path.write_text(text.replace(f"file: {old}", f"file: {new}"), encoding="utf-8")
+        return f"move document file {old}"
+
     def static_file(self) -> str:
         """A content static file (the form the contact page links to) replaced."""
         path = self.project.content / "files" / "mau-dang-ky.docx"
@@ -360,7 +370,7 @@ class Editor:
         """``path``'s body edited on a branch, approved by ``reviewer`` (a review-ledger commit
         naming the tree) and merged into main with ``Reviewed-by`` and ``Review-ledger`` trailers."""
         git = self.git
-        branch = f"gui-duyet/bai-{self.count}"
+        branch = f"gui-duyet/bai-{self.count}-{len(self.approved)}"
         git.run("checkout", "--quiet", "-b", branch)
         self._append(path)
         self._commit("Gửi duyệt")
@@ -369,7 +379,7 @@ class Editor:
         empty = git.text("mktree", stdin=b"")
         ledger = git.text("commit-tree", empty, "-m", f"Duyệt\n\nApproval: approve\nApproved-tree: {tree}\n"
                                                       f"Reviewer: {name} <{email}>")
-        git.update_ref(f"refs/ledger/{self.count}", ledger)
+        git.update_ref(f"refs/ledger/{branch}", ledger)
         git.run("checkout", "--quiet", "main")
         git.run("merge", "--quiet", "--no-ff", branch, "-m",
                 f"Hợp nhất {branch}\n\nReviewed-by: {name} <{email}>\nApproved-tree: {tree}\nReview-ledger: {ledger}")
@@ -381,15 +391,22 @@ class Editor:
         self._reviewed_merge(path, REVIEWERS[0])
         return f"merge {path.name}"
 
+    def _an_approved_article(self) -> Path:
+        """An article a reviewed merge brought in (one is merged first if there is none yet)."""
+        if not any(path.exists() for path in self.approved):
+            self.merge()
+        return self.pick([path for path in self.approved if path.exists()])
+
     def second_approver(self) -> str:
         """Another board member approves a new version of an approved article: two approvals."""
-        path = self.pick([p for p in self.approved if p.exists()] or self.articles())
+        path = self._an_approved_article()
         self._reviewed_merge(path, REVIEWERS[1])
         return f"second approver {path.name}"
 
     def board(self) -> str:
         """A board member's name and role changed in editorial/board.yml (committed): the
         approvals shown name members as the roster says."""
+        self._an_approved_article()
         name, email, _ = REVIEWERS[0]
         changed = (f"{name} ({self.count})", email, self.random.choice(["editor", "chief_editor", "maintainer"]))
         board = self.project.root / "editorial" / "board.yml"
@@ -400,7 +417,7 @@ class Editor:
     def git_mv(self) -> str:
         """An approved article's file renamed with ``git mv`` and committed (its URL stays: the
         slug is in its front matter; the approvals were given to the old path)."""
-        path = self.pick([p for p in self.approved if p.exists()] or self.articles())
+        path = self._an_approved_article()
         target = path.with_name(f"doi-ten-{self.count}-{path.name}")
         self.git.run("mv", str(path), str(target))
         self._commit("Đổi tên tệp")
@@ -423,7 +440,7 @@ CONTENT_EDITS = ("body", "title", "date", "category", "tags", "status", "action_
                  "rename")
 # Edits of pages and documents (Văn bản) and their files: the corpus needs add_documents().
 DOCUMENT_EDITS = ("page_title", "rename_page", "document", "add_document", "delete_document", "rename_document",
-                  "document_file", "static_file")
+                  "document_file", "move_document_file", "static_file")
 # Edits of what is not an article, meeting report or page: data, images, templates, settings.
 OTHER_EDITS = ("template", "unit", "setting", "image", "unit_rename", "theme_static")
 # Commits that change what the provenance plugin reads: Editor(history=True).

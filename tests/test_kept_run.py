@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from editkit import Editor, assert_same_as_clean, build, kept_contents, session_for
+from editkit import Editor, add_documents, assert_same_as_clean, build, kept_contents, session_for
 from pelican.contents import Article
 from search_index import records, search_index
 from search_index.store import KEYS, WHERE, RecordStore
@@ -49,6 +49,19 @@ def test_invoke_build_patches_a_body_edit_into_the_run_the_last_one_saved(newsro
             assert "Đã dựng trang" in printed, (step, printed)
         else:  # every body edited since the saved run is patched in again
             assert "Đã cập nhật thân bài" in printed and editor.edited.name in printed, (step, printed)
+        assert_same_as_clean(newsroom, step)
+
+
+def test_saved_runs_after_edits_of_documents_data_and_history_match_a_clean_build(newsroom: Project) -> None:
+    """Each ``invoke build`` a new process: what is not a body edit runs Pelican and saves
+    its run; the body edit after it is patched into that run."""
+    add_documents(newsroom)
+    editor = Editor(newsroom, 23, history=True)
+    invoke_build(newsroom)
+    for name in ("document", "body", "merge", "page_body", "unit"):
+        step = editor.apply(name)
+        printed = invoke_build(newsroom)
+        assert ("Đã cập nhật thân bài" in printed) == (name.endswith("body")), (step, printed)
         assert_same_as_clean(newsroom, step)
 
 

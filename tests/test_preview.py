@@ -12,7 +12,16 @@ import gc
 import weakref
 
 import pytest
-from editkit import CONTENT_EDITS, Editor, assert_same_as_clean, build, files, session_for, succeeded
+from editkit import (
+    CONTENT_EDITS,
+    Editor,
+    add_documents,
+    assert_same_as_clean,
+    build,
+    files,
+    session_for,
+    succeeded,
+)
 
 from sitekit import Project
 from toasoan.build.plan import BuildResult
@@ -40,6 +49,21 @@ def test_random_edits_in_a_session_match_a_clean_build(newsroom: Project, seed: 
             assert 0 < result.rendered < first.rendered / 10, (step, result.rendered, first.rendered)
         else:
             assert not result.patched, step
+        assert_same_as_clean(newsroom, step)
+
+
+def test_edits_of_documents_data_theme_and_history_in_a_session_match_a_clean_build(newsroom: Project) -> None:
+    """The session's kept run sees what is not a body edit too: it builds again, and its
+    next body edit is patched into that run."""
+    add_documents(newsroom)
+    editor = Editor(newsroom, 7, history=True)
+    session = session_for(newsroom)
+    built(session)
+    for name in ("merge", "body", "document_file", "unit_rename", "page_body", "board", "theme_static",
+                 "meeting_body", "git_mv", "body"):
+        step = editor.apply(name)
+        result = built(session)
+        assert bool(result.patched) == (name in BODY_EDITS), step
         assert_same_as_clean(newsroom, step)
 
 

@@ -1,9 +1,9 @@
 """The resident preview build of a draft: one long-lived child process per open draft.
 
 The child (``python -m toasoan.desk.builder``, started in the draft's work tree, which holds
-the base's code and the writer's own content) keeps a :class:`toasoan.session.BuildSession`:
+the base's code and the writer's own content) keeps a :class:`toasoan.build.session.BuildSession`:
 a body edit is patched into its last Pelican run, anything else is built incrementally (see
-:mod:`toasoan.session`). The desk asks for a build with one line of JSON on the child's
+:mod:`toasoan.build.session`). The desk asks for a build with one line of JSON on the child's
 standard input and reads one line of JSON back; nothing else is written on that channel
 (whatever the build prints goes to standard error, which is discarded).
 
@@ -201,9 +201,9 @@ def serve() -> int:
     """In the child: answer each request line with one build's result, until input ends."""
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # whatever the build prints stays off the channel
+    from ..build.session import BuildSession
     from ..commands import DEV_SETTINGS, setup_logging
     from ..publication import ClockError
-    from ..session import BuildSession
 
     setup_logging()
     session = BuildSession(DEV_SETTINGS, saved=True)  # starts from the run invoke build saved

@@ -101,7 +101,7 @@ def _build(settings_file: str, output: str, report: str) -> int:
     """In the preview's own process: build, then write which source became which page."""
     from pelican import signals
 
-    from ..session import build_site
+    from ..build.session import build_site
 
     pages: dict[str, str] = {}
 

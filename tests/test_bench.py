@@ -24,6 +24,7 @@ from bench.harness import (
     SizeResult,
     Trash,
     compile_project,
+    machinery_lines,
     run_bench,
     size_table,
 )
@@ -79,6 +80,11 @@ def test_harness_runs_end_to_end_and_writes_a_results_table(tmp_path: Path) -> N
     [result] = run_bench([20], 1, tmp_path / "work", results_file, progress=lines.append)
     for measure in ("cold", "nochange", "edit"):
         assert len(result.samples[measure][STOCK]) == len(result.samples[measure][TOASOAN]) == 1
+    # Stock with search = stock's cold build then the Pagefind CLI over its output; ours is our cold build.
+    stock_cold, [stock_search] = result.samples["cold"][STOCK][0], result.samples["cold_search"][STOCK]
+    assert stock_search.wall > stock_cold.wall and stock_search.cpu > stock_cold.cpu
+    assert result.samples["cold_search"][TOASOAN] == result.samples["cold"][TOASOAN]
+    assert (tmp_path / "work" / "n20" / "stock" / "output" / "pagefind" / "pagefind.js").is_file()
     # The preview session patched every edit (the harness fails otherwise), alternated with stock's reruns.
     assert [len(result.samples["edit_preview"][t]) for t in (STOCK, TOASOAN)] == [PREVIEW_EDITS] * 2
     assert result.samples["check"][TOASOAN][0].wall > 0
@@ -90,7 +96,8 @@ def test_harness_runs_end_to_end_and_writes_a_results_table(tmp_path: Path) -> N
     text = results_file.read_text(encoding="utf-8")
     floor = result.cold_floor(os.cpu_count() or 1)
     assert floor is not None and f"| — | {floor:.2f} | " in text
-    assert all(MEASURES[m][0] in text for m in ("cold", "edit", "edit_preview"))
+    assert all(MEASURES[m][0] in text for m in ("cold", "cold_search", "edit", "edit_preview"))
+    assert f"Số dòng của bộ máy dựng**: {machinery_lines()} " in text and machinery_lines() > 500
     assert re.search(r"\| Dựng lần đầu \(cold build\) \| \d+\.\d\d \(\d+\.\d\d\) \| \d+\.\d\d", text)
     assert "Python" in text and "Pelican" in text and "nproc" in text
     assert text.startswith("# Kết quả") and text.rstrip().endswith("Ghi chú tay")
@@ -130,12 +137,12 @@ def test_the_cold_floor_adds_what_no_build_can_leave_out_and_shares_it_among_the
     result = SizeResult(5000)
     for name, tool, cpus in (("search_alone", TOASOAN, (10.5, 11.0, 12.0)), ("markdown_alone", TOASOAN, (3.0,)),
                              ("nochange", STOCK, (9.0, 9.5)), ("nochange", TOASOAN, (0.3,)),
-                             ("cold", STOCK, (16.0,)), ("cold", TOASOAN, (21.0,))):
+                             ("cold", STOCK, (16.0,)), ("cold", TOASOAN, (21.0,)), ("cold_search", STOCK, (26.0,))):
         for cpu in cpus:
             result.add(name, tool, Sample(wall=cpu, cpu=cpu, rss=100.0))
     assert result.cold_floor(2) == (11.0 + 3.0 + 9.25) / 2  # medians of the CPU seconds
     [row] = [line for line in size_table(result, 3, cores=2) if line.startswith("| Giới hạn dưới")]
-    assert row.endswith("| — | 11.62 | 0.727× | ≤ 0.5× |") and "chia cho 2 nhân" in row
+    assert row.endswith("| — | 11.62 | 0.727×; so với Pelican gốc + Pagefind: 0.447× | |") and "chia cho 2 nhân" in row
     assert SizeResult(5000).cold_floor(2) is None  # nothing measured: no row
     assert not any("Giới hạn dưới" in line for line in size_table(SizeResult(5000), 3, cores=2))
 

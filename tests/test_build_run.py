@@ -7,12 +7,14 @@ import pickle
 from pathlib import Path
 
 from toasoan.build.outputs import Entry, OutputLedger, digest
-from toasoan.build.run import SETTING, BuildRun, run_of
+import pytest
+
+from toasoan.build.run import SETTING, BuildRun, Recipe, UndeclaredOutput, run_of
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
-# What a plugin may import of the build machinery: its run, hashing, the session's signals,
+# What a plugin may import of the build machinery: its run, hashing,
 # the contents of Pelican's generators; the incremental plugin installs the writer.
-PLUGIN_FACING = {"toasoan.build.run", "toasoan.build.outputs", "toasoan.build.signals",
+PLUGIN_FACING = {"toasoan.build.run", "toasoan.build.outputs",
                  "toasoan.build.generators", "toasoan.build.writer"}
 
 
@@ -20,8 +22,12 @@ def test_outside_a_build_the_first_plugin_that_asks_gets_a_run_writing_everythin
     settings = {"OUTPUT_PATH": str(tmp_path / "output")}
     run = run_of(settings)
     assert run_of(settings) is run and settings[SETTING] is run
-    assert run.output("feeds/all.json", lambda: "{}")
-    assert run.output("feeds/all.json", lambda: "{}"), "a run outside a build keeps nothing"
+    written: list[bool] = []
+    run.declare(Recipe("json_feed", ("feeds/all.json",), lambda r: written.append(r.output("feeds/all.json",
+                                                                                          lambda: "{}"))))
+    run.make("json_feed")
+    run.make("json_feed")
+    assert written == [True, True], "a run outside a build keeps nothing"
     assert (tmp_path / "output" / "feeds" / "all.json").read_text(encoding="utf-8") == "{}"
 
 
@@ -41,9 +47,11 @@ def test_a_file_written_from_the_same_key_is_kept_and_not_rendered(tmp_path: Pat
         rendered.append("ics")
         return "new"
 
-    assert not run.output("tracker/items.ics", render, key="k1")
-    assert rendered == [] and "tracker/items.ics" in ledger.kept
-    assert run.output("tracker/items.ics", render, key="k2")
+    run.declare(Recipe("action_tracker", ("tracker/",), lambda _run: None))
+    with run.making("action_tracker"):
+        assert not run.output("tracker/items.ics", render, key="k1")
+        assert rendered == [] and "tracker/items.ics" in ledger.kept
+        assert run.output("tracker/items.ics", render, key="k2")
     assert (staging / "tracker" / "items.ics").read_text(encoding="utf-8") == "new"
     assert ledger.written["tracker/items.ics"] == digest("build-key", "k2")
 
@@ -70,3 +78,24 @@ def test_plugins_reach_the_build_only_through_its_plugin_facing_modules() -> Non
     assert found, "plugins import the build's run"
     assert {p: m - PLUGIN_FACING for p, m in found.items() if m - PLUGIN_FACING} == {}
     assert {p for p, m in found.items() if "toasoan.build.writer" in m} == {"incremental/incremental.py"}
+
+
+def test_a_plugin_writes_only_the_outputs_it_declared(tmp_path: Path) -> None:
+    run = BuildRun.writing_all(tmp_path)
+    run.declare(Recipe("sitemap", ("sitemap.xml", "robots.txt"), lambda r: r.output("feeds/all.json", lambda: "")))
+    run.declare(Recipe("search_index", ("pagefind/",), lambda r: r.output("pagefind/shards.json", lambda: "{}")))
+    with pytest.raises(UndeclaredOutput, match=r"Plugin sitemap ghi feeds/all\.json mà không khai báo"):
+        run.make("sitemap")
+    with pytest.raises(UndeclaredOutput, match=r"pagefind/shards\.json: ghi ngoài công thức.*search_index"):
+        run.output("pagefind/shards.json", lambda: "{}")
+    assert not (tmp_path / "feeds").exists() and not (tmp_path / "pagefind").exists()
+    run.make("search_index")
+    assert (tmp_path / "pagefind" / "shards.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_a_patch_makes_every_recipe_again_in_the_order_declared(tmp_path: Path) -> None:
+    run, made = BuildRun.writing_all(tmp_path), []
+    for plugin in ("content_checks", "sitemap", "search_index"):
+        run.declare(Recipe(plugin, (), lambda r, plugin=plugin: made.append((plugin, r.edited))))
+    run.remake(["article"])
+    assert made == [(p, ("article",)) for p in ("content_checks", "sitemap", "search_index")]

@@ -1,15 +1,16 @@
 """Pelican wiring for the action-item tracker: settings, context, pages and exports.
 
 * ``initialized``: reads the ``TRACKER`` settings dict once (defaults in
-  :data:`toasoan.tracker.TRACKER_DEFAULTS`).
+  :data:`toasoan.tracker.TRACKER_DEFAULTS`) and declares the recipe of the four exports
+  (:class:`toasoan.build.run.Recipe`).
 * ``get_generators``: adds :class:`TrackerGenerator`, which runs after the articles
   generator. Its ``generate_context`` tracks the items of the published meeting reports
   and gives every meeting report ``article.tracked_items`` (id → :class:`TrackedItem`,
   for the items it decided or updated) before any page is written; the context gets
   ``tracked_items`` (all of them) and ``tracker_url``; it draws the two charts of
   ``/tracker/`` (:mod:`.charts`: items by status after each meeting, progress per unit).
-  Its ``generate_output`` writes ``/tracker/``, one page per item and per unit, and the
-  four exports.
+  Its ``generate_output`` writes ``/tracker/``, one page per item and per unit, and has
+  the run make the exports.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pelican.generators import Generator
 from toasoan import text as vi
 from toasoan import tracker as tr
 from toasoan.build.outputs import digest
-from toasoan.build.run import run_of
+from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.settings import plugin_enabled, site_rules
 
 from .charts import status_chart, unit_chart
@@ -66,7 +67,16 @@ def enabled(settings: dict) -> bool:
 def read_settings(pelican) -> None:
     """Normalise ``TRACKER`` once; the generator reads the result."""
     if enabled(pelican.settings):
-        pelican.settings["TRACKER"] = tr.tracker_settings(pelican.settings)
+        settings = pelican.settings["TRACKER"] = tr.tracker_settings(pelican.settings)
+        owns = tuple(e.url(settings["path"]) for e in EXPORTS.values())
+        run_of(pelican.settings).declare(Recipe(PLUGIN_NAME, owns, write_exports))
+
+
+def write_exports(run: BuildRun) -> None:
+    """The recipe: the exports of the run's tracker (:meth:`TrackerGenerator.write_exports`)."""
+    generator = run.memory.get(PLUGIN_NAME)
+    if generator is not None:
+        generator.write_exports(run)
 
 
 class TrackerGenerator(Generator):
@@ -123,9 +133,11 @@ class TrackerGenerator(Generator):
             self._write(writer, f"{tracked.url}index.html", "item", tracked=tracked)
         for unit in self.summary.units:
             self._write(writer, f"{unit.url}index.html", "unit", unit_summary=unit)
-        self.write_exports()
+        run = run_of(self.settings)
+        run.memory[PLUGIN_NAME] = self
+        run.make(PLUGIN_NAME)
 
-    def write_exports(self) -> None:
+    def write_exports(self, run: BuildRun) -> None:
         """The four exports; an incremental build keeps them while the tracked items are the same."""
         site_url = self.settings.get("SITEURL") or ""
         title = str(self.options["title"])
@@ -139,7 +151,6 @@ class TrackerGenerator(Generator):
                                     updated=self.generated),
         }
         key = digest(data, self.today, title)
-        run = run_of(self.settings)
         for name, make in makers.items():
             run.output(EXPORTS[name].url(self.tracker_path), make, key)
 

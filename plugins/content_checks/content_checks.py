@@ -1,17 +1,18 @@
 """Gather the readers' findings, run the cross-file checks, stop the build on errors.
 
-Runs at ``all_generators_finalized``: every file has been read, nothing written yet; and on
-``content_patched``, when a resident preview has read bodies anew.
+A recipe that owns no file (:class:`toasoan.build.run.Recipe`), made at
+``all_generators_finalized`` — every file has been read, nothing written yet — and made
+again when a build patches bodies into the run.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from pelican import signals
 
-from toasoan.build.run import run_of
-from toasoan.build.signals import content_patched
+from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.checks import check_site_links, check_site_model
 from toasoan.content import unsafe_files
 from toasoan.findings import ContentRejected, Finding, format_text, has_errors
@@ -21,7 +22,8 @@ from toasoan.tracker import tracker_settings
 
 logger = logging.getLogger(__name__)
 
-PLUGIN_NAME = "content_checks"  # the run keeps the findings of check_site_model at its last check
+PLUGIN_NAME = "content_checks"
+MODEL = f"{PLUGIN_NAME}.model"  # the run keeps the findings of check_site_model at its last check
 
 
 def _newsroom_readers(generators: list) -> list:
@@ -45,24 +47,23 @@ def collect(generators: list) -> tuple[list[ContentFile], list[Finding]]:
     return list(documents.values()), list(findings)
 
 
-def check_build(generators: list, *, patched: bool = False) -> None:
-    """Readers' findings and the site-wide checks; ContentRejected on errors.
+def check_build(settings: dict, run: BuildRun) -> None:
+    """The recipe: readers' findings and the site-wide checks; ContentRejected on errors.
 
-    ``patched``: only bodies changed since the last check of this run (a resident preview):
-    the model's site-wide findings are the last check's, links are checked again.
+    When only bodies changed since the last check (``run.edited``), the model's site-wide
+    findings are the last check's; links are checked again.
     """
-    settings = generators[0].settings if generators else {}
-    if not plugin_enabled(settings, PLUGIN_NAME):
+    generators = run.memory.get(PLUGIN_NAME)
+    if generators is None:
         return
     documents, findings = collect(generators)
     readers = _newsroom_readers(generators)
     if readers:
         findings += check_site_links(documents, readers[0].rules)
         findings += unsafe_files(readers[0].rules.content_root)
-    memory = run_of(settings).memory
-    model = memory.get(PLUGIN_NAME) if patched else None
+    model = run.memory.get(MODEL) if run.edited else None
     if model is None:
-        model = memory[PLUGIN_NAME] = check_site_model(documents, today=tracker_settings(settings)["today"])
+        model = run.memory[MODEL] = check_site_model(documents, today=tracker_settings(settings)["today"])
     findings += model
     if has_errors(findings):
         raise ContentRejected(findings)
@@ -70,11 +71,20 @@ def check_build(generators: list, *, patched: bool = False) -> None:
         logger.warning("Cảnh báo nội dung:\n%s", format_text(findings))
 
 
-def check_patched(_pelican, contents: list, generators: list) -> None:
-    """``content_patched``: check again after a resident preview read bodies anew."""
-    check_build(generators, patched=True)
+def declare(pelican) -> None:
+    """``initialized``: the checks' recipe."""
+    if plugin_enabled(pelican.settings, PLUGIN_NAME):
+        run_of(pelican.settings).declare(Recipe(PLUGIN_NAME, (), functools.partial(check_build, pelican.settings)))
+
+
+def all_read(generators: list) -> None:
+    """``all_generators_finalized``: every file is read; the checks run."""
+    if generators:
+        run = run_of(generators[0].settings)
+        run.memory[PLUGIN_NAME] = generators
+        run.make(PLUGIN_NAME)
 
 
 def register() -> None:
-    signals.all_generators_finalized.connect(check_build)
-    content_patched.connect(check_patched)
+    signals.initialized.connect(declare)
+    signals.all_generators_finalized.connect(all_read)

@@ -10,15 +10,14 @@ uses ``FEED_DOMAIN`` like Pelican's feeds. Templates get ``JSON_FEED_URL`` to li
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 from collections.abc import Iterable
 
 from pelican import signals
-from pelican.generators import ArticlesGenerator
 
-from toasoan.build.run import run_of
-from toasoan.build.signals import content_patched
+from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.settings import plugin_enabled
 from toasoan.urls import absolute, site_url
 
@@ -85,9 +84,23 @@ def feed(articles: Iterable, settings: dict, save_as: str) -> dict:
     return document
 
 
-def write_feed(generator, writer=None) -> None:
-    """``article_writer_finalized``: write the feed of the newest published articles."""
-    settings = generator.settings
+def write_feed(settings: dict, run: BuildRun) -> None:
+    """The recipe: the feed of the newest published articles of the run's ArticlesGenerator."""
+    generator = run.memory.get(PLUGIN_NAME)
+    if generator is None:
+        return
+    save_as = str(options(settings)["save_as"])
+    articles = sorted(generator.articles, key=lambda a: a.date, reverse=True)
+    limit = settings.get("FEED_MAX_ITEMS")
+    text = json.dumps(feed(articles[:limit], settings, save_as), ensure_ascii=False, indent=1)
+    run.output(save_as, lambda: text)
+    logger.info("Writing %s", save_as)
+
+
+def announce(pelican) -> None:
+    """``initialized``: the feed's recipe; templates link the feed (``JSON_FEED_URL``) only
+    when it is written."""
+    settings = pelican.settings
     save_as = options(settings)["save_as"]
     if not save_as or not plugin_enabled(settings, PLUGIN_NAME):
         return
@@ -95,29 +108,17 @@ def write_feed(generator, writer=None) -> None:
         logger.warning("JSON Feed không được ghi: SITEURL (%r) không phải địa chỉ tuyệt đối.",
                        settings.get("SITEURL"))
         return
-    articles = sorted(generator.articles, key=lambda a: a.date, reverse=True)
-    limit = settings.get("FEED_MAX_ITEMS")
-    document = feed(articles[:limit], settings, str(save_as))
-    text = json.dumps(document, ensure_ascii=False, indent=1)
-    run_of(settings).output(str(save_as), lambda: text)
-    logger.info("Writing %s", save_as)
+    settings["JSON_FEED_URL"] = str(save_as)
+    run_of(settings).declare(Recipe(PLUGIN_NAME, (str(save_as),), functools.partial(write_feed, settings)))
 
 
-def announce(pelican) -> None:
-    """``initialized``: templates link the feed (``JSON_FEED_URL``) only when it is written."""
-    save_as = options(pelican.settings)["save_as"]
-    if save_as and site_url(pelican.settings) and plugin_enabled(pelican.settings, PLUGIN_NAME):
-        pelican.settings["JSON_FEED_URL"] = str(save_as)
-
-
-def write_patched(_pelican, contents: list, generators: list) -> None:
-    """``content_patched``: a resident preview gave articles new bodies; the feed shows them."""
-    for generator in generators:
-        if isinstance(generator, ArticlesGenerator):
-            write_feed(generator)
+def articles_written(generator, writer=None) -> None:
+    """``article_writer_finalized``: the articles are final; the feed is made."""
+    run = run_of(generator.settings)
+    run.memory[PLUGIN_NAME] = generator
+    run.make(PLUGIN_NAME)
 
 
 def register() -> None:
     signals.initialized.connect(announce)
-    signals.article_writer_finalized.connect(write_feed)
-    content_patched.connect(write_patched)
+    signals.article_writer_finalized.connect(articles_written)

@@ -1,7 +1,8 @@
 """Pelican wiring for responsive images (the work is :mod:`toasoan.images`).
 
 * ``initialized``: a new run gets a new :class:`~toasoan.images.ImageStore`, caching in
-  ``.cache/toasoan/images/`` beside the content folder.
+  ``.cache/toasoan/images/`` beside the content folder, and the plugin declares its recipe
+  (:class:`toasoan.build.run.Recipe`), which owns each variant it makes.
 * ``article_generator_finalized`` / ``page_generator_finalized``: an article with a lead
   photo gets ``picture``; every article and page whose body shows photos gets ``pictures``
   (content path → :class:`~toasoan.images.Picture`). Both are part of what its pages show,
@@ -12,12 +13,13 @@
   context's ``static_content`` by then (``yaml_frontmatter.withheld``) and is not made.
 * ``generator_init``: templates get ``picture_tag(picture, siteurl, alt, sizes, eager=…)``
   and ``picture_html(html, pictures)`` (a body's ``<img>`` → ``<picture>``).
-* ``finalized``: the photos still listed are made, and every variant is written through
-  the output ledger (kept when the last build wrote the same file).
+* ``finalized``: the recipe is made: the photos still listed are made, and every variant is
+  written through the run (kept when the last build wrote the same file).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from pathlib import Path
@@ -27,7 +29,7 @@ from pelican import signals
 
 from toasoan import images
 from toasoan.build.generators import body_of, generator_contents
-from toasoan.build.run import run_of
+from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.content import local_cache
 from toasoan.settings import plugin_enabled
 
@@ -52,10 +54,13 @@ def _store(settings: dict) -> images.ImageStore | None:
 
 
 def start(pelican) -> None:
-    """A new run: the pictures of the last one are let go."""
-    scratch = run_of(pelican.settings).scratch
-    scratch.pop(STORE, None)
-    scratch.pop(PHOTOS, None)
+    """A new run: the pictures of the last one are let go; the recipe of the variants is
+    declared (it owns each variant it makes: their addresses are the photos' own)."""
+    run = run_of(pelican.settings)
+    run.scratch.pop(STORE, None)
+    run.scratch.pop(PHOTOS, None)
+    if plugin_enabled(pelican.settings, PLUGIN_NAME):
+        run.declare(Recipe(PLUGIN_NAME, (), functools.partial(write_variants, pelican.settings)))
 
 
 def add_template_functions(generator) -> None:
@@ -107,14 +112,22 @@ def make_photos(settings: dict, store: images.ImageStore) -> None:
         logger.warning("%s", error)
 
 
-def write_variants(pelican) -> None:
-    store = _store(pelican.settings)
+def write_variants(settings: dict, run: BuildRun) -> None:
+    """The recipe: the variants of the run's photos."""
+    store = _store(settings)
     if store is None:
         return
-    make_photos(pelican.settings, store)
-    run = run_of(pelican.settings)
-    for url, cached in sorted(store.files().items()):
+    make_photos(settings, store)
+    files = sorted(store.files().items())
+    recipe = run.recipes[PLUGIN_NAME]
+    recipe.owns = tuple(sorted({*recipe.owns, *(url for url, _ in files)}))
+    for url, cached in files:
         run.output(url, cached.read_bytes, f"image:{cached.name}")
+
+
+def finish(pelican) -> None:
+    """``finalized``: every photo the run publishes is known."""
+    run_of(pelican.settings).make(PLUGIN_NAME)
 
 
 def register() -> None:
@@ -123,4 +136,4 @@ def register() -> None:
     signals.article_generator_finalized.connect(annotate)
     signals.page_generator_finalized.connect(annotate)
     signals.static_generator_finalized.connect(take_photos)
-    signals.finalized.connect(write_variants)
+    signals.finalized.connect(finish)

@@ -12,8 +12,12 @@ first and merges the others (theme/static/js/search.js).
 In an incremental build (:mod:`toasoan.build.outputs`) a shard whose records did not change is
 kept from the last build; only the changed shards are indexed again. Indexing runs in a
 background thread from ``all_generators_finalized`` (records are final then: the tracker
-has tracked its items) while Pelican writes the pages, and is awaited at ``finalized``:
-when Pagefind fails, :class:`SearchIndexError` fails the build and the old site stays.
+has tracked its items) while Pelican writes the pages, and is awaited at ``finalized``, when
+the plugin's recipe (:class:`toasoan.build.run.Recipe`, owning ``pagefind/``) is made: when
+Pagefind fails, :class:`SearchIndexError` fails the build and the old site stays. Made again
+after a patch, the recipe indexes the shards holding an edited page; it starts them
+``early``, from the edited files read on their own, while the build checks its outputs or
+loads its saved run.
 """
 
 from __future__ import annotations
@@ -34,8 +38,7 @@ from importlib import metadata
 from pathlib import Path
 
 from toasoan.build.outputs import OutputLedger, Patch, digest
-from toasoan.build.run import BuildRun, run_of
-from toasoan.build.signals import content_patched, patch_ahead
+from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.settings import plugin_enabled
 
 from .records import LANGUAGE, SearchRecord, record_of, site_records
@@ -163,7 +166,7 @@ def bundle_files(files: list[dict]) -> dict[str, bytes]:
 
 
 class Ahead:
-    """Shards indexed ahead of a patch (:func:`prepare_patch`), by key, until
+    """Shards indexed ahead of a patch (:func:`index_early`), by key, until
     :func:`write_shards` takes them: Pagefind runs while the build loads its saved run, or
     checks its outputs. One per build run (:func:`ahead_of`)."""
 
@@ -216,7 +219,7 @@ def index_bundle(service: PagefindService, payloads: list[dict]) -> dict[str, by
 def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = None,
                  ledger: OutputLedger | None = None, ahead: Ahead | None = None) -> None:
     """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``; a shard
-    indexed ahead of a patch (:func:`prepare_patch`) is taken as it was indexed then. The
+    indexed ahead of a patch (:func:`index_early`) is taken as it was indexed then. The
     records of each shard go to ``store`` before they are let go.
 
     The files come back in memory (``GetFiles``) and are written here, so each one is
@@ -295,6 +298,7 @@ class IndexJob:
         """Index the shards the run's ledger cannot keep from the last build."""
         output = Path(output).resolve()
         ledger = run.ledger
+        run.owned(f"{BUNDLE_DIR}/")
         job = cls(output, shards, run, store)
         if not ledger.incremental:
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
@@ -351,12 +355,23 @@ class IndexJob:
 
 def index_records(output: Path, records: Iterable[SearchRecord]) -> int:
     """Write the search bundles of ``records`` into ``output/pagefind/`` now (no thread)."""
-    return IndexJob.plan(output, records, BuildRun.writing_all(Path(output))).finish()
+    run = BuildRun.writing_all(Path(output))
+    run.declare(Recipe(PLUGIN_NAME, (f"{BUNDLE_DIR}/",), lambda _run: None))
+    with run.making(PLUGIN_NAME):
+        return IndexJob.plan(output, records, run).finish()
 
 
 # The run holds its indexing job (scratch, JOB) from all_generators_finalized to finalized,
-# and keeps the shards of its last index (memory, PLUGIN_NAME) for a patch.
+# and keeps the shards of its last index (memory, PLUGIN_NAME) for the recipe made again.
 JOB = f"{PLUGIN_NAME}.job"
+
+
+def declare(pelican: object) -> None:
+    """``initialized``: the recipe of ``pagefind/``."""
+    settings = pelican.settings
+    if plugin_enabled(settings, PLUGIN_NAME):
+        run_of(settings).declare(Recipe(PLUGIN_NAME, (f"{BUNDLE_DIR}/",), functools.partial(index_site, settings),
+                                        early=functools.partial(index_early, settings)))
 
 
 def start_indexing(generators: list) -> None:
@@ -364,14 +379,15 @@ def start_indexing(generators: list) -> None:
     if not generators:
         return
     settings, context = generators[0].settings, generators[0].context
-    if not plugin_enabled(settings, PLUGIN_NAME):
+    run = run_of(settings)
+    if PLUGIN_NAME not in run.recipes:
         return
     output = Path(settings["OUTPUT_PATH"]).resolve()
     started = time.perf_counter()
     records = list(site_records(context.get("articles", ()), context.get("pages", ()),
                                 (context.get("tracked_items") or {}).values()))
-    run = run_of(settings)
-    job = IndexJob.plan(output, records, run, RecordStore.of(settings))
+    with run.making(PLUGIN_NAME):
+        job = IndexJob.plan(output, records, run, RecordStore.of(settings))
     logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
     if BACKGROUND:
         job.start()
@@ -379,44 +395,35 @@ def start_indexing(generators: list) -> None:
 
 
 def finish_indexing(pelican: object) -> None:
-    """``finalized``: wait for the index; SearchIndexError fails the build."""
-    if plugin_enabled(pelican.settings, PLUGIN_NAME):
-        run = run_of(pelican.settings)
-        job = run.scratch.pop(JOB, None)
-        if job is None:
+    """``finalized``: the recipe is made (SearchIndexError fails the build)."""
+    run_of(pelican.settings).make(PLUGIN_NAME)
+
+
+def index_site(settings: dict, run: BuildRun) -> None:
+    """The recipe: wait for the index started at ``all_generators_finalized``; made again,
+    index the shards holding a page whose body changed (``run.edited``)."""
+    job = run.scratch.pop(JOB, None)
+    if job is None:
+        finished = run.memory.get(PLUGIN_NAME)
+        if finished is None:
             raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
-        try:
-            job.finish()
-        finally:
-            ahead_of(run).clear()
-        run.memory[PLUGIN_NAME] = job.shards
+        edited = {id(content) for content in run.edited}
+        shards = [remade(s) if any(id(source) in edited for source in s.sources) else s for s in finished]
+        job = IndexJob.of_shards(Path(settings["OUTPUT_PATH"]), shards, run, RecordStore.of(settings))
+    try:
+        job.finish()
+    finally:
+        ahead_of(run).clear()
+    run.memory[PLUGIN_NAME] = job.shards
 
 
-def reindex_patched(pelican: object, contents: list, generators: list) -> None:
-    """``content_patched``: index again, in the background, the shards holding a page a
-    resident preview patched (a patch that fails meanwhile waits for it: ``ledger.follow``)."""
-    if not plugin_enabled(pelican.settings, PLUGIN_NAME):
-        return
-    run = run_of(pelican.settings)
-    finished = run.memory.get(PLUGIN_NAME)
-    if finished is None:
-        raise SearchIndexError("Không còn chỉ mục tìm kiếm của lần dựng trước để cập nhật.")
-    patched = {id(content) for content in contents}
-    shards = [remade(s) if any(id(source) in patched for source in s.sources) else s for s in finished]
-    job = IndexJob.of_shards(Path(pelican.output_path), shards, run, RecordStore.of(pelican.settings))
-    if BACKGROUND:
-        job.start()
-    run.scratch[JOB] = job
-
-
-def prepare_patch(pelican: object, contents: list) -> None:
-    """``patch_ahead``: index now the shards of the edited pages with their new records (the
-    others from the store); the patch takes a bundle only if its key matches. A shard whose
-    records are those the last build indexed is not: the patch keeps its files (a page edited
-    since the saved run, but not since the last build, is patched again in every build)."""
-    if not plugin_enabled(pelican.settings, PLUGIN_NAME):
-        return
-    stored = RecordStore.of(pelican.settings).shard_of([content.source_path for content in contents])
+def index_early(settings: dict, run: BuildRun, contents: list) -> None:
+    """The recipe's early start: index now the shards of the edited pages with their new
+    records (the others from the store); the recipe takes a bundle only if its key matches.
+    A shard whose records are those the last build indexed is not: the patch keeps its files
+    (a page edited since the saved run, but not since the last build, is patched again in
+    every build)."""
+    stored = RecordStore.of(settings).shard_of([content.source_path for content in contents])
     edited: dict[str, list[SearchRecord]] = {}
     changed: set[str] = set()  # shards with a record the last build did not index
     for content in contents:
@@ -428,14 +435,12 @@ def prepare_patch(pelican: object, contents: list) -> None:
                 if old.url == record.url and old != record:
                     records[n] = record
                     changed.add(shard.name)
-    ahead = ahead_of(run_of(pelican.settings))
-    ahead.start([_shard(name, records) for name, records in edited.items() if name in changed])
+    ahead_of(run).start([_shard(name, records) for name, records in edited.items() if name in changed])
 
 
 def register() -> None:
     from pelican import signals
 
+    signals.initialized.connect(declare)
     signals.all_generators_finalized.connect(start_indexing)
     signals.finalized.connect(finish_indexing)
-    content_patched.connect(reindex_patched)
-    patch_ahead.connect(prepare_patch)

@@ -14,6 +14,7 @@ update; a document's ``modified``/``issued``; for a listing, the newest of its a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -25,8 +26,7 @@ from xml.etree import ElementTree
 from pelican import signals
 
 from toasoan.build.outputs import digest
-from toasoan.build.run import run_of
-from toasoan.build.signals import content_patched
+from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.settings import plugin_enabled
 from toasoan.text import VIETNAM
 from toasoan.urls import absolute, site_url
@@ -118,10 +118,6 @@ class Sitemap:
             self._changed[key] = changed(item)
         return self._changed[key]
 
-    def forget(self, item: object) -> None:
-        """Ask when ``item`` changed afresh (a resident preview changed it in place)."""
-        self._changed.pop(id(item), None)
-
     def __getstate__(self) -> dict:
         """Kept with a run (toasoan.build.saved_run): the memo is by identity, which a new process changes."""
         return {**vars(self), "_changed": {}}
@@ -129,6 +125,8 @@ class Sitemap:
     def add(self, context: dict) -> None:
         """A page written with this template context (``output_file`` is its path)."""
         name = str(context.get("output_file") or "")
+        for key in SUBJECTS:  # a page of its own: when its subject changed is asked afresh
+            self._changed.pop(id(context.get(key)), None)
         if listed(name, context, self.exclude):
             self.entries[name] = lastmod(context, self.changed)
 
@@ -170,16 +168,19 @@ def draft_prefixes(settings: dict) -> list[str]:
 
 
 def start(pelican) -> None:
-    """``initialized``: the run's sitemap (kept with the run: a patch adds its pages anew)."""
+    """``initialized``: the run's sitemap (kept with the run: a patch adds its pages anew), and
+    the recipe of ``sitemap.xml`` and ``robots.txt``."""
     settings = pelican.settings
-    memory = run_of(settings).memory
-    memory.pop(PLUGIN_NAME, None)
+    run = run_of(settings)
+    run.memory.pop(PLUGIN_NAME, None)
     if not plugin_enabled(settings, PLUGIN_NAME):
         return
     opts = options(settings)
     if site_url(settings):
         settings["SITEMAP_XML_URL"] = str(opts["save_as"])  # templates link it
-    memory[PLUGIN_NAME] = Sitemap(tuple(opts["exclude"]))
+    run.memory[PLUGIN_NAME] = Sitemap(tuple(opts["exclude"]))
+    owns = (str(opts["save_as"]), *(("robots.txt",) if opts["robots_txt"] else ()))
+    run.declare(Recipe(PLUGIN_NAME, owns, functools.partial(write, settings)))
 
 
 def collect(_path: str, context: dict) -> None:
@@ -189,17 +190,8 @@ def collect(_path: str, context: dict) -> None:
         sitemap.add(context)
 
 
-def resume(pelican, contents: list, generators: list) -> None:
-    """``content_patched``: the patched pages are added anew."""
-    sitemap = run_of(pelican.settings).memory.get(PLUGIN_NAME)
-    if sitemap is not None:
-        for content in contents:
-            sitemap.forget(content)
-
-
-def write(pelican) -> None:
-    settings = pelican.settings
-    run = run_of(settings)
+def write(settings: dict, run: BuildRun) -> None:
+    """The recipe: ``sitemap.xml`` of the pages written, and ``robots.txt``."""
     sitemap = run.memory.get(PLUGIN_NAME)
     if sitemap is None:
         return
@@ -217,8 +209,12 @@ def write(pelican) -> None:
         run.output("robots.txt", lambda: text)
 
 
+def finish(pelican) -> None:
+    """``finalized``: every page is written."""
+    run_of(pelican.settings).make(PLUGIN_NAME)
+
+
 def register() -> None:
     signals.initialized.connect(start)
     signals.content_written.connect(collect)
-    signals.finalized.connect(write)
-    content_patched.connect(resume)
+    signals.finalized.connect(finish)

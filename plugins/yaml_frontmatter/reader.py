@@ -30,6 +30,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from toasoan.build.generators import generator_contents
+from toasoan.build.run import run_of
 from toasoan.content import content_files, local_cache, site_cache
 from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
 from toasoan.parsing import (
@@ -175,7 +176,8 @@ class HtmlRenderer:
 
 
 # --------------------------------------------------------------------------- read once, up front
-_PREFETCH: dict[int, dict[str, tuple[str, ParsedFile]]] = {}  # id(settings) → {relpath: (key, parsed)}
+# The run holds (scratch) every file parsed up front: {relpath: (content key, parsed)}.
+PREFETCHED = "yaml_frontmatter.prefetched"
 
 
 def cache_folder(rules: SiteRules) -> Path:
@@ -199,8 +201,8 @@ def prefetch(pelican) -> None:
     rules, _ = site_rules(settings)
     files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
     parsed = parse_remembered(settings, rules, files, HtmlRenderer(settings, rules), whole=True)
-    _PREFETCH.clear()
-    _PREFETCH[id(settings)] = {relpath: (content_key(relpath, raw), parsed[relpath]) for relpath, raw in files}
+    run_of(settings).scratch[PREFETCHED] = {relpath: (content_key(relpath, raw), parsed[relpath])
+                                           for relpath, raw in files}
 
 
 def parse_remembered(settings: dict, rules: SiteRules, files: list[tuple[str, bytes]], render: HtmlRenderer,
@@ -218,7 +220,7 @@ def parse_remembered(settings: dict, rules: SiteRules, files: list[tuple[str, by
 def _prefetched(settings: dict, relpath: str, raw: bytes) -> ParsedFile | None:
     """The up-front result for this file, if it was parsed from these very bytes; taken, so
     that its Markdown goes once the file is read."""
-    key, parsed = _PREFETCH.get(id(settings), {}).pop(relpath, ("", None))
+    key, parsed = run_of(settings).scratch.get(PREFETCHED, {}).pop(relpath, ("", None))
     return parsed if parsed is not None and key == content_key(relpath, raw) else None
 
 

@@ -5,14 +5,15 @@ Its parts, one module each (this package imports none of them itself):
 - :mod:`.plan` — one build: its settings, staging folder, inputs (:class:`~.plan.BuildInputs`),
   the manifest of the last build, and the swap of the staged outputs into ``output/``;
 - :mod:`.run` — the run of one build (:class:`~.run.BuildRun`): the one object a plugin
-  reaches, to write the files it owns and keep what a patch needs of the run;
+  reaches, to declare the outputs it owns and how they are made (:class:`~.run.Recipe`),
+  write them, and keep what they are made from;
 - :mod:`.outputs` — the output ledger: which files a build writes, which it keeps;
 - :mod:`.writer` and :mod:`.fingerprint` — Pelican's writer, rendering a page or feed only
   when the key of what it shows changed (the ``incremental`` plugin installs it);
 - :mod:`.session` — body edits patched into the last Pelican run (``invoke livereload`` keeps
-  it in memory, ``invoke build`` takes up the saved one), and :func:`~.session.build_site`;
+  it in memory, ``invoke build`` takes up the saved one; the run then makes the plugins'
+  recipes again), and :func:`~.session.build_site`;
 - :mod:`.saved_run` — the last run saved to disk for the next ``invoke build``;
-- :mod:`.signals` — the signals the session sends plugins beside Pelican's;
 - :mod:`.generators` — what the build reads off Pelican's generators (articles, pages, bodies);
 - :mod:`.template_cache` — Jinja's compiled templates kept between builds.
 """

@@ -3,15 +3,42 @@
 Every build makes one :class:`BuildRun` and puts it in the settings of the Pelican run it
 drives (a patch, in those of the kept run it patches, and in their shared context), under
 :data:`SETTING`. A plugin reaches it with :func:`run_of` from whatever its signal gives it —
-``pelican.settings``, ``generator.settings``, ``writer.settings``, a page's context::
+``pelican.settings``, ``generator.settings``, ``writer.settings``, a page's context.
 
-    run = run_of(generator.settings)
-    run.output("tracker/action-items.ics", lambda: to_ics(items), key=digest(items))
+A plugin declares, at ``initialized``, a :class:`Recipe`: the outputs it owns (files, and
+folders ending in ``/``) and ``make``, the function that writes them from the run's objects
+with :meth:`BuildRun.output`. When its inputs are ready (its own Pelican signal) it asks the
+run to :meth:`~BuildRun.make` it::
 
-:meth:`BuildRun.output` is the one way a plugin writes a file it owns: the ledger
-(:mod:`.outputs`) keeps the last build's file when its key is the same. What a plugin keeps
-of a finished run for a later patch goes in :attr:`BuildRun.memory` (saved with the run,
-:mod:`.saved_run`); what it holds while the run lasts, in :attr:`BuildRun.scratch`.
+    def declare(pelican):            # initialized
+        run_of(pelican.settings).declare(Recipe("tracker", ("tracker/items.ics",), write_ics))
+
+    def write_ics(run):              # the recipe: keyed, so an unchanged file is kept
+        items = run.memory["tracker"]
+        run.output("tracker/items.ics", lambda: to_ics(items), key=digest(items))
+
+    def finished(generator):         # article_writer_finalized
+        run = run_of(generator.settings)
+        run.memory["tracker"] = generator.items
+        run.make("tracker")
+
+:meth:`BuildRun.output` writes only inside a recipe, and only what that recipe owns; a
+path it did not declare is refused (:class:`UndeclaredOutput`, naming the plugin and the
+path). The ledger (:mod:`.outputs`) keeps the last build's file when its key is the same.
+A recipe that owns nothing is a check: it may only raise.
+
+When a build patches the bodies of articles or pages into a kept Pelican run
+(:mod:`.session`), it makes every recipe of that run again (:meth:`BuildRun.remake`), in
+the order they were declared: a recipe's keys tell which of its files changed, and
+:attr:`BuildRun.edited` names the articles and pages whose bodies changed since it was last
+made. A recipe may also say what it can do ``early``: the run hands it the edited files,
+read on their own, before the patch starts (the search index has Pagefind index their
+shards meanwhile).
+
+What a plugin keeps of a finished run for a recipe made again goes in
+:attr:`BuildRun.memory` (saved with the run, :mod:`.saved_run`); what it holds while the
+run lasts, in :attr:`BuildRun.scratch`. Recipes belong to the Pelican object that declared
+them and are never saved: a run taken up in a new process gets that process's.
 
 Outside a build (Pelican run on its own) the first plugin that asks gets a run that writes
 everything, into ``OUTPUT_PATH``.
@@ -20,7 +47,7 @@ everything, into ``OUTPUT_PATH``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,13 +56,34 @@ from .outputs import FullBuild, OutputLedger, digest
 SETTING = "BUILD_RUN"
 
 
+class UndeclaredOutput(RuntimeError):
+    """A plugin wrote a file it did not declare (a bug in the plugin, not in the content)."""
+
+
+@dataclass
+class Recipe:
+    """The outputs one plugin owns and how it makes them (see module doc)."""
+
+    plugin: str
+    owns: tuple[str, ...]  # output files, and folders ending in "/"
+    make: Callable[[BuildRun], None]
+    early: Callable[[BuildRun, Sequence[object]], None] | None = None  # given the edited files read alone
+
+    def covers(self, relpath: str) -> bool:
+        """Whether ``relpath`` (a file, or a folder) is one of its outputs."""
+        return any(relpath == own or (own.endswith("/") and f"{relpath}/".startswith(own)) for own in self.owns)
+
+
 @dataclass(eq=False)
 class BuildRun:
     """One build (see module doc)."""
 
     ledger: OutputLedger
-    memory: dict[str, object] = field(default_factory=dict)  # plugin → what a patch needs of the run
+    memory: dict[str, object] = field(default_factory=dict)  # plugin → what its recipe needs again
     scratch: dict[str, object] = field(default_factory=dict)  # plugin → what it holds while the run lasts
+    recipes: dict[str, Recipe] = field(default_factory=dict)  # plugin → its recipe, in declaration order
+    edited: tuple[object, ...] = ()  # articles and pages whose bodies changed since the recipes were made
+    _making: Recipe | None = field(default=None, repr=False)
 
     @classmethod
     def writing_all(cls, output: Path) -> BuildRun:
@@ -47,10 +95,56 @@ class BuildRun:
         """The output folder the run updates (its files are written into a staging folder)."""
         return self.ledger.output.resolve()
 
+    def declare(self, recipe: Recipe) -> None:
+        """Keep ``recipe``: its plugin owns its outputs for this run."""
+        self.recipes[recipe.plugin] = recipe
+
+    def make(self, plugin: str) -> None:
+        """Make ``plugin``'s recipe now; nothing if it declared none (it is off)."""
+        if plugin in self.recipes:
+            with self.making(plugin) as recipe:
+                recipe.make(self)
+
+    @contextlib.contextmanager
+    def making(self, plugin: str) -> Iterator[Recipe]:
+        """While the block runs, the run writes for ``plugin``'s recipe (a recipe that starts
+        work before it is made, e.g. Pagefind in a thread, plans it in such a block)."""
+        outer, self._making = self._making, self.recipes[plugin]
+        try:
+            yield self._making
+        finally:
+            self._making = outer
+
+    def remake(self, edited: Sequence[object]) -> None:
+        """Make every recipe again after ``edited``'s bodies changed (a patch, :mod:`.session`)."""
+        self.edited = tuple(edited)
+        for plugin in list(self.recipes):
+            self.make(plugin)
+
+    def start_early(self, edited: Sequence[object]) -> None:
+        """Hand the edited files, read on their own, to the recipes that can start early."""
+        for recipe in list(self.recipes.values()):
+            if recipe.early is not None:
+                recipe.early(self, edited)
+
+    def owned(self, relpath: str) -> str:
+        """``relpath`` as the recipe being made writes it; UndeclaredOutput unless it owns it."""
+        recipe, relpath = self._making, Path(relpath).as_posix().lstrip("/")
+        if recipe is None:
+            owners = [r.plugin for r in self.recipes.values() if r.covers(relpath)]
+            raise UndeclaredOutput(f"{relpath}: ghi ngoài công thức của plugin nào "
+                                   f"(khai báo bởi: {', '.join(owners) or 'không plugin nào'}).")
+        if not recipe.covers(relpath):
+            raise UndeclaredOutput(f"Plugin {recipe.plugin} ghi {relpath} mà không khai báo "
+                                   f"(nó khai báo: {', '.join(recipe.owns) or 'không tệp nào'}).")
+        return relpath
+
     def output(self, relpath: str, render: Callable[[], str | bytes], key: str | None = None) -> bool:
         """Write ``render()`` to ``relpath`` of the staging folder, unless the last build wrote
         it from the same ``key`` (``None``: the data itself is the key, so it is rendered
-        first). Text is written as UTF-8 without newline changes. Whether it was written."""
+        first). Only inside a recipe that owns ``relpath``. Text is written as UTF-8 without
+        newline changes. Whether it was written."""
+        relpath = self.owned(relpath)
         data = None
         if key is None:
             data = render()

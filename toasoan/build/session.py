@@ -7,11 +7,12 @@ only change since the session's last build is the body of existing articles or p
 their front matter, their summary and the files their bodies link to are as they were — the
 session reads just those files again, puts each new body into the article or page object of
 its last Pelican run, and renders again only what shows a body in full: the page itself and
-the feeds that carry it. Plugins bring their own outputs up to date on
-:data:`toasoan.build.signals.content_patched` (the search shard of the page, content checks, the
-JSON Feed, the sitemap). Before the patch, and before a saved run is loaded, plugins get the
-changed files read on their own (:data:`toasoan.build.signals.patch_ahead`): Pagefind indexes
-the edited page's shard meanwhile. At 5 000 articles a patch takes about 0.55 s in a
+the feeds that carry it; then the run makes every plugin's recipe again
+(:meth:`toasoan.build.run.BuildRun.remake`: the search shard of the page, content checks, the
+JSON Feed, the sitemap — each writes only what its keys say changed). Before the patch, and
+before a saved run is loaded, the recipes that can start early get the changed files read on
+their own (:meth:`~toasoan.build.run.BuildRun.start_early`): Pagefind indexes the edited
+page's shard meanwhile. At 5 000 articles a patch takes about 0.55 s in a
 preview and 0.9 s in a new process, where a Pelican run visits every page (bench/RESULTS.md).
 
 Anything else — a title, a date, a new or deleted file, an action item, a template, a
@@ -39,7 +40,7 @@ from ..settings import site_rules
 from .generators import body_of, generator_contents, set_body
 from .outputs import FullBuild, Patch, digest
 from .plan import BuildInputs, BuildPlan, BuildResult, run_pelican
-from .run import SETTING, BuildRun
+from .run import SETTING, BuildRun, Recipe
 from .saved_run import FORMAT, SavedRunHeader
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class _Run:
     staging: Path  # the run's OUTPUT_PATH: a patch renders there again
     id: str  # the manifest of every build this run made names it
     memory: dict[str, object]  # what plugins keep of it for a patch (BuildRun.memory)
+    recipes: dict[str, Recipe]  # what plugins declared to its Pelican object (BuildRun.recipes)
 
     @property
     def places(self) -> tuple[dict, ...]:
@@ -107,22 +109,23 @@ class BuildSession:
             shutil.rmtree(plan.staging, ignore_errors=True)  # left by a build that was stopped
         if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
             return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
-        # The build's one run. Plugins get the edited files first (``patch_ahead``: Pagefind
+        # The build's one run. Recipes get the edited files first (``start_early``: Pagefind
         # starts on them), before the patch's ledger reads the manifest's files; until then the
         # run's ledger needs none and only tells them which output the build updates.
         build = BuildRun(FullBuild(plan.output, plan.staging, plan.key))
         pelican = None
         if header is not None:
             with build.driving(plan.settings):
-                pelican = _Resident(plan.settings)
-                _send_ahead(pelican, {path: Article if isinstance(document, ArticleFile) else Page
-                                      for path, document in edited.items()})
+                pelican = _Resident(plan.settings)  # its plugins declare their recipes
+                _start_early(build, pelican, {path: Article if isinstance(document, ArticleFile) else Page
+                                              for path, document in edited.items()})
         elif self._last is not None:
+            build.memory, build.recipes = self._last.memory, self._last.recipes
             with build.driving(*self._last.places):
-                _send_ahead(self._last.pelican, self._kept_classes(plan))
+                _start_early(build, self._last.pelican, self._kept_classes(plan))
         build.ledger = ledger = plan.ledger(Patch)
         if pelican is not None:  # None unless the outputs are intact and the run loads
-            self._last = self._take_up(plan, header, pelican, ledger)
+            self._last = self._take_up(plan, header, pelican, ledger, build.recipes)
         elif self._last is not None and not ledger.all_intact():  # an output edited by hand: Pelican runs
             self._last = None
         try:
@@ -131,7 +134,7 @@ class BuildSession:
             logger.debug("no patch", exc_info=True)
             edits = []
         if edits:
-            build.memory = self._last.memory
+            build.memory, build.recipes = self._last.memory, self._last.recipes
             result = plan.run(build, lambda: self._patch(edits, build), run=self._last.id)
             if result.ok:
                 result.patched = tuple(sorted(e.kept.source_path for e in edits))
@@ -170,7 +173,7 @@ class BuildSession:
         kept["generators"][0].context.pop(SETTING, None)  # the context copied the settings: the run is over
         if hasattr(pelican.writer, "rewrite"):  # the incremental writer: it can render pages again
             self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging, run,
-                              build.memory)
+                              build.memory, build.recipes)
             if self.resident:
                 # The run is kept for the whole session: the collector need not scan its millions
                 # of objects again (each full collection would cost a patch ~0.3 s at 5 000 articles).
@@ -203,9 +206,10 @@ class BuildSession:
             edited[path] = document
         return header, edited
 
-    def _take_up(self, plan: BuildPlan, header: SavedRunHeader, pelican: _Resident, ledger: Patch) -> _Run | None:
-        """The saved run, with this process's Pelican object; None if it cannot be read, or
-        if it cannot be patched."""
+    def _take_up(self, plan: BuildPlan, header: SavedRunHeader, pelican: _Resident, ledger: Patch,
+                 recipes: dict[str, Recipe]) -> _Run | None:
+        """The saved run, with this process's Pelican object and the ``recipes`` its plugins
+        declared; None if it cannot be read, or if it cannot be patched."""
         # A patch keeps every other output: they must be as the last build left them (an
         # output edited by hand means a full run). Checked before the run is loaded.
         if not ledger.all_intact():
@@ -214,7 +218,7 @@ class BuildSession:
         if loaded is None:
             return None
         generators, writer, memory = loaded
-        return _Run(pelican, generators, writer, header.inputs, header.staging, header.run, memory)
+        return _Run(pelican, generators, writer, header.inputs, header.staging, header.run, memory, recipes)
 
     # ------------------------------------------------------------------ patches
     def _kept_classes(self, plan: BuildPlan) -> dict[str, type]:
@@ -239,18 +243,13 @@ class BuildSession:
         return edits
 
     def _patch(self, edits: list[_Edit], build: BuildRun) -> None:
-        from pelican import signals
-
-        from .signals import content_patched
-
         last = self._last
         with build.driving(*last.places):
             for edit in edits:
                 _replace_body(edit.kept, edit.read)
             contents = [e.kept for e in edits]
-            content_patched.send(last.pelican, contents=contents, generators=last.generators)
             last.writer.rewrite(contents)
-            signals.finalized.send(last.pelican)
+            build.remake(contents)
 
 
 def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: bool = True,
@@ -314,12 +313,10 @@ def _read_again(generator, kept) -> object:
         context_signal=getattr(signals, f"{prefix}_generator_context"), context_sender=generator)
 
 
-def _send_ahead(pelican: Pelican, classes: dict[str, type]) -> None:
-    """Send ``patch_ahead`` with each edited file read alone (``classes``: its path → the
-    Pelican class its generator reads it as), as its generator reads it but without the run."""
+def _start_early(build: BuildRun, pelican: Pelican, classes: dict[str, type]) -> None:
+    """Hand the recipes each edited file read alone (``classes``: its path → the Pelican
+    class its generator reads it as), as its generator reads it but without the run."""
     from pelican.readers import Readers
-
-    from .signals import patch_ahead
 
     if not classes:
         return
@@ -328,7 +325,7 @@ def _send_ahead(pelican: Pelican, classes: dict[str, type]) -> None:
         readers = Readers(pelican.settings)
         contents = [readers.read_file(base_path=base, path=os.path.relpath(path, base), content_class=kind)
                     for path, kind in classes.items()]
-        patch_ahead.send(pelican, contents=contents)
+        build.start_early(contents)
     except Exception:  # only time is lost: the patch does it all again
         logger.debug("nothing done ahead of the patch", exc_info=True)
 

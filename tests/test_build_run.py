@@ -6,9 +6,9 @@ import ast
 import pickle
 from pathlib import Path
 
-from toasoan.build.outputs import Entry, OutputLedger, digest
 import pytest
 
+from toasoan.build.outputs import Entry, OutputLedger, digest
 from toasoan.build.run import SETTING, BuildRun, Recipe, UndeclaredOutput, run_of
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
@@ -93,9 +93,10 @@ def test_a_plugin_writes_only_the_outputs_it_declared(tmp_path: Path) -> None:
     assert (tmp_path / "pagefind" / "shards.json").read_text(encoding="utf-8") == "{}"
 
 
-def test_a_patch_makes_every_recipe_again_in_the_order_declared(tmp_path: Path) -> None:
+def test_a_patch_makes_again_the_recipes_that_show_bodies_in_the_order_declared(tmp_path: Path) -> None:
     run, made = BuildRun.writing_all(tmp_path), []
     for plugin in ("content_checks", "sitemap", "search_index"):
         run.declare(Recipe(plugin, (), lambda r, plugin=plugin: made.append((plugin, r.edited))))
+    run.declare(Recipe("action_tracker", (), lambda r: made.append(("action_tracker", r.edited)), bodies=False))
     run.remake(["article"])
     assert made == [(p, ("article",)) for p in ("content_checks", "sitemap", "search_index")]

@@ -69,7 +69,7 @@ def read_settings(pelican) -> None:
     if enabled(pelican.settings):
         settings = pelican.settings["TRACKER"] = tr.tracker_settings(pelican.settings)
         owns = tuple(e.url(settings["path"]) for e in EXPORTS.values())
-        run_of(pelican.settings).declare(Recipe(PLUGIN_NAME, owns, write_exports))
+        run_of(pelican.settings).declare(Recipe(PLUGIN_NAME, owns, write_exports, bodies=False))
 
 
 def write_exports(run: BuildRun) -> None:

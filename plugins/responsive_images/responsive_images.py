@@ -60,7 +60,8 @@ def start(pelican) -> None:
     run.scratch.pop(STORE, None)
     run.scratch.pop(PHOTOS, None)
     if plugin_enabled(pelican.settings, PLUGIN_NAME):
-        run.declare(Recipe(PLUGIN_NAME, (), functools.partial(write_variants, pelican.settings)))
+        # a patch keeps a body's links, so its photos: bodies=False
+        run.declare(Recipe(PLUGIN_NAME, (), functools.partial(write_variants, pelican.settings), bodies=False))
 
 
 def add_template_functions(generator) -> None:

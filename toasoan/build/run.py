@@ -29,7 +29,8 @@ A recipe that owns nothing is a check: it may only raise.
 
 When a build patches the bodies of articles or pages into a kept Pelican run
 (:mod:`.session`), it makes every recipe of that run again (:meth:`BuildRun.remake`), in
-the order they were declared: a recipe's keys tell which of its files changed, and
+the order they were declared — but for those that declared ``bodies=False``: what they make
+shows no body, and a patch keeps their files. A recipe's keys tell which of its files changed, and
 :attr:`BuildRun.edited` names the articles and pages whose bodies changed since it was last
 made. A recipe may also say what it can do ``early``: the run hands it the edited files,
 read on their own, before the patch starts (the search index has Pagefind index their
@@ -68,6 +69,7 @@ class Recipe:
     owns: tuple[str, ...]  # output files, and folders ending in "/"
     make: Callable[[BuildRun], None]
     early: Callable[[BuildRun, Sequence[object]], None] | None = None  # given the edited files read alone
+    bodies: bool = True  # what it makes depends on bodies of articles and pages (False: a patch keeps it)
 
     def covers(self, relpath: str) -> bool:
         """Whether ``relpath`` (a file, or a folder) is one of its outputs."""
@@ -116,9 +118,10 @@ class BuildRun:
             self._making = outer
 
     def remake(self, edited: Sequence[object]) -> None:
-        """Make every recipe again after ``edited``'s bodies changed (a patch, :mod:`.session`)."""
+        """Make again every recipe that depends on bodies, after ``edited``'s bodies changed
+        (a patch, :mod:`.session`)."""
         self.edited = tuple(edited)
-        for plugin in list(self.recipes):
+        for plugin in [p for p, recipe in self.recipes.items() if recipe.bodies]:
             self.make(plugin)
 
     def start_early(self, edited: Sequence[object]) -> None:

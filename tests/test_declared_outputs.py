@@ -9,32 +9,23 @@ from pelican import Pelican, signals
 
 from sitekit import Project
 from toasoan.build.plan import BuildPlan, run_pelican
-from toasoan.build.run import BuildRun
+from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.build.session import build_site
 
-ROGUE = '''
-from pelican import signals
 
-from toasoan.build.run import Recipe, run_of
-
-
-def declare(pelican):
-    run_of(pelican.settings).declare(Recipe("rogue", ("rogue.txt",), write))
+def _declare_rogue(pelican: object) -> None:
+    """A plugin's ``initialized``: it declares ``rogue.txt``…"""
+    run_of(pelican.settings).declare(Recipe("rogue", ("rogue.txt",), _write_rogue))
 
 
-def write(run):
+def _write_rogue(run: BuildRun) -> None:
+    """…and writes ``sitemap.xml`` too."""
     run.output("rogue.txt", lambda: "declared")
     run.output("sitemap.xml", lambda: "not declared by rogue")
 
 
-def finish(pelican):
+def _finish_rogue(pelican: object) -> None:
     run_of(pelican.settings).make("rogue")
-
-
-def register():
-    signals.initialized.connect(declare)
-    signals.finalized.connect(finish)
-'''
 
 
 def _pelican_outputs(build: BuildPlan) -> tuple[BuildRun, set[str]]:
@@ -80,10 +71,8 @@ def test_an_undeclared_write_fails_the_build_and_leaves_the_output(sample_projec
     settings = sample_project.root / "pelicanconf.py"
     assert build_site(settings, incremental=False).ok
     before = {p: p.read_bytes() for p in sample_project.output.rglob("*") if p.is_file()}
-    (sample_project.root / "plugins" / "rogue").mkdir()
-    (sample_project.root / "plugins" / "rogue" / "__init__.py").write_text(ROGUE, encoding="utf-8")
-    plugins = [*BuildPlan.make(settings).settings["PLUGINS"], "rogue"]
-    result = build_site(settings, incremental=False, PLUGINS=plugins)
+    with signals.initialized.connected_to(_declare_rogue), signals.finalized.connected_to(_finish_rogue):
+        result = build_site(settings, incremental=False)
     assert not result.ok
     assert "UndeclaredOutput: Plugin rogue ghi sitemap.xml mà không khai báo (nó khai báo: rogue.txt)" in result.error
     assert {p: p.read_bytes() for p in sample_project.output.rglob("*") if p.is_file()} == before

@@ -4,8 +4,8 @@ The submission's code is never checked out nor run. The base's site code (``peli
 ``publishconf.py``, ``plugins/``, ``theme/``; ``toasoan`` is the installed package) is exported
 from git objects into a temporary folder, the submission's content folder — regular files only,
 from git objects too — is laid over it, and Pelican builds that folder in a separate process
-(:mod:`toasoan.build.pages_report`) into ``dest``. A branch that edits a template or a plugin is therefore shown as the base would
-publish it.
+(:mod:`toasoan.build.pages_report`) into ``dest``. A branch that edits a template or a plugin
+is therefore shown as the base would publish it.
 """
 
 from __future__ import annotations

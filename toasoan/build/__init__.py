@@ -16,4 +16,6 @@ Its parts, one module each (this package imports none of them itself):
 - :mod:`.saved_run` — the last run saved to disk for the next ``invoke build``;
 - :mod:`.generators` — what the build reads off Pelican's generators (articles, pages, bodies);
 - :mod:`.template_cache` — Jinja's compiled templates kept between builds.
+- :mod:`.pages_report` — a clean build in its own process reporting which content file
+  became which page (the submission preview's).
 """

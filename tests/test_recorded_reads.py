@@ -163,7 +163,8 @@ def test_an_edit_renders_again_exactly_the_pages_that_read_what_changed(newsroom
 
 def test_a_global_bound_to_data_renders_again_only_the_pages_that_call_it(newsroom: Project) -> None:
     """site_metadata binds the units roster into ``article_json_ld`` (functools.partial): a
-    unit added renders again the pages that called it, not the lists and the rest."""
+    unit added renders again the pages that called it and the tracker, which lists the
+    units — not the lists of articles, the pages, the archives."""
     first = counted_build(newsroom)
     readers = {path for path, reads in first.reads.items() if "article_json_ld" in reads}
     pages = {path for path in first.reads if path.endswith(".html")}
@@ -173,7 +174,9 @@ def test_a_global_bound_to_data_renders_again_only_the_pages_that_call_it(newsro
     edited = counted_build(newsroom)
     html = {path for path in edited.written if path.endswith(".html")}
     assert readers <= html, readers - html
-    assert len(html - readers) < len(pages) - len(readers), "pages that never call it are kept"
+    assert {path for path in html - readers if not path.startswith("tracker/")} == set(), \
+        "only the tracker (it lists the units) and the pages that call it are rendered again"
+    assert len(html - readers) < len(pages) - len(readers)
     assert_same_as_clean(newsroom, "unit added")
 
 

@@ -7,8 +7,9 @@ Its parts, one module each (this package imports none of them itself):
 - :mod:`.run` — the run of one build (:class:`~.run.BuildRun`): the one object a plugin
   reaches, to write the files it owns and keep what a patch needs of the run;
 - :mod:`.outputs` — the output ledger: which files a build writes, which it keeps;
-- :mod:`.writer` and :mod:`.fingerprint` — Pelican's writer, rendering a page or feed only
-  when the key of what it shows changed (the ``incremental`` plugin installs it);
+- :mod:`.writer`, :mod:`.reads` and :mod:`.fingerprint` — Pelican's writer, rendering a page
+  only when a value it read while last rendered changed, a feed when its entries did (the
+  ``incremental`` plugin installs it);
 - :mod:`.session` — body edits patched into the last Pelican run (``invoke livereload`` keeps
   it in memory, ``invoke build`` takes up the saved one), and :func:`~.session.build_site`;
 - :mod:`.saved_run` — the last run saved to disk for the next ``invoke build``;

@@ -70,6 +70,7 @@ CASES = [
     ("E108", "articles/a.md", article(HEAD + "slug: Tin Mới!\n"), "slug", 6),
     ("E110", "articles/a.md", article(HEAD + "image_caption: '   '\n"), "image_caption", 6),
     ("E108", "articles/a.md", article(HEAD + "slug: '12'\n"), "slug", 6),
+    ("E113", "articles/a.md", article(HEAD, "Viết nội dung chi tiết ở đây."), None, 8),
     ("W101", "articles/a.md", article(HEAD + "titel: Sai chính tả\n"), "titel", 6),
     ("W103", "articles/a.md", article(HEAD.replace("title: Tin", "title: " + "Tin dài " * 30)), "title", 2),
     ("W104", "articles/a.md", article(HEAD + "slug: " + "-".join(["tin"] * 30) + "\n"), "slug", 6),

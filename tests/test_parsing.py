@@ -110,6 +110,18 @@ def test_the_process_pool_gives_what_one_process_gives(tmp_path: Path) -> None:
     assert all(p.content_file is not None and p.html for p in pooled.values())
 
 
+def test_without_fork_as_on_windows_files_are_parsed_in_this_process(tmp_path: Path, monkeypatch) -> None:
+    """Windows has no fork: the desk's preview on a writer's PC parses in its own process.
+    (The platform is what cannot run here: only its list of start methods is Windows'.)"""
+    generate(tmp_path / "content", parsing.POOL_MINIMUM + 16, seed=5)
+    rules = rules_for(tmp_path / "content")
+    files = files_of(tmp_path / "content")
+    monkeypatch.setattr(parsing.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert not parsing.can_fork()
+    serial = [parse_one(relpath, raw, rules, CountingRender()) for relpath, raw in files]
+    assert parse_many(files, rules, CountingRender()) == serial
+
+
 def test_a_pickled_parse_leaves_no_second_copy_on_its_html(content: Path) -> None:
     """Pickling (the parse caches, the process pool) round-trips a parse and attaches no
     UTF-8 copy to its Vietnamese HTML, which a build keeps to the end."""

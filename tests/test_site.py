@@ -115,6 +115,20 @@ def test_new_article_and_meeting_pass_check(project: Project):
     assert again.returncode == 1 and "đã có" in again.stderr
 
 
+def test_a_published_file_keeps_no_sentence_of_the_template(project: Project):
+    """``invoke new`` writes sentences to replace: a draft may keep them, a published file may not."""
+    assert project.invoke("new", "meeting", "Họp Ban biên tập: quý I").returncode == 0
+    path = project.content / "meetings" / str(dt.date.today().year) / "hop-ban-bien-tap-quy-i.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    check = project.invoke("check")
+    assert check.returncode == 1
+    left = [line for line in check.stdout.splitlines() if "E113 (lỗi)" in line]
+    fields = sorted(line.split()[1] for line in left)
+    assert fields == ["-", "action_items[0].title", "decisions[0]", "meeting.chair"], check.stdout  # -: the body
+    assert "Thay câu mẫu bằng nội dung thật" in check.stdout
+    assert project.invoke("build").returncode != 0  # nothing half-finished is published
+
+
 def test_drafts_are_not_published(project: Project):
     project.add("articles/2019/tin.md", ARTICLE)
     project.add("articles/2019/nhap.md", ARTICLE.replace("title: Học viện khai giảng",

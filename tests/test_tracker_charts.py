@@ -5,6 +5,7 @@ real Chromium (axe-core, a phone's width)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from action_tracker.charts import status_chart, unit_chart
@@ -27,6 +28,7 @@ EXPECTED = {
     "11/07/2019": (2, 2, 1, 0, 0),
     "20/12/2019": (1, 1, 2, 1, 1),
 }
+REPO = Path(__file__).resolve().parent.parent
 UNIT_PROGRESS = {"Văn phòng": 100, "Phòng Đào tạo": 10, "Trung tâm Thông tin - Thư viện": 65}
 
 
@@ -53,6 +55,29 @@ def test_status_timeline_counts_each_status_after_each_meeting(site: Project):
             for t in timeline} == EXPECTED
     assert [t.total for t in timeline] == [4, 5, 6]
     assert [title for title, _ in timeline[1].reports] == ["Sơ kết 6 tháng đầu năm 2019"]
+
+
+def test_status_timeline_of_a_large_corpus_is_the_status_of_each_item_after_each_day(tmp_path):
+    """On a generated newsroom (many meetings, updates over years): each tally is the status of
+    every item at its last history entry dated that day or before — the definition, counted
+    directly here."""
+    from bench.corpus import generate
+    from toasoan.build.plan import load_settings
+    from toasoan.settings import site_rules
+
+    generate(tmp_path / "content", 400, seed=11)
+    rules, _ = site_rules(load_settings(REPO / "pelicanconf.py", PATH=str(tmp_path / "content")))
+    items = track(read_content(rules)[0])
+    timeline = status_timeline(items)
+    days = sorted({entry.date.date() for tracked in items for entry in tracked.history})
+    assert len(timeline) == len(days) > 20 and sum(len(t.history) > 2 for t in items) > 10
+    for tally, day in zip(timeline, days, strict=True):
+        expected = dict.fromkeys(ACTION_ITEM_STATUSES, 0)
+        for tracked in items:
+            reached = [entry for entry in tracked.history if entry.date.date() <= day]
+            if reached:
+                expected[reached[-1].status] += 1
+        assert tally.date.date() == day and dict(tally.counts) == expected
 
 
 def test_charts_say_their_numbers_in_words_and_escape_names(site: Project):

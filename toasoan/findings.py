@@ -86,6 +86,8 @@ CODES: dict[str, Code] = _codes(
     Code("E110", E, "Trường '{field}' không được để trống.", "Điền nội dung cho trường này."),
     Code("E112", E, "Không tìm thấy tệp văn bản \"{value}\" trong thư mục content/.",
          "Đặt tệp (PDF, DOCX…) vào content/files/<năm>/ và ghi đường dẫn dạng files/<năm>/<tên-tệp>."),
+    Code("E113", E, "Bài để đăng ('status: published') mà còn câu mẫu chưa thay: \"{value}\".",
+         "Thay câu mẫu bằng nội dung thật; nếu bài chưa xong, để 'status: draft'."),
     Code("W101", W, "Trường '{field}' không được hệ thống sử dụng.", "{suggestion}"),
     Code("W102", W, "Bài viết chưa có nội dung.", "Viết nội dung bên dưới dòng '---' thứ hai."),
     Code("W103", W, "Tiêu đề dài {length} ký tự (nên dưới {limit}).",

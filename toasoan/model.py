@@ -45,6 +45,16 @@ PRIORITIES = {"high": "Cao", "normal": "Bình thường", "low": "Thấp"}
 # (so the sanitiser and escaping stay testable) and the checks still stop the build.
 INCOMPLETE = frozenset({"E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009",
                         "E101", "E102", "E103", "E110", "E201"})
+# The sentences ``invoke new`` writes for the writer to replace (toasoan.scaffold): a
+# published file that still has one is not finished (E113).
+PLACEHOLDERS = {
+    "lead": "Viết đoạn mở đầu ở đây: ai, làm gì, khi nào, ở đâu.",
+    "detail": "Viết nội dung chi tiết ở đây.",
+    "meeting_summary": "Viết tóm tắt diễn biến cuộc họp ở đây.",
+    "chair": "Họ tên, chức vụ người chủ trì",
+    "decision": "Kết luận thứ nhất của cuộc họp.",
+    "action_item": "Nội dung nhiệm vụ được giao",
+}
 ACTION_ITEM_ID = re.compile(r"^[A-Z0-9]+(?:[-.][A-Z0-9]+)*$")
 
 DEFAULT_DOCUMENT_TYPES = (
@@ -439,16 +449,34 @@ UPDATE_FIELDS = ("id", "status", "progress", "note", "due")
 _MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript\s*:", re.I)
 
 
-def _markup_in_text(r: _Reader, value: object, path: FieldPath) -> None:
-    """E111 for every front-matter text that looks like HTML (it would be shown as text)."""
-    if isinstance(value, str) and _MARKUP.search(value):
-        r.report("E111", path)
+def _texts(value: object, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    """Every text in front-matter ``value`` with its field path."""
+    if isinstance(value, str):
+        yield path, value
     elif isinstance(value, dict):
         for key, inner in value.items():
-            _markup_in_text(r, inner, (*path, str(key)))
+            yield from _texts(inner, (*path, str(key)))
     elif isinstance(value, list):
         for index, inner in enumerate(value):
-            _markup_in_text(r, inner, (*path, index))
+            yield from _texts(inner, (*path, index))
+
+
+def _markup_in_text(r: _Reader, data: dict) -> None:
+    """E111 for every front-matter text that looks like HTML (it would be shown as text)."""
+    for path, text in _texts(data, ()):
+        if _MARKUP.search(text):
+            r.report("E111", path)
+
+
+def _placeholders_left(r: _Reader, front: FrontMatter) -> None:
+    """E113 for every sentence of :data:`PLACEHOLDERS` a published file still has."""
+    for path, text in _texts(front.data, ()):
+        if text.strip() in PLACEHOLDERS.values():
+            r.report("E113", path, value=text.strip())
+    for offset, line in enumerate(front.body.split("\n")):
+        for sentence in PLACEHOLDERS.values():
+            if sentence in line:
+                r.findings.append(finding("E113", r.source, front.body_line + offset, value=sentence))
 
 
 def _common_fields(r: _Reader, data: dict) -> dict:
@@ -663,7 +691,7 @@ def parse_content_file(relpath: str, raw: bytes | str, rules: SiteRules) -> tupl
         return None, findings
     r = _Reader(source, front, rules)
     data = front.data
-    _markup_in_text(r, data, ())
+    _markup_in_text(r, data)
     base = {"source": source, "body": front.body, "body_line": front.body_line,
             "lines": front.lines, "site_links": _body(r, relpath)}
     document: ContentFile | None
@@ -691,6 +719,8 @@ def parse_content_file(relpath: str, raw: bytes | str, rules: SiteRules) -> tupl
             document = Article(kind=kind, **base, **fields)
     if not front.body.strip() and kind in (ARTICLE, MEETING_REPORT):
         r.findings.append(finding("W102", source, front.body_line))
+    if document is not None and document.is_published:
+        _placeholders_left(r, front)
     findings += r.findings
     if any(f.code in INCOMPLETE for f in findings):
         return None, findings

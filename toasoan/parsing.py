@@ -212,6 +212,11 @@ def _work(batch: list[tuple[str, bytes]]) -> bytes:
                         protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def can_fork() -> bool:
+    """Whether worker processes can be forked (not on Windows: there, files are parsed here)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -259,7 +264,7 @@ def parse_files(files: Sequence[tuple[str, bytes]], rules: SiteRules, render: Re
 def parse_many(files: list[tuple[str, bytes]], rules: SiteRules, render: Render | None = None) -> list[ParsedFile]:
     """:func:`parse_one` for every file, in order, on every CPU when there are enough files."""
     count = workers()
-    if count < 2 or len(files) < POOL_MINIMUM or multiprocessing.parent_process() is not None:
+    if count < 2 or len(files) < POOL_MINIMUM or multiprocessing.parent_process() is not None or not can_fork():
         return [parse_one(relpath, raw, rules, render) for relpath, raw in files]
     global _JOB
     _JOB = (rules, render)

@@ -9,7 +9,7 @@ from . import text as vi
 from .checks import next_free_id
 from .content import read_content
 from .frontmatter import yaml_quoted
-from .model import SiteRules, decided_items
+from .model import PLACEHOLDERS, SiteRules, decided_items
 
 ARTICLE_TEMPLATE = """\
 ---
@@ -22,11 +22,7 @@ status: draft
 ---
 
 {body}"""
-ARTICLE_BODY = """\
-Viết đoạn mở đầu ở đây: ai, làm gì, khi nào, ở đâu.
-
-Viết nội dung chi tiết ở đây.
-"""
+ARTICLE_BODY = f"{PLACEHOLDERS['lead']}\n\n{PLACEHOLDERS['detail']}\n"
 
 MEETING_TEMPLATE = """\
 ---
@@ -37,13 +33,13 @@ status: draft
 meeting:
   date: {date}
   location: Hà Nội
-  chair: Họ tên, chức vụ người chủ trì
+  chair: {chair}
   bodies: [Ban chỉ đạo ứng dụng CNTT]
 decisions:
-  - Kết luận thứ nhất của cuộc họp.
+  - {decision}
 action_items:
   - id: {item_id}
-    title: Nội dung nhiệm vụ được giao
+    title: {action_item}
     owner: {unit}
     due: {due}
     priority: normal
@@ -53,7 +49,7 @@ updates: []
 ---
 
 {body}"""
-MEETING_BODY = "Viết tóm tắt diễn biến cuộc họp ở đây.\n"
+MEETING_BODY = f"{PLACEHOLDERS['meeting_summary']}\n"
 
 
 USAGE = ("invoke new article Tiêu đề bài viết (bài viết) hoặc invoke new meeting Tiêu đề cuộc họp "
@@ -97,6 +93,7 @@ def draft(kind: str, title: str, rules: SiteRules, *, author: str = "Ban biên t
         "unit": _yaml_text(rules.unit_names[0] if rules.unit_names else "Văn phòng"),
         "item_id": _free_item_id(f"CNTT-{now:%Y}-01", rules) if kind == "meeting" else "",
         "due": (now + dt.timedelta(days=90)).strftime("%Y-%m-%d"),
+        **PLACEHOLDERS,  # the sentences the writer replaces (a published file may not keep them)
     }
     if kind == "article":
         folder, template, values["body"] = rules.article_dirs[0], ARTICLE_TEMPLATE, ARTICLE_BODY

@@ -409,22 +409,32 @@ class MeetingTally:
 
 
 def status_timeline(items: Iterable[TrackedItem]) -> list[MeetingTally]:
-    """Items by status after each meeting that decided or updated one, oldest first."""
+    """Items by status after each meeting that decided or updated one, oldest first.
+
+    One pass over the days in order: each item stands at the last entry of its history dated
+    that day or before, and the counts move with it (linear in the entries, not days × items).
+    """
     items = list(items)
-    days: dict[dt.date, list[HistoryEntry]] = {}
-    for tracked in items:
-        for entry in tracked.history:
-            days.setdefault(entry.date.date(), []).append(entry)
+    days: dict[dt.date, list[tuple[int, int, HistoryEntry]]] = {}  # (item, index in its history, entry)
+    for number, tracked in enumerate(items):
+        for index, entry in enumerate(tracked.history):
+            days.setdefault(entry.date.date(), []).append((number, index, entry))
+    histories = [tracked.history for tracked in items]
+    standing: dict[int, int] = {}  # item → index of the entry of its history it stands at
+    counts = dict.fromkeys(ACTION_ITEM_STATUSES, 0)
     tallies = []
     for day in sorted(days):
-        counts = dict.fromkeys(ACTION_ITEM_STATUSES, 0)
-        for tracked in items:
-            reached = [e for e in tracked.history if e.date.date() <= day]
-            if reached:
-                counts[reached[-1].status] += 1
-        reports = tuple({e.report.source: (e.report.title, e.report_url)
-                         for e in sorted(days[day], key=lambda e: e.date)}.values())
-        tallies.append(MeetingTally(max(e.date for e in days[day]), reports, tuple(counts.items())))
+        for number, index, _ in days[day]:
+            before = standing.get(number)
+            if before is not None:
+                if before > index:
+                    continue
+                counts[histories[number][before].status] -= 1
+            standing[number] = index
+            counts[histories[number][index].status] += 1
+        entries = sorted((entry for _, _, entry in days[day]), key=lambda e: e.date)
+        reports = tuple({e.report.source: (e.report.title, e.report_url) for e in entries}.values())
+        tallies.append(MeetingTally(entries[-1].date, reports, tuple(counts.items())))
     return tallies
 
 

@@ -141,11 +141,14 @@ class BodyShelf:
 
     def __init__(self, path: Path, start: int) -> None:
         self.start = start
-        self._fd = os.open(path, os.O_RDONLY)
-        weakref.finalize(self, os.close, self._fd)
+        self._file = open(path, "rb")  # noqa: SIM115 - open while the run lives, closed with it
+        self._lock = threading.Lock()  # the search index reads bodies from its thread too
+        weakref.finalize(self, self._file.close)
 
     def read(self, offset: int, size: int) -> str:
-        return os.pread(self._fd, size, self.start + offset).decode("utf-8")
+        with self._lock:  # seek and read, not os.pread: Windows has no pread
+            self._file.seek(self.start + offset)
+            return self._file.read(size).decode("utf-8")
 
 
 class KeptBody:

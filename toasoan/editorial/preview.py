@@ -4,8 +4,8 @@ The submission's code is never checked out nor run. The base's site code (``peli
 ``publishconf.py``, ``plugins/``, ``theme/``; ``toasoan`` is the installed package) is exported
 from git objects into a temporary folder, the submission's content folder — regular files only,
 from git objects too — is laid over it, and Pelican builds that folder in a separate process
-into ``dest``. A branch that edits a template or a plugin is therefore shown as the base would
-publish it.
+(:mod:`toasoan.build.pages_report`) into ``dest``. A branch that edits a template or a plugin
+is therefore shown as the base would publish it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .tree import SETTINGS_FILE, content_prefix, literal_settings
 # The base's code a preview runs; everything else of the base is left out.
 CODE_PATHS = ("pelicanconf.py", "publishconf.py", "plugins", "theme")
 BUILD_TIMEOUT = 900  # seconds
+PAGES_REPORT = "toasoan.build.pages_report"  # the build run in its own process (this package imports no Pelican)
 
 
 class PreviewError(Exception):
@@ -78,7 +79,7 @@ def build_preview(git: Git, submission_branch: str | Branch, base_branch: str | 
         _export(git, base.sha, list(CODE_PATHS), site)
         _export(git, submission.sha, [prefix.rstrip("/")], site)
         report = Path(work) / "report.json"
-        command = [sys.executable, "-m", __name__, str(site / SETTINGS_FILE), str(dest), str(report)]
+        command = [sys.executable, "-m", PAGES_REPORT, str(site / SETTINGS_FILE), str(dest), str(report)]
         try:
             done = subprocess.run(command, cwd=site, capture_output=True, text=True, check=False,
                                   timeout=BUILD_TIMEOUT, stdin=subprocess.DEVNULL)
@@ -95,31 +96,3 @@ def build_preview(git: Git, submission_branch: str | Branch, base_branch: str | 
         elif save_as:
             result.pages[change.path] = dest / save_as
     return result
-
-
-def _build(settings_file: str, output: str, report: str) -> int:
-    """In the preview's own process: build, then write which source became which page."""
-    from pelican import signals
-
-    from ..build.session import build_site
-
-    pages: dict[str, str] = {}
-
-    def collect(generators: list) -> None:
-        for generator in generators:
-            for kind in ("articles", "drafts", "pages", "hidden_pages", "draft_pages", "translations"):
-                for item in getattr(generator, kind, None) or ():
-                    if getattr(item, "save_as", None) and getattr(item, "relative_source_path", None):
-                        pages[Path(item.relative_source_path).as_posix()] = item.save_as
-
-    signals.all_generators_finalized.connect(collect)
-    result = build_site(settings_file, incremental=False, OUTPUT_PATH=output)
-    error = None if result.ok else (result.error or "nội dung có lỗi")
-    Path(report).write_text(json.dumps({"pages": pages, "error": error,
-                                        "findings": [f.to_dict() for f in result.findings]}),
-                            encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_build(*sys.argv[1:4]))

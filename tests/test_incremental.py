@@ -31,10 +31,9 @@ from editkit import (
     build,
     files,
 )
-from jinja2 import DictLoader, Environment
 
 from sitekit import Project
-from toasoan.build.fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
+from toasoan.build.fingerprint import Fingerprinter, Unfingerprintable
 from toasoan.build.outputs import Entry, digest
 from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, input_state, load_settings
 from toasoan.build.run import BuildRun
@@ -162,32 +161,6 @@ def test_a_jinja_global_or_filter_that_cannot_be_fingerprinted_stops_the_build(n
     assert "'khoa_dung_chung'" in result.error and "lock" in result.error, result.error
 
 
-def test_template_names_follow_extends_include_and_import() -> None:
-    """A page's key covers the names of every template it reaches; each is parsed once, and
-    a template that reaches itself is unknown (every name counts)."""
-    templates = {"base.html": "{{ SITENAME }}{% include 'nav.html' %}{% block body %}{% endblock %}",
-                 "nav.html": "{% for item in MENU %}{{ item }}{% endfor %}",
-                 "macros.html": "{% macro card(a) %}{{ a.title }}{{ DATE_FORMAT }}{% endmacro %}",
-                 "article.html": "{% extends 'base.html' %}{% import 'macros.html' as m %}"
-                                 "{% block body %}{{ m.card(article) }}{% endblock %}",
-                 "tag.html": "{% extends 'base.html' %}{% block body %}{{ tag }}{% endblock %}",
-                 "loop.html": "{{ depth }}{% include 'loop.html' %}",
-                 "dynamic.html": "{% include page_template %}"}
-    environment = Environment(loader=DictLoader(templates))
-    environment.globals["DATE_FORMAT"] = "%d/%m/%Y"  # a global counts too (jinja2.meta leaves it out)
-    parsed: list[str] = []
-    parse = environment.parse
-    environment.parse = lambda source: parsed.append(source) or parse(source)
-    names = TemplateNames(environment)
-    assert names("article.html") >= {"SITENAME", "MENU", "DATE_FORMAT", "article"}
-    assert names("tag.html") == {"SITENAME", "MENU", "tag"}
-    assert "tag" not in names("article.html")
-    assert sorted(parsed) == sorted(templates[n] for n in ("article.html", "base.html", "nav.html",
-                                                           "macros.html", "tag.html"))
-    assert names("loop.html") is None
-    assert names("dynamic.html") is None
-
-
 def test_outputs_changed_by_hand_are_written_again(newsroom: Project) -> None:
     build(newsroom)
     pages = sorted(newsroom.output.glob("20*/*/index.html"))
@@ -270,8 +243,10 @@ def test_a_failed_build_waits_for_its_background_writers_before_removing_staging
 
 @pytest.mark.parametrize("count", [0, 1, MANIFEST_SLICE, 2 * MANIFEST_SLICE + 1])
 def test_a_manifest_reads_back_as_it_was_saved(tmp_path: Path, count: int) -> None:
-    """It is written a slice of files per line, its head last: every slice, and none, read back."""
-    entries = {f"{n % 7}/bài-\"{n}\"/index.html": Entry(digest(n), n, 10**18 + n) for n in range(count)}
+    """It is written a slice of files per line, its head last: every slice, and none, read back,
+    with the names each page read (None: a file no page rendered)."""
+    reads = (None, ("SITEURL", "article", "articles"), ())
+    entries = {f"{n % 7}/bài-\"{n}\"/index.html": Entry(digest(n), n, 10**18 + n, reads[n % 3]) for n in range(count)}
     manifest = Manifest(tmp_path / "outputs.json")
     manifest.save(entries, {"pagefind/2019": digest("shard")}, "inputs", run="r1")
     previous = manifest.load()

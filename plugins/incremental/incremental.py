@@ -1,4 +1,5 @@
-"""Pelican wiring for the incremental build: use :class:`IncrementalWriter` (``get_writer``)."""
+"""Pelican wiring for the incremental build: use :class:`IncrementalWriter` (``get_writer``),
+and record what each generator's templates read (:mod:`toasoan.build.reads`)."""
 
 from __future__ import annotations
 
@@ -14,5 +15,12 @@ def get_writer(pelican) -> type | None:
     return IncrementalWriter if plugin_enabled(pelican.settings, PLUGIN_NAME) else None
 
 
+def record_reads(generator) -> None:
+    """Every environment the writer renders with is a generator's, made just before this."""
+    if plugin_enabled(generator.settings, PLUGIN_NAME) and hasattr(generator, "env"):
+        IncrementalWriter.prepare(generator.env)
+
+
 def register() -> None:
     signals.get_writer.connect(get_writer)
+    signals.generator_init.connect(record_reads)

@@ -8,8 +8,9 @@ Its parts, one module each (this package imports none of them itself):
   reaches, to declare the outputs it owns and how they are made (:class:`~.run.Recipe`),
   write them, and keep what they are made from;
 - :mod:`.outputs` — the output ledger: which files a build writes, which it keeps;
-- :mod:`.writer` and :mod:`.fingerprint` — Pelican's writer, rendering a page or feed only
-  when the key of what it shows changed (the ``incremental`` plugin installs it);
+- :mod:`.writer`, :mod:`.reads` and :mod:`.fingerprint` — Pelican's writer, rendering a page
+  only when a value it read while last rendered changed, a feed when its entries did (the
+  ``incremental`` plugin installs it);
 - :mod:`.session` — body edits patched into the last Pelican run (``invoke livereload`` keeps
   it in memory, ``invoke build`` takes up the saved one; the run then makes the plugins'
   recipes again), and :func:`~.session.build_site`;

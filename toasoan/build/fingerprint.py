@@ -1,9 +1,8 @@
-"""Fingerprints of what a template is given, so an unchanged page need not be rendered again.
+"""Fingerprints of the values a page read, so an unchanged page need not be rendered again.
 
-A page's key is a hash of the template (by name: the templates' sources are in the build
-key) and of the values of the context names the template and the templates it extends,
-includes or imports refer to (found with :mod:`jinja2.meta`). Values are fingerprinted by
-kind:
+A page's key (:mod:`.writer`) is a hash of its template's name (the templates' sources are in
+the build key) and of the fingerprints of the values of the names its last render read
+(:mod:`.reads`). Values are fingerprinted by kind:
 
 * the page's own article or page (``article``, ``page``): everything about it — its HTML
   body, metadata, and the cards of the articles it refers to (neighbours, related
@@ -32,7 +31,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from jinja2 import Environment, meta
 from markupsafe import Markup
 from pelican.contents import Content, Static
 from pelican.paginator import Page as PaginatedPage
@@ -229,48 +227,3 @@ class Fingerprinter:
 def _code_name(value: object) -> str:
     """Code by its name: its source is in the build key."""
     return f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
-
-
-def _without_globals(environment: Environment) -> Environment:
-    """``environment`` without its globals: :mod:`jinja2.meta` leaves out the names it has
-    globals for, and a template's globals count too."""
-    bare = environment.overlay()
-    bare.globals = {}
-    return bare
-
-
-class TemplateNames:
-    """The context names and globals a template uses, through ``extends``, ``include`` and ``import``."""
-
-    def __init__(self, environment: Environment) -> None:
-        self.environment = environment
-        self._names: dict[str, frozenset[str] | None] = {}
-        self._bare = _without_globals(environment)
-
-    def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.build.saved_run), which names its environment but not this one."""
-        return {**vars(self), "_bare": None}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._bare = _without_globals(self.environment)
-
-    def __call__(self, name: str) -> frozenset[str] | None:
-        """Names the template may read, or None when that cannot be known (dynamic or
-        recursive includes). Each template is parsed once, however many include it."""
-        if name not in self._names:
-            self._names[name] = None  # while it is collected: a template reached again is unknown
-            self._names[name] = self._collect(name)
-        return self._names[name]
-
-    def _collect(self, name: str) -> frozenset[str] | None:
-        source, _, _ = self.environment.loader.get_source(self.environment, name)
-        tree = self.environment.parse(source)
-        tree.set_environment(self._bare)
-        names = set(meta.find_undeclared_variables(tree))
-        for referenced in meta.find_referenced_templates(tree):
-            found = None if referenced is None else self(referenced)
-            if found is None:
-                return None
-            names |= found
-        return frozenset(names)

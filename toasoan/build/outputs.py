@@ -37,13 +37,18 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+Reads = tuple[str, ...]  # the names a page read while rendered, sorted (toasoan.build.reads)
+
+
 @dataclass(slots=True)
 class Entry:
-    """One output file of a build: the key it was written from and its stat on disk."""
+    """One output file of a build: the key it was written from, its stat on disk, and the
+    names its page read when rendered (None: not a recorded render)."""
 
     key: str | None
     size: int
     mtime_ns: int
+    reads: Reads | None = None
 
 
 @dataclass
@@ -57,6 +62,7 @@ class OutputLedger:
     previous_trees: dict[str, str] = field(default_factory=dict)
     kept: dict[str, Entry] = field(default_factory=dict)
     written: dict[str, str | None] = field(default_factory=dict)
+    reads: dict[str, Reads] = field(default_factory=dict)  # written outputs → what their pages read
     trees: dict[str, str] = field(default_factory=dict)
     _by_tree: dict[str, dict[str, Entry]] | None = field(default=None, repr=False)
     _intact_files: set[str] = field(default_factory=set, repr=False)
@@ -114,9 +120,19 @@ class OutputLedger:
         for thread in self._background:
             thread.join(timeout)
 
-    def wrote(self, relpath: str, key: str | None) -> None:
-        """Record that ``relpath`` was written into staging from ``key``."""
-        self.written[_norm(relpath)] = None if key is None else self._key(key)
+    def reads_of(self, relpath: str) -> Reads | None:
+        """The names the last build's page at ``relpath`` read (None: unknown)."""
+        entry = self.previous.get(_norm(relpath))
+        return None if entry is None else entry.reads
+
+    def wrote(self, relpath: str, key: str | None, reads: Reads | None = None) -> None:
+        """Record that ``relpath`` was written into staging from ``key``, its page reading ``reads``."""
+        relpath = _norm(relpath)
+        self.written[relpath] = None if key is None else self._key(key)
+        if reads is None:
+            self.reads.pop(relpath, None)
+        else:
+            self.reads[relpath] = reads
 
     def fresh_tree(self, reldir: str, key: str) -> bool:
         """Like :meth:`fresh` for every file the last build wrote under ``reldir``."""

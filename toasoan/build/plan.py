@@ -43,7 +43,7 @@ from .saved_run import SavedRun
 
 logger = logging.getLogger("toasoan.build")
 
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 MANIFEST_SLICE = 1000  # files per slice of the manifest as it is written
 # Libraries whose upgrade can change what a page looks like.
 RENDERING_PACKAGES = ("pelican", "jinja2", "markdown", "nh3", "babel", "feedgenerator", "icalendar",
@@ -201,7 +201,7 @@ class BuildPlan:
             entries, moved = merge_into(self.staging, self.output, ledger)
         else:
             swap_in(self.staging, self.output)
-            entries = dict(_stat_all(self.output, ledger.written))
+            entries = dict(_stat_all(self.output, ledger))
             moved = len(entries)
         self.manifest.save(entries, ledger.trees, self.inputs.digest(), run, self._release())
         return BuildResult(True, self.output, rendered=moved, kept=len(entries) - moved)
@@ -302,7 +302,7 @@ def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> tup
             if target.is_dir() and not target.is_symlink():  # a folder where a file now goes
                 shutil.rmtree(target)
             os.replace(source, target)
-        entries[relpath] = _entry(target, ledger.written.get(relpath))
+        entries[relpath] = _entry(target, ledger, relpath)
     for relpath in ledger.previous.keys() - entries.keys():
         target = output / relpath
         target.unlink(missing_ok=True)
@@ -335,10 +335,10 @@ def _prune_empty(folder: Path, output: Path) -> None:
         folder = folder.parent
 
 
-def _stat_all(output: Path, keys: dict[str, str | None]) -> Iterator[tuple[str, outputs.Entry]]:
+def _stat_all(output: Path, ledger: outputs.OutputLedger) -> Iterator[tuple[str, outputs.Entry]]:
     for path in _files(output):
         relpath = path.relative_to(output).as_posix()
-        yield relpath, _entry(path, keys.get(relpath))
+        yield relpath, _entry(path, ledger, relpath)
 
 
 def _lines_hash(data: bytes = b"") -> hashlib.blake2b:
@@ -346,10 +346,10 @@ def _lines_hash(data: bytes = b"") -> hashlib.blake2b:
     return hashlib.blake2b(data, digest_size=16)
 
 
-def _entry(path: Path, key: str | None) -> outputs.Entry:
-    """The manifest entry of an output file as it is now on disk."""
+def _entry(path: Path, ledger: outputs.OutputLedger, relpath: str) -> outputs.Entry:
+    """The manifest entry of an output file ``ledger`` wrote, as it is now on disk."""
     stat = path.stat()
-    return outputs.Entry(key, stat.st_size, stat.st_mtime_ns)
+    return outputs.Entry(ledger.written.get(relpath), stat.st_size, stat.st_mtime_ns, ledger.reads.get(relpath))
 
 
 @dataclass
@@ -362,6 +362,7 @@ class PreviousBuild:
     run: str | None = None  # the kept Pelican run its outputs come from (toasoan.build.session)
     lines: str = field(default="", repr=False)  # the manifest's ``files`` lines, until read
     release: str | None = None  # when a scheduled article it left out or marked goes live
+    reads: list[outputs.Reads] = field(default_factory=list, repr=False)  # the sets of names pages read
 
     def release_time(self) -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(self.release) if self.release else None
@@ -376,7 +377,8 @@ class PreviousBuild:
         """Every output file of the last build, its key and its stat."""
         files: dict[str, outputs.Entry] = {}
         for line in self.lines.splitlines():
-            files.update((rel, outputs.Entry(*values)) for rel, values in json.loads(line).items())
+            for rel, (key, size, mtime_ns, reads) in json.loads(line).items():
+                files[rel] = outputs.Entry(key, size, mtime_ns, None if reads is None else self.reads[reads])
         self.lines = ""
         return files
 
@@ -385,9 +387,11 @@ class PreviousBuild:
 class Manifest:
     """What the last successful build wrote into an output folder (kept beside the content).
 
-    JSON lines: the output files a slice per line (``{relpath: [key, size, mtime_ns]}``),
-    then the head (format, inputs, run, trees, and a hash of the lines above it, so that a
-    manifest damaged anywhere is refused at once, not when its files are read).
+    JSON lines: the output files a slice per line (``{relpath: [key, size, mtime_ns, reads]}``,
+    ``reads`` the index of the names the page read in the head's ``reads``, or null), then the
+    head (format, inputs, run, trees, the sets of names pages read — thousands of pages share
+    a few — and a hash of the lines above it, so that a manifest damaged anywhere is refused
+    at once, not when its files are read).
     """
 
     path: Path
@@ -407,10 +411,10 @@ class Manifest:
                     or head.get("files") != _lines_hash(lines.encode("utf-8")).hexdigest()):
                 return None
             previous = PreviousBuild(dict(head.get("trees", {})), str(head.get("inputs", "")), head.get("run"),
-                                     lines, head.get("release"))
+                                     lines, head.get("release"), [tuple(map(str, names)) for names in head["reads"]])
             previous.release_time()  # a damaged time: no previous build
             return previous
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (OSError, ValueError, TypeError, AttributeError, KeyError):
             return None
 
     def save(self, entries: dict[str, outputs.Entry], trees: dict[str, str], inputs: str,
@@ -421,15 +425,17 @@ class Manifest:
         names = sorted(entries)
         scratch = self.path.with_suffix(".tmp")
         written = _lines_hash()
+        reads: dict[outputs.Reads, int] = {}
         with scratch.open("w", encoding="utf-8", newline="\n") as out:
             for start in range(0, len(names), MANIFEST_SLICE):
-                part = {rel: [(e := entries[rel]).key, e.size, e.mtime_ns]
+                part = {rel: [(e := entries[rel]).key, e.size, e.mtime_ns,
+                              None if e.reads is None else reads.setdefault(e.reads, len(reads))]
                         for rel in names[start:start + MANIFEST_SLICE]}
                 line = json.dumps(part, ensure_ascii=False) + "\n"
                 written.update(line.encode("utf-8"))
                 out.write(line)
             head = {"format": MANIFEST_FORMAT, "inputs": inputs, "run": run, "trees": trees,
-                    "release": release, "files": written.hexdigest()}
+                    "release": release, "reads": list(reads), "files": written.hexdigest()}
             out.write(json.dumps(head, ensure_ascii=False) + "\n")
         os.replace(scratch, self.path)
 

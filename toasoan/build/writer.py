@@ -1,21 +1,34 @@
-"""A Pelican writer that renders a page only when what it shows has changed.
+"""A Pelican writer that renders a page only when something it read has changed.
 
-Before rendering, the writer asks the ledger of its build's run (:mod:`toasoan.build.run`) whether
-the previous build wrote the same file from the same key (see :mod:`.fingerprint`). If so
-the page is kept: nothing is rendered or written, and ``content_written`` is still sent so
-that plugins collecting pages (the sitemap) see it. Feeds are keyed by the full
-fingerprint of the entries they carry.
+Each page is rendered while :mod:`.reads` records the names its templates read — context
+names and Jinja globals, in every template it extends, includes or imports, only where a
+value is used. The ledger of the build's run (:mod:`.outputs`) keeps, per output, the
+names its last render read. The *key* of a page is its template's name and the
+fingerprints (:mod:`.fingerprint`) of the current values of those names:
 
-The Jinja globals a template uses (``article_json_ld``, bound by site_metadata to the units
-roster) and the environment's filters and tests are part of its pages' keys. Each is
-fingerprinted strictly, once per environment: one whose value cannot be fingerprinted stops
-the build (:class:`UnknownGlobal`).
+- the page's own content (``article``, ``page``) in full, any other content by its card;
+- a setting is left out: settings are in the build key, as are the templates' sources;
+- a Jinja global by a strict fingerprint (``article_json_ld`` is bound to the units roster);
+  the environment's filters and tests likewise, all of them in every key; a name read but
+  missing by the fact that it is missing.
+
+For each page: when the last build recorded what it read and the ledger has that page from
+the same key, the page is kept — nothing is rendered or written, and ``content_written`` is
+still sent so that plugins collecting pages (the sitemap) see it. Otherwise it is rendered,
+and its key is made from what this render read. This is sound because rendering is
+deterministic: a page whose templates are unchanged and the values of every name it read
+are unchanged reads the same names again (the same branches are taken) and renders the same
+bytes; any changed value read on the way changes the key. A name in a branch not taken does
+not count until a render takes it — which only a changed value read before it can cause.
+
+Feeds are keyed by the full fingerprint of the entries they carry. A global, filter or test
+that cannot be fingerprinted stops the build (:class:`UnknownGlobal`), read or not.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from pelican import signals
@@ -24,7 +37,9 @@ from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
 from . import outputs
-from .fingerprint import Fingerprinter, TemplateNames, Unfingerprintable
+from .fingerprint import Fingerprinter, Unfingerprintable
+from .outputs import Reads
+from .reads import install, recording, records
 from .run import SETTING, run_of
 
 # Context names that hold the page's own content: fingerprinted in full, not as a card.
@@ -45,29 +60,38 @@ class UnknownGlobal(Exception):
 
 
 class IncrementalWriter(Writer):
-    """Pelican's writer, asking the output ledger before each page and feed."""
+    """Pelican's writer, asking the output ledger before each page and feed (see module doc)."""
 
     def __init__(self, output_path, settings=None) -> None:
         super().__init__(output_path, settings=settings)
         self.ledger = run_of(self.settings).ledger
         self._fingerprints: Fingerprinter | None = None
-        self._names: TemplateNames | None = None  # the generators' environments share the theme
-        self._shared: dict[tuple[str, int], tuple[dict, str]] = {}
-        # id of a Jinja environment → it, and the fingerprint of each of its globals
-        self._globals: dict[int, tuple[object, dict[str, str]]] = {}
+        # (context, environment, names read, names given for the page) → the context and
+        # environment (kept alive: their ids stay unique), the key of what the page shares
+        # with others, and the names read it does not share
+        self._shared: dict[tuple[int, int, Reads, tuple[str, ...]], tuple[dict, object, str, list[str]]] = {}
+        # id of a Jinja environment → it, the fingerprint of each of its globals, and of all its filters and tests
+        self._environments: dict[int, tuple[object, dict[str, str], str]] = {}
+        self._reads: dict[Reads, Reads] = {}  # each set of names read, once
         # source of an article or page → {output: how to write it again} for the pages and
         # feeds that show it in full (rewrite() renders them after a patch; toasoan.build.session).
         self._shows: dict[str, dict[str, Callable[[], object]]] = {}
 
     def __getstate__(self) -> dict:
         """Saved with a run (toasoan.build.saved_run); a patch gives it the ledger of its build."""
-        return {**vars(self), "ledger": None, "_globals": {}}
+        return {**vars(self), "ledger": None, "_environments": {}}
 
     def __setstate__(self, state: dict) -> None:
-        """Taken up in a new process: contexts have new identities."""
+        """Taken up in a new process: contexts and environments have new identities."""
         self.__dict__.update(state)
-        self._shared = {(template, id(context)): (context, values)
-                        for (template, _), (context, values) in state["_shared"].items()}
+        self._shared = {(id(context), id(environment), reads, own): (context, environment, shared, rest)
+                        for (_, _, reads, own), (context, environment, shared, rest) in state["_shared"].items()}
+
+    @staticmethod
+    def prepare(environment) -> None:
+        """Make the templates of ``environment`` record what a page reads (a generator's, as
+        it starts: before any template is compiled)."""
+        install(environment)
 
     def _fingerprinter(self, context) -> Fingerprinter:
         """One for the whole build: generators pass the shared context or copies of it."""
@@ -75,50 +99,52 @@ class IncrementalWriter(Writer):
             self._fingerprints = Fingerprinter(context, self.settings)
         return self._fingerprints
 
-    def page_key(self, template, localcontext: dict, context: dict, own: Collection[str]) -> str:
-        """What the page shows: its template and the values of the names it uses.
+    def page_key(self, template, localcontext: dict, context: dict, own: tuple[str, ...], reads: Reads) -> str:
+        """The key of a page whose render read ``reads`` (see module doc).
 
-        ``own`` names the values given for this page alone; the others come from the
-        generator's ``context`` and are fingerprinted once per template and context.
+        ``own`` names the values given for this page alone; the other names read come from
+        the generator's ``context`` or the environment's globals, and are fingerprinted once
+        per context, environment and set of names.
         """
-        if self._names is None:
-            self._names = TemplateNames(template.environment)
-        used = self._names(template.name)
-        names = localcontext.keys() if used is None else used & localcontext.keys()
-        own_names = sorted(n for n in names if n in own or n in PAGE_NAMES)
-        shared_key = (template.name, id(context))
-        if shared_key not in self._shared:  # the context is kept alive: its id stays unique
-            shared = sorted(n for n in names if n not in own and n not in PAGE_NAMES)
-            self._shared[shared_key] = (context, self._values(shared, localcontext, context))
-        return outputs.digest(template.name, self._shared[shared_key][1],
-                              self._values(own_names, localcontext, context),
-                              self._globals_used(template.environment, used, localcontext, context))
+        environment = template.environment
+        shared_key = (id(context), id(environment), reads, own)
+        if shared_key not in self._shared:
+            globals_, tools = self._environment(environment, context)
+            rest = [name for name in reads if name in own or name in PAGE_NAMES]
+            in_context = [name for name in reads if name in context and name not in rest]
+            elsewhere = (f"{name}={globals_.get(name, '-')}" for name in reads
+                         if name not in context and name not in rest)
+            self._shared[shared_key] = (context, environment, outputs.digest(
+                tools, self._values(in_context, context, context), *elsewhere), rest)
+        _, _, shared, rest = self._shared[shared_key]
+        return outputs.digest(template.name, shared, self._values(rest, localcontext, context))
 
-    def _globals_used(self, environment, used: frozenset[str] | None, localcontext: dict, context: dict) -> str:
-        """The fingerprints of the environment's globals the template uses (all, when that
-        cannot be known; the context hides a global of the same name) and of its filters and
-        tests (all of them: a template's filters are not looked for)."""
-        if id(environment) not in self._globals:
+    def _environment(self, environment, context: dict) -> tuple[dict[str, str], str]:
+        """The strict fingerprint of each global of ``environment``, and one of all its filters
+        and tests; a value that has none stops the build."""
+        if id(environment) not in self._environments:
             strict = Fingerprinter(context, self.settings, strict=True)
-            found = {}
+            found: dict[str, dict[str, str]] = {}
             for kind in ("globals", "filters", "tests"):
+                found[kind] = {}
                 for name, value in getattr(environment, kind).items():
                     try:
-                        found[name if kind == "globals" else f"|{kind}:{name}"] = strict.of(value)
+                        found[kind][name] = strict.of(value)
                     except Unfingerprintable as unknown:
                         raise UnknownGlobal(name, str(unknown)) from None
-            self._globals[id(environment)] = (environment, found)
-        fingerprints = self._globals[id(environment)][1]
-        names = {name for name in fingerprints if name.startswith("|")}
-        shown = fingerprints.keys() - names - localcontext.keys()
-        names |= shown if used is None else shown & used
-        return outputs.digest(*(f"{name}={fingerprints[name]}" for name in sorted(names)))
+            tools = outputs.digest(*(f"{kind}:{name}={fingerprint}" for kind in ("filters", "tests")
+                                     for name, fingerprint in sorted(found[kind].items())))
+            self._environments[id(environment)] = (environment, found["globals"], tools)
+        return self._environments[id(environment)][1:]
 
     def _values(self, names: list[str], localcontext: dict, context: dict) -> str:
         fingerprints = self._fingerprinter(context)
         parts = []
         for name in names:
-            value = localcontext[name]
+            value = localcontext.get(name, _MISSING)
+            if value is _MISSING:
+                parts.append(f"{name}-")  # read, but not given to this page
+                continue
             if self.settings.get(name, _MISSING) is value or name == SETTING:
                 continue  # a setting: in the build key (the build's run shows nothing)
             fingerprint = fingerprints.page(value) if name in OWN_CONTENT else fingerprints.of(value)
@@ -139,12 +165,25 @@ class IncrementalWriter(Writer):
         again = partial(self.write_file, *pass_on, **kwargs)
         self._remember(name, again, (kwargs[n] for n in OWN_CONTENT if n in kwargs))
         localcontext = _local_context(context, name, kwargs, relative_urls)
-        key = self.page_key(template, localcontext, context, kwargs.keys())
-        if self.ledger.fresh(name, key):
+        own = tuple(kwargs)
+        last = self.ledger.reads_of(name)
+        key = None if last is None else self.page_key(template, localcontext, context, own, last)
+        if key is not None and self.ledger.fresh(name, key):
             signals.content_written.send(os.path.join(self.output_path, name), context=localcontext)
             return None
-        self.ledger.wrote(name, key)
-        return super().write_file(*pass_on, **kwargs)
+        with recording() as found:
+            written = super().write_file(*pass_on, **kwargs)
+        if not records(template.environment):  # what the page read is unknown: never kept
+            self.ledger.wrote(name, None)
+            return written
+        reads = tuple(sorted(found))
+        if reads == last:
+            reads = last  # and the key made from them stands
+        else:
+            reads = self._reads.setdefault(reads, reads)
+            key = self.page_key(template, localcontext, context, own, reads)
+        self.ledger.wrote(name, key, reads)
+        return written
 
     def _pages(self, name, url, template_name, to_paginate: dict, kwargs: dict) -> Iterator[tuple[str, dict]]:
         """Each page of a paginated list: where it goes and what it is given, as Pelican's

@@ -1,0 +1,228 @@
+"""What a page read while it was rendered decides when it is rendered again.
+
+Templates record the names they use as they are rendered (``toasoan.build.reads``); a page
+is kept while the values of the names its last render read are unchanged. The first tests
+render templates in a Jinja environment and check what is recorded: a name in a branch not
+taken, a macro not called or a loop over nothing is not read; one used through a block,
+include, import, macro, ``caller``, ``{% set %}`` block or Python code given the context is.
+The others build the generated newsroom and count the pages the output ledger wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from functools import partial
+from pathlib import Path
+
+from editkit import Editor, add_documents, assert_same_as_clean, build
+from jinja2 import DictLoader, Environment, pass_context
+from pelican import Pelican
+
+from sitekit import Project
+from toasoan.build.outputs import OutputLedger
+from toasoan.build.plan import BuildPlan, Manifest, load_settings, run_pelican
+from toasoan.build.reads import RecordingContext, install, recording
+from toasoan.build.run import BuildRun
+from toasoan.build.session import build_site
+from toasoan.build.template_cache import TemplateCache
+
+TEMPLATES = {
+    "base.html": "{{ SITENAME }}{% block body %}{% endblock %}{% if MENU %}{% include 'nav.html' %}{% endif %}",
+    "nav.html": "{% for item in MENU %}{{ item }}{{ IN_LOOP }}{% endfor %}"
+                "{% for x in EMPTY %}{{ NOT_IN_LOOP }}{% endfor %}",
+    "macros.html": "{% macro card(a) %}{{ a }}{{ IN_MACRO }}{{ caller() if caller }}{% endmacro %}"
+                   "{% macro unused() %}{{ NOT_IN_MACRO }}{% endmacro %}",
+    "article.html": "{% extends 'base.html' %}{% import 'macros.html' as m with context %}"
+                    "{% block body %}{% if false %}{{ NOT_IN_BRANCH }}{% endif %}"
+                    "{% if article %}{{ IN_BRANCH }}{% else %}{{ NOT_IN_ELSE }}{% endif %}"
+                    "{% set x %}{{ IN_SET }}{% endset %}{{ x }}"
+                    "{% call m.card(article) %}{{ IN_CALLER }}{% endcall %}"
+                    "{% if MISSING is defined %}{{ NOT_AFTER_MISSING }}{% endif %}"
+                    "{{ 'a'|replace('a', IN_FILTER) }}{{ peek() }}{% endblock %}",
+}
+READ = {"SITENAME", "MENU", "IN_LOOP", "EMPTY", "IN_MACRO", "article", "IN_BRANCH", "IN_SET", "IN_CALLER",
+        "MISSING", "IN_FILTER", "peek", "IN_PYTHON", "AS_KEY"}
+
+
+@pass_context
+def peek(context) -> str:
+    """Python code given the context reads a name and asks for another."""
+    return str(context.get("IN_PYTHON")) + str("AS_KEY" in context)
+
+
+def environment(**options: object) -> Environment:
+    found = Environment(loader=DictLoader(TEMPLATES), **options)
+    install(found)
+    found.globals["peek"] = peek
+    return found
+
+
+def reads_of(env: Environment, name: str = "article.html", **values: object) -> set[str]:
+    values = {"article": "A", "MENU": ["Trang chủ"], "EMPTY": [], **values}
+    with recording() as found:
+        env.get_template(name).render(values)
+    return found
+
+
+def test_a_render_records_the_names_it_uses_where_it_uses_them() -> None:
+    """Extends, blocks, include, import with context, macros, ``caller``, loops, ``{% set %}``
+    blocks, filter arguments, tests of a missing name, globals and Python code given the
+    context: read. A branch not taken, a macro not called, a loop over nothing: not read."""
+    found = reads_of(environment())
+    assert found - {"m", "x"} == READ  # "m", "x": the template's own names, never given (harmless)
+    assert not any(name.startswith("NOT_") for name in found)
+
+
+def test_the_included_template_is_read_only_when_the_branch_takes_it() -> None:
+    found = reads_of(environment(), MENU=[])
+    assert "IN_LOOP" not in found and "MENU" in found
+
+
+def test_the_compiled_code_records_each_use_not_each_resolution() -> None:
+    """Jinja resolves a frame's names when the frame starts: the code made records uses."""
+    code = environment().compile(TEMPLATES["article.html"], raw=True)
+    resolved = set(re.findall(r"resolve\('(\w+)'\)", code))
+    assert "NOT_IN_BRANCH" in resolved  # resolved at the block's start …
+    assert re.search(r"record_read\('NOT_IN_BRANCH', ", code)  # … recorded only where used
+    assert "resolve = getattr(context, 'resolve_quietly', resolve)" in code
+    assert not re.search(r"resolve_or_missing\('", code)
+
+
+def test_recording_stays_sound_with_only_the_context_class() -> None:
+    """Code compiled by Jinja's own generator records every name its frames resolve."""
+    env = Environment(loader=DictLoader(TEMPLATES))
+    env.context_class = RecordingContext
+    env.globals["peek"] = peek
+    found = reads_of(env)
+    assert found >= READ and "NOT_IN_BRANCH" in found
+
+
+def test_the_template_cache_keeps_recording_code_apart(tmp_path: Path) -> None:
+    """Code compiled without recording, cached, is not taken up by a recording environment."""
+    cache = TemplateCache(tmp_path / "templates")
+    plain = Environment(loader=DictLoader(TEMPLATES), bytecode_cache=cache)
+    plain.context_class = RecordingContext
+    plain.globals["peek"] = peek
+    assert "NOT_IN_BRANCH" in reads_of(plain)
+    assert any((tmp_path / "templates").iterdir())
+    assert "NOT_IN_BRANCH" not in reads_of(environment(bytecode_cache=cache))
+    assert "NOT_IN_BRANCH" not in reads_of(environment(bytecode_cache=cache))  # from the cache
+
+
+# ---------------------------------------------------------------------- builds
+def counted_build(project: Project, **overrides: object) -> OutputLedger:
+    """An incremental build into ``output/`` (a new Pelican run, no saved run): its ledger."""
+    plan = BuildPlan.make(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output), **overrides)
+    run = BuildRun(plan.ledger())
+    result = plan.run(run, lambda: run_pelican(Pelican(plan.settings)))
+    assert result.ok, result.error
+    return run.ledger
+
+
+def article_pages(ledger: OutputLedger) -> set[str]:
+    """The article pages (``{date:%Y}/{slug}/index.html``; not the month archives) written."""
+    return {path for path in ledger.written if re.fullmatch(r"\d{4}/(?!\d\d/)[^/]+/index\.html", path)}
+
+
+PROBES = """{% block content %}
+{% macro probe() %}<!-- văn bản: {{ documents|length }} -->{% endmacro %}
+{% if false %}{{ documents }}{% endif %}
+{% if output_file == BRANCH %}<!-- {{ documents|map(attribute='title')|join(', ') }} -->{% endif %}
+{% if output_file == MACRO %}{{ probe() }}{% endif %}
+{% if output_file == INCLUDE %}{% include "partials/probe.html" %}{% endif %}
+"""
+
+
+def test_an_edit_renders_again_exactly_the_pages_that_read_what_changed(newsroom: Project) -> None:
+    """Three article pages read the documents (in a branch, a macro, an include); every
+    article page's template mentions them in a branch never taken. A document's edit renders
+    those three again and no other article page."""
+    add_documents(newsroom)
+    articles = sorted(article_pages(counted_build(newsroom)))
+    chosen = dict(zip(("BRANCH", "MACRO", "INCLUDE"), articles[::7], strict=False))
+    templates = newsroom.root / "theme" / "templates"
+    (templates / "partials" / "probe.html").write_text("<!-- {{ documents|length }} văn bản -->", encoding="utf-8")
+    article = templates / "article.html"
+    probes = PROBES
+    for name, page in chosen.items():
+        probes = probes.replace(name, repr(page))
+    article.write_text(article.read_text(encoding="utf-8").replace("{% block content %}\n", probes, 1),
+                       encoding="utf-8")
+    first = counted_build(newsroom)  # the theme changed: every page
+    assert article_pages(first) == set(articles)
+    assert all("documents" in first.reads[page] for page in chosen.values())
+    assert all("documents" not in first.reads[page] for page in set(articles) - set(chosen.values()))
+    assert not counted_build(newsroom).written.keys() & set(articles), "nothing changed: every page kept"
+    Editor(newsroom, 11).apply("document")
+    edited = counted_build(newsroom)
+    assert set(edited.written) & set(articles) == set(chosen.values())
+    assert_same_as_clean(newsroom, "document read in a branch, a macro and an include")
+
+
+def test_a_global_bound_to_data_renders_again_only_the_pages_that_call_it(newsroom: Project) -> None:
+    """site_metadata binds the units roster into ``article_json_ld`` (functools.partial): a
+    unit added renders again the pages that called it and the tracker, which lists the
+    units — not the lists of articles, the pages, the archives."""
+    first = counted_build(newsroom)
+    readers = {path for path, reads in first.reads.items() if "article_json_ld" in reads}
+    pages = {path for path in first.reads if path.endswith(".html")}
+    assert readers and len(readers) < len(pages) / 2, (len(readers), len(pages))
+    units = newsroom.content / "data" / "units.yml"
+    units.write_text(units.read_text(encoding="utf-8") + "  - name: Ban Kiểm tra nội bộ\n", encoding="utf-8")
+    edited = counted_build(newsroom)
+    html = {path for path in edited.written if path.endswith(".html")}
+    assert readers <= html, readers - html
+    assert {path for path in html - readers if not path.startswith("tracker/")} == set(), \
+        "only the tracker (it lists the units) and the pages that call it are rendered again"
+    assert len(html - readers) < len(pages) - len(readers)
+    assert_same_as_clean(newsroom, "unit added")
+
+
+def test_a_global_that_cannot_be_fingerprinted_stops_the_build_even_unread(newsroom: Project) -> None:
+    """No template reads it: it is refused all the same (a later template could), in
+    Vietnamese, and the last output stays as it was."""
+    build(newsroom)
+    before = newsroom.files()
+    settings = newsroom.root / "pelicanconf.py"
+    added = {**load_settings(settings)["JINJA_GLOBALS"], "khoa_chua_dung": partial(max, threading.Lock())}
+    result = build_site(settings, OUTPUT_PATH=str(newsroom.output), JINJA_GLOBALS=added)
+    assert not result.ok
+    assert "'khoa_chua_dung'" in result.error and "không lấy dấu được" in result.error, result.error
+    assert newsroom.files() == before
+
+
+def test_what_pages_read_is_kept_in_the_manifest_for_the_next_process(newsroom: Project) -> None:
+    """Two ``invoke build`` processes: the second keeps the pages whose reads are unchanged,
+    knowing what they read from the first's manifest. Each article page shows the id of the
+    process that rendered it (a global: its fingerprint is its code, its value differs)."""
+    settings = newsroom.root / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nimport os\nJINJA_GLOBALS = {'process': os.getpid}\n",
+                        encoding="utf-8")
+    article = newsroom.root / "theme" / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}\n", "{% block content %}\n<!-- process {{ process() }} -->\n", 1), encoding="utf-8")
+
+    def processes() -> dict[str, str]:
+        return {path.relative_to(newsroom.output).as_posix(): match.group(1)
+                for path in newsroom.output.rglob("*.html")
+                if (match := re.search(r"<!-- process (\d+) -->", path.read_text(encoding="utf-8")))}
+
+    first = newsroom.invoke("build")
+    assert first.returncode == 0, first.stdout + first.stderr
+    manifest = Manifest.for_output(load_settings(settings), newsroom.output.resolve())
+    head = json.loads(manifest.path.read_text(encoding="utf-8").splitlines()[-1])
+    previous = manifest.load()
+    rendered = processes()
+    assert len(set(rendered.values())) == 1 and len(rendered) > 20
+    assert all({"article", "process"} <= set(previous.files[path].reads) for path in rendered)
+    recorded = [entry.reads for entry in previous.files.values() if entry.reads is not None]
+    assert len({id(reads) for reads in recorded}) == len(head["reads"]) < len(recorded) / 2, "shared sets, once"
+    Editor(newsroom, 5).apply("title")
+    second = newsroom.invoke("build")
+    assert second.returncode == 0, second.stdout + second.stderr
+    again = processes()
+    renewed = {path for path, process in again.items() if process != rendered.get(path)}
+    assert 0 < len(renewed) < len(again) / 2, (len(renewed), len(again))
+    assert {path for path in again if again[path] == rendered.get(path)}, "pages kept from the first process"

@@ -312,14 +312,14 @@ def test_records_stored_wrong_are_never_indexed(newsroom: Project, indexed: list
     store.put(shard.name, shard.key, wrong)  # what the patch makes no longer has that key
     indexed.clear()
     assert build(newsroom).patched
-    assert indexed == ["search-index-ahead", "MainThread"]  # the guess, then the recipe: the shard itself
+    assert indexed == ["search-index-ahead", "search-index"]  # the guess, then the recipe: the shard itself
     assert_same_as_clean(newsroom, step)
 
     shutil.rmtree(store.folder)  # no records stored: nothing ahead, the patch indexes
     step = editor.apply("body")
     indexed.clear()
     assert build(newsroom).patched
-    assert indexed == ["MainThread"]
+    assert indexed == ["search-index"]  # begun before the pages are rendered again
     assert_same_as_clean(newsroom, step)
 
 

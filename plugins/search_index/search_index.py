@@ -371,7 +371,8 @@ def declare(pelican: object) -> None:
     settings = pelican.settings
     if plugin_enabled(settings, PLUGIN_NAME):
         run_of(settings).declare(Recipe(PLUGIN_NAME, (f"{BUNDLE_DIR}/",), functools.partial(index_site, settings),
-                                        early=functools.partial(index_early, settings)))
+                                        early=functools.partial(index_early, settings),
+                                        start=functools.partial(index_edited, settings)))
 
 
 def start_indexing(generators: list) -> None:
@@ -399,17 +400,27 @@ def finish_indexing(pelican: object) -> None:
     run_of(pelican.settings).make(PLUGIN_NAME)
 
 
+def index_edited(settings: dict, run: BuildRun) -> None:
+    """The recipe made again begins: plan indexing the shards holding a page whose body
+    changed (``run.edited``) and start it, while the pages are rendered again."""
+    finished = run.memory.get(PLUGIN_NAME)
+    if finished is None:
+        raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
+    edited = {id(content) for content in run.edited}
+    shards = [remade(s) if any(id(source) in edited for source in s.sources) else s for s in finished]
+    job = IndexJob.of_shards(Path(settings["OUTPUT_PATH"]), shards, run, RecordStore.of(settings))
+    if BACKGROUND:
+        job.start()
+    run.scratch[JOB] = job
+
+
 def index_site(settings: dict, run: BuildRun) -> None:
-    """The recipe: wait for the index started at ``all_generators_finalized``; made again,
-    index the shards holding a page whose body changed (``run.edited``)."""
+    """The recipe: wait for the index started at ``all_generators_finalized`` (or, made
+    again, by :func:`index_edited`) and finish it."""
     job = run.scratch.pop(JOB, None)
     if job is None:
-        finished = run.memory.get(PLUGIN_NAME)
-        if finished is None:
-            raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
-        edited = {id(content) for content in run.edited}
-        shards = [remade(s) if any(id(source) in edited for source in s.sources) else s for s in finished]
-        job = IndexJob.of_shards(Path(settings["OUTPUT_PATH"]), shards, run, RecordStore.of(settings))
+        index_edited(settings, run)
+        job = run.scratch.pop(JOB)
     try:
         job.finish()
     finally:

@@ -30,11 +30,12 @@ A recipe that owns nothing is a check: it may only raise.
 When a build patches the bodies of articles or pages into a kept Pelican run
 (:mod:`.session`), it makes every recipe of that run again (:meth:`BuildRun.remake`), in
 the order they were declared — but for those that declared ``bodies=False``: what they make
-shows no body, and a patch keeps their files. A recipe's keys tell which of its files changed, and
-:attr:`BuildRun.edited` names the articles and pages whose bodies changed since it was last
-made. A recipe may also say what it can do ``early``: the run hands it the edited files,
-read on their own, before the patch starts (the search index has Pagefind index their
-shards meanwhile).
+shows no body, and a patch keeps their files. A recipe's keys tell which of its files
+changed, and :attr:`BuildRun.edited` names the articles and pages whose bodies changed since
+it was last made; one that can ``start`` begins before the pages are rendered again
+(:meth:`BuildRun.restart`) and is made after them. A recipe may also say what it can do
+``early``: the run hands it the edited files, read on their own, before the patch starts
+(the search index has Pagefind index their shards meanwhile).
 
 What a plugin keeps of a finished run for a recipe made again goes in
 :attr:`BuildRun.memory` (saved with the run, :mod:`.saved_run`); what it holds while the
@@ -69,6 +70,7 @@ class Recipe:
     owns: tuple[str, ...]  # output files, and folders ending in "/"
     make: Callable[[BuildRun], None]
     early: Callable[[BuildRun, Sequence[object]], None] | None = None  # given the edited files read alone
+    start: Callable[[BuildRun], None] | None = None  # made again: begun before the pages are rendered again
     bodies: bool = True  # what it makes depends on bodies of articles and pages (False: a patch keeps it)
 
     def covers(self, relpath: str) -> bool:
@@ -117,9 +119,18 @@ class BuildRun:
         finally:
             self._making = outer
 
+    def restart(self, edited: Sequence[object]) -> None:
+        """``edited``'s bodies changed (a patch, :mod:`.session`): the recipes that depend on
+        bodies and can ``start`` begin now, before the pages are rendered again (the search
+        index has Pagefind work in a thread meanwhile); :meth:`remake` makes them after."""
+        self.edited = tuple(edited)
+        for recipe in [r for r in self.recipes.values() if r.bodies and r.start is not None]:
+            with self.making(recipe.plugin):
+                recipe.start(self)
+
     def remake(self, edited: Sequence[object]) -> None:
         """Make again every recipe that depends on bodies, after ``edited``'s bodies changed
-        (a patch, :mod:`.session`)."""
+        and the pages showing them were rendered again (a patch, :mod:`.session`)."""
         self.edited = tuple(edited)
         for plugin in [p for p, recipe in self.recipes.items() if recipe.bodies]:
             self.make(plugin)

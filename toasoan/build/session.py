@@ -248,6 +248,7 @@ class BuildSession:
             for edit in edits:
                 _replace_body(edit.kept, edit.read)
             contents = [e.kept for e in edits]
+            build.restart(contents)
             last.writer.rewrite(contents)
             build.remake(contents)
 

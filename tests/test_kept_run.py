@@ -249,6 +249,22 @@ def test_the_edited_shard_is_indexed_while_the_run_loads(newsroom: Project, inde
         assert len(list(store.folder.iterdir())) == len(stored), "the old shard's records are gone"
 
 
+def test_a_preview_that_took_up_the_saved_run_indexes_ahead_of_each_patch(newsroom: Project,
+                                                                         indexed: list[str]) -> None:
+    """The run taken up from disk gets this process's Pelican object: its recipes find the
+    patch's run and the records the last build stored, patch after patch."""
+    build(newsroom)  # saves its run
+    session = session_for(newsroom, saved=True)
+    assert session.build().ok  # nothing to do: the first patch takes the run up
+    editor = Editor(newsroom, 21)
+    for name in ("body", "body", "meeting_body"):
+        step = editor.apply(name)
+        indexed.clear()
+        assert session.build().patched, step
+        assert indexed == ["search-index-ahead"], step
+        assert_same_as_clean(newsroom, step)
+
+
 def test_a_preview_indexes_the_edited_shard_ahead_of_its_patch(newsroom: Project, indexed: list[str]) -> None:
     session = session_for(newsroom)
     assert session.build().ok

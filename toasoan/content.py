@@ -70,6 +70,20 @@ def unsafe_files(content_root: Path) -> list[Finding]:
     found: list[Finding] = []
     if not content_root.is_dir():
         return found
+    prefix = content_root.name
+    folders = [(str(content_root), prefix)]
+    while folders:  # scandir's entries know links without a stat each; a linked folder is not entered
+        folder, shown = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                relpath = f"{shown}/{entry.name}"
+                if entry.is_symlink():
+                    found.append(finding("E010", relpath))
+                elif entry.is_dir():
+                    folders.append((entry.path, relpath))
+                elif entry.name.lower().endswith(ACTIVE_SUFFIXES):
+                    found.append(finding("E011", relpath, value=Path(entry.name).suffix.lower()))
+    return sorted(found, key=lambda f: f.file)
     for folder, dirs, names in os.walk(content_root):  # never follows a linked folder
         here = Path(folder)
         for name in sorted(dirs + names):

@@ -388,7 +388,7 @@ def start_indexing(generators: list) -> None:
     records = list(site_records(context.get("articles", ()), context.get("pages", ()),
                                 (context.get("tracked_items") or {}).values()))
     with run.making(PLUGIN_NAME):
-        job = IndexJob.plan(output, records, run, RecordStore.of(settings))
+        job = IndexJob.plan(output, records, run, RecordStore.of(settings, run))
     logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
     if BACKGROUND:
         job.start()
@@ -408,7 +408,7 @@ def index_edited(settings: dict, run: BuildRun) -> None:
         raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
     edited = {id(content) for content in run.edited}
     shards = [remade(s) if any(id(source) in edited for source in s.sources) else s for s in finished]
-    job = IndexJob.of_shards(Path(settings["OUTPUT_PATH"]), shards, run, RecordStore.of(settings))
+    job = IndexJob.of_shards(Path(settings["OUTPUT_PATH"]), shards, run, RecordStore.of(settings, run))
     if BACKGROUND:
         job.start()
     run.scratch[JOB] = job
@@ -434,7 +434,7 @@ def index_early(settings: dict, run: BuildRun, contents: list) -> None:
     A shard whose records are those the last build indexed is not: the patch keeps its files
     (a page edited since the saved run, but not since the last build, is patched again in
     every build)."""
-    stored = RecordStore.of(settings).shard_of([content.source_path for content in contents])
+    stored = RecordStore.of(settings, run).shard_of([content.source_path for content in contents])
     edited: dict[str, list[SearchRecord]] = {}
     changed: set[str] = set()  # shards with a record the last build did not index
     for content in contents:

@@ -196,7 +196,8 @@ def test_a_global_that_cannot_be_fingerprinted_stops_the_build_even_unread(newsr
 def test_what_pages_read_is_kept_in_the_manifest_for_the_next_process(newsroom: Project) -> None:
     """Two ``invoke build`` processes: the second keeps the pages whose reads are unchanged,
     knowing what they read from the first's manifest. Each article page shows the id of the
-    process that rendered it (a global: its fingerprint is its code, its value differs)."""
+    process that rendered it (a global: its fingerprint is its code, its value differs; each
+    build has processes of its own)."""
     settings = newsroom.root / "pelicanconf.py"
     settings.write_text(settings.read_text(encoding="utf-8") + "\nimport os\nJINJA_GLOBALS = {'process': os.getpid}\n",
                         encoding="utf-8")
@@ -215,7 +216,7 @@ def test_what_pages_read_is_kept_in_the_manifest_for_the_next_process(newsroom: 
     head = json.loads(manifest.path.read_text(encoding="utf-8").splitlines()[-1])
     previous = manifest.load()
     rendered = processes()
-    assert len(set(rendered.values())) == 1 and len(rendered) > 20
+    assert len(rendered) > 20  # (by the build's processes: toasoan.build.share)
     assert all({"article", "process"} <= set(previous.files[path].reads) for path in rendered)
     recorded = [entry.reads for entry in previous.files.values() if entry.reads is not None]
     assert len({id(reads) for reads in recorded}) == len(head["reads"]) < len(recorded) / 2, "shared sets, once"

@@ -1,5 +1,6 @@
 """Pelican wiring for the incremental build: use :class:`IncrementalWriter` (``get_writer``),
-and record what each generator's templates read (:mod:`toasoan.build.reads`)."""
+record what each generator's templates read (:mod:`toasoan.build.reads`), and hand the writer
+the generators whose pages it splits between the cores (:mod:`toasoan.build.share`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ def record_reads(generator) -> None:
         IncrementalWriter.prepare(generator.env)
 
 
+def hand_over(generators: list) -> None:
+    if generators and plugin_enabled(generators[0].settings, PLUGIN_NAME):
+        IncrementalWriter.hand_over(generators)
+
+
 def register() -> None:
     signals.get_writer.connect(get_writer)
     signals.generator_init.connect(record_reads)
+    signals.all_generators_finalized.connect(hand_over)

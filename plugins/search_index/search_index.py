@@ -390,8 +390,8 @@ def start_indexing(generators: list) -> None:
     with run.making(PLUGIN_NAME):
         job = IndexJob.plan(output, records, run, RecordStore.of(settings, run))
     logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
-    if BACKGROUND:
-        job.start()
+    if BACKGROUND:  # beside the pages, once the writer has forked its helpers
+        run.when_pages_begin(job.start)
     run.scratch[JOB] = job
 
 

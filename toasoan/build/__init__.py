@@ -16,7 +16,8 @@ Its parts, one module each (this package imports none of them itself):
   recipes again), and :func:`~.session.build_site`;
 - :mod:`.saved_run` — the last run saved to disk for the next ``invoke build``;
 - :mod:`.generators` — what the build reads off Pelican's generators (articles, pages, bodies);
-- :mod:`.template_cache` — Jinja's compiled templates kept between builds.
+- :mod:`.template_cache` — Jinja's compiled templates kept between builds;
+- :mod:`.share` — the writer's pages split between forked processes, one per core;
 - :mod:`.pages_report` — a clean build in its own process reporting which content file
   became which page (the submission preview's).
 """

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 
 def digest(*parts: object) -> str:
@@ -40,6 +40,12 @@ def digest(*parts: object) -> str:
 Reads = tuple[str, ...]  # the names a page read while rendered, sorted (toasoan.build.reads)
 
 
+class Background(Protocol):
+    """Something writing into the staging folder beside the build: a thread, a helper process."""
+
+    def join(self, timeout: float | None = None) -> None: ...
+
+
 @dataclass(slots=True)
 class Entry:
     """One output file of a build: the key it was written from, its stat on disk, and the
@@ -49,6 +55,24 @@ class Entry:
     size: int
     mtime_ns: int
     reads: Reads | None = None
+
+
+@dataclass
+class LedgerPart:
+    """What one process rendering a share of the pages learned (:mod:`.share`): the outputs
+    it wrote (from which key, having read what) and those it kept."""
+
+    written: dict[str, str | None]
+    reads: dict[str, Reads]
+    kept: dict[str, Entry]
+
+
+class Helper(Background, Protocol):
+    """A process rendering a share of the pages into the staging folder (toasoan.build.share)."""
+
+    def finish(self) -> LedgerPart:
+        """What it learned of its share, once it is done (its failure is raised)."""
+        ...
 
 
 @dataclass
@@ -66,7 +90,7 @@ class OutputLedger:
     trees: dict[str, str] = field(default_factory=dict)
     _by_tree: dict[str, dict[str, Entry]] | None = field(default=None, repr=False)
     _intact_files: set[str] = field(default_factory=set, repr=False)
-    _background: list[threading.Thread] = field(default_factory=list, repr=False)
+    _background: list[Background] = field(default_factory=list, repr=False)
 
     @property
     def incremental(self) -> bool:
@@ -111,14 +135,28 @@ class OutputLedger:
                         self._by_tree.setdefault(tree, {})[relpath] = entry
         return self._by_tree.get(reldir, {})
 
-    def follow(self, thread: threading.Thread) -> None:
-        """``thread`` writes into the staging folder: a failed build waits for it (:meth:`settle`)."""
-        self._background.append(thread)
+    def follow(self, worker: Background) -> None:
+        """``worker`` writes into the staging folder: a failed build waits for it (:meth:`settle`)."""
+        self._background.append(worker)
 
     def settle(self, timeout: float = 600) -> None:
-        """Wait for the threads writing into the staging folder, so it can be removed."""
-        for thread in self._background:
-            thread.join(timeout)
+        """Wait for what writes into the staging folder (a helper process is stopped), so it
+        can be removed."""
+        for worker in self._background:
+            worker.join(timeout)
+
+    def part(self, relpaths: Iterable[str]) -> LedgerPart:
+        """What this ledger learned of ``relpaths``: a helper's share, sent to the first process."""
+        paths = [_norm(p) for p in relpaths]
+        return LedgerPart({p: self.written[p] for p in paths if p in self.written},
+                          {p: self.reads[p] for p in paths if p in self.reads},
+                          {p: self.kept[p] for p in paths if p in self.kept})
+
+    def take(self, part: LedgerPart) -> None:
+        """Take in what a helper learned of its share (:meth:`part`)."""
+        self.written.update(part.written)
+        self.reads.update(part.reads)
+        self.kept.update(part.kept)
 
     def reads_of(self, relpath: str) -> Reads | None:
         """The names the last build's page at ``relpath`` read (None: unknown)."""

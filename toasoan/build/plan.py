@@ -38,8 +38,13 @@ from ..parsing import code_fingerprint
 from ..publication import publication
 from ..tracker import vietnam_today
 from . import outputs
-from .run import BuildRun
+from .run import BuildRun, run_of
 from .saved_run import SavedRun
+from .share import SETTING as RENDER_PROCESSES
+
+# Settings that are not inputs of any output: where it goes, how many processes render it
+# (the same bytes either way: tests/test_render_share.py).
+SHAPE_NO_OUTPUT = frozenset({"OUTPUT_PATH", RENDER_PROCESSES})
 
 logger = logging.getLogger("toasoan.build")
 
@@ -71,7 +76,8 @@ def load_settings(settings_file: str | Path, **overrides: object) -> dict:
 
 
 def run_pelican(pelican) -> None:
-    """``pelican.run()``, sparing the garbage collector what it has read.
+    """``pelican.run()``, sparing the garbage collector what it has read; then the pages the
+    writer's helpers rendered are taken in (:mod:`.share`).
 
     What Pelican reads lives until the build ends. Once everything is read
     (``all_generators_finalized``) it is frozen for the collector, which otherwise scans it
@@ -87,6 +93,7 @@ def run_pelican(pelican) -> None:
     try:
         with signals.all_generators_finalized.connected_to(freeze):
             pelican.run()
+        run_of(pelican.settings).gather()  # the pages rendered by helpers (toasoan.build.share)
     finally:
         gc.unfreeze()
 
@@ -106,7 +113,7 @@ class BuildInputs:
         content = Path(settings["PATH"])
         repository = find_repository(content)
         refs = repository.run("show-ref", "--head", check=False).stdout if repository else b""
-        plain = {k: _plain(v) for k, v in settings.items() if k != "OUTPUT_PATH"}
+        plain = {k: _plain(v) for k, v in settings.items() if k not in SHAPE_NO_OUTPUT}
         return cls(key, json.dumps(plain, sort_keys=True, default=str), dict(_file_states(content)), refs)
 
     def digest(self) -> str:
@@ -231,7 +238,7 @@ def build_key(settings_file: str | Path, settings: dict, overrides: dict) -> str
     for folder in [*settings.get("PLUGIN_PATHS", ()), settings.get("THEME", "")]:
         if folder and Path(folder).is_dir():
             files += [p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    overridden = sorted((k, repr(v)) for k, v in overrides.items() if k != "OUTPUT_PATH")
+    overridden = sorted((k, repr(v)) for k, v in overrides.items() if k not in SHAPE_NO_OUTPUT)
     return code_fingerprint(f"format {MANIFEST_FORMAT}", vietnam_today().isoformat(),
                             publication(settings).key(), overridden,
                             modules=files, packages=RENDERING_PACKAGES)

@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .outputs import FullBuild, OutputLedger, digest
+from .outputs import FullBuild, Helper, OutputLedger, digest
 
 SETTING = "BUILD_RUN"
 
@@ -87,6 +87,8 @@ class BuildRun:
     scratch: dict[str, object] = field(default_factory=dict)  # plugin → what it holds while the run lasts
     recipes: dict[str, Recipe] = field(default_factory=dict)  # plugin → its recipe, in declaration order
     edited: tuple[object, ...] = ()  # articles and pages whose bodies changed since the recipes were made
+    helpers: list[Helper] = field(default_factory=list)  # processes rendering a share of the pages (.share)
+    beside: list[Callable[[], None]] = field(default_factory=list)  # to start once the pages begin
     _making: Recipe | None = field(default=None, repr=False)
 
     @classmethod
@@ -103,8 +105,19 @@ class BuildRun:
         """Keep ``recipe``: its plugin owns its outputs for this run."""
         self.recipes[recipe.plugin] = recipe
 
+    def when_pages_begin(self, start: Callable[[], None]) -> None:
+        """Call ``start`` (work beside the rendering: a thread) once the writer has forked its
+        helpers (:mod:`.share`): a thread running at the fork could hold a lock a helper needs."""
+        self.beside.append(start)
+
+    def pages_begin(self) -> None:
+        """The writer's helpers are forked (or none will be): start the work beside the pages."""
+        while self.beside:
+            self.beside.pop(0)()
+
     def make(self, plugin: str) -> None:
         """Make ``plugin``'s recipe now; nothing if it declared none (it is off)."""
+        self.pages_begin()  # at the latest (no writer started it)
         if plugin in self.recipes:
             with self.making(plugin) as recipe:
                 recipe.make(self)
@@ -134,6 +147,16 @@ class BuildRun:
         self.edited = tuple(edited)
         for plugin in [p for p, recipe in self.recipes.items() if recipe.bodies]:
             self.make(plugin)
+
+    def follow(self, helper: Helper) -> None:
+        """``helper`` renders a share of the pages into the staging folder (:mod:`.share`)."""
+        self.helpers.append(helper)
+        self.ledger.follow(helper)  # a failed build stops it before removing the staging folder
+
+    def gather(self) -> None:
+        """Wait for the helpers and take in what they rendered; a helper's failure is raised."""
+        while self.helpers:
+            self.ledger.take(self.helpers.pop(0).finish())
 
     def start_early(self, edited: Sequence[object]) -> None:
         """Hand the edited files, read on their own, to the recipes that can start early."""

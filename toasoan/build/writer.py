@@ -23,6 +23,9 @@ not count until a render takes it — which only a changed value read before it 
 
 Feeds are keyed by the full fingerprint of the entries they carry. A global, filter or test
 that cannot be fingerprinted stops the build (:class:`UnknownGlobal`), read or not.
+
+On a machine with more than one core the writer's pages and feeds are split between forked
+processes, each rendering its share (:mod:`.share`).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
-from . import outputs
+from . import outputs, share
 from .fingerprint import Fingerprinter, Unfingerprintable
 from .outputs import Reads
 from .reads import install, recording, records
@@ -76,16 +79,27 @@ class IncrementalWriter(Writer):
         # source of an article or page → {output: how to write it again} for the pages and
         # feeds that show it in full (rewrite() renders them after a patch; toasoan.build.session).
         self._shows: dict[str, dict[str, Callable[[], object]]] = {}
+        # The pages and feeds this process renders (None: all); the writer is made once the
+        # generators' contexts are final, so the helpers start here.
+        self.share: share.Share | None = None
+        run = run_of(self.settings)
+        self.share = share.start(self, run.scratch.pop(share.GENERATORS, ()))
+        run.pages_begin()
 
     def __getstate__(self) -> dict:
         """Saved with a run (toasoan.build.saved_run); a patch gives it the ledger of its build."""
-        return {**vars(self), "ledger": None, "_environments": {}}
+        return {**vars(self), "ledger": None, "_environments": {}, "share": None}
 
     def __setstate__(self, state: dict) -> None:
         """Taken up in a new process: contexts and environments have new identities."""
         self.__dict__.update(state)
         self._shared = {(id(context), id(environment), reads, own): (context, environment, shared, rest)
                         for (_, _, reads, own), (context, environment, shared, rest) in state["_shared"].items()}
+
+    @staticmethod
+    def hand_over(generators: list) -> None:
+        """``all_generators_finalized``: the writer made next splits their pages (:mod:`.share`)."""
+        share.hand_over(generators)
 
     @staticmethod
     def prepare(environment) -> None:
@@ -164,6 +178,11 @@ class IncrementalWriter(Writer):
         pass_on = (name, template, context, relative_urls, paginated, template_name, override_output, url)
         again = partial(self.write_file, *pass_on, **kwargs)
         self._remember(name, again, (kwargs[n] for n in OWN_CONTENT if n in kwargs))
+        if self._elsewhere(name):  # plugins still hear of it, as of a page kept
+            if self.share.first:
+                signals.content_written.send(os.path.join(self.output_path, name),
+                                             context=_local_context(context, name, kwargs, relative_urls))
+            return None
         localcontext = _local_context(context, name, kwargs, relative_urls)
         own = tuple(kwargs)
         last = self.ledger.reads_of(name)
@@ -210,11 +229,23 @@ class IncrementalWriter(Writer):
             shown = elements[: self.settings["FEED_MAX_ITEMS"]]
             self._remember(path, partial(self.write_feed, elements, context, path, url, feed_type,
                                          override_output, feed_title), shown)
+            if self._elsewhere(path):
+                return None
             key = outputs.digest("feed", feed_type, url, feed_title, *(fingerprints.page(e) for e in shown))
             if self.ledger.fresh(path, key):
                 return None
             self.ledger.wrote(path, key)
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def _elsewhere(self, output: str) -> bool:
+        """Whether another process renders ``output`` (:mod:`.share`); if not, and the work is
+        shared, it is noted as this process's."""
+        if self.share is None:
+            return False
+        if not self.share.owns(output):
+            return True
+        self.share.handled.append(output)
+        return False
 
     def _remember(self, output: str, again: Callable[[], object], contents: Iterable) -> None:
         for content in contents:
@@ -229,6 +260,7 @@ class IncrementalWriter(Writer):
         """Render again, into the ledger of the patch's run, every page and feed that shows one
         of ``contents`` in full: a resident preview gave them new bodies (toasoan.build.session)."""
         self.ledger = run_of(self.settings).ledger
+        self.share = None  # a patch renders its few pages here
         self._written_files.clear()
         self._overridden_files.clear()
         again: dict[str, Callable[[], object]] = {}

@@ -1,0 +1,137 @@
+"""Pages rendered on every core (toasoan.build.share): the same bytes as one process writes,
+and a failure on either side fails the build, with the output untouched."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+
+import pytest
+from editkit import Editor, assert_same_files, files, succeeded
+
+from sitekit import Project
+from toasoan.build import share
+from toasoan.build.outputs import LedgerPart
+from toasoan.build.session import build_site
+from toasoan.build.writer import IncrementalWriter
+
+pytestmark = pytest.mark.skipif(not share.can_fork(), reason="helpers are forked (not on Windows)")
+
+
+def build_with(project: Project, processes: int, folder: str, *, incremental: bool = False):
+    return build_site(project.root / "pelicanconf.py", incremental=incremental,
+                      OUTPUT_PATH=str(project.root / folder), RENDER_PROCESSES=processes)
+
+
+@pytest.fixture
+def helper_parts(monkeypatch: pytest.MonkeyPatch) -> list[LedgerPart]:
+    """What each helper sent back to the first process, as it arrived."""
+    parts: list[LedgerPart] = []
+    finish = share.Helper.finish
+
+    def recorded(helper: share.Helper) -> LedgerPart:
+        parts.append(finish(helper))
+        return parts[-1]
+
+    monkeypatch.setattr(share.Helper, "finish", recorded)
+    return parts
+
+
+def in_helpers_only(monkeypatch: pytest.MonkeyPatch, change) -> None:
+    """``change(writer)`` runs in each helper as it starts (never in the first process)."""
+    render = share._render_share
+
+    def changed(writer, generators, part, connection) -> None:
+        change(writer)
+        render(writer, generators, part, connection)
+
+    monkeypatch.setattr(share, "_render_share", changed)
+
+
+def test_pages_rendered_by_three_processes_are_the_bytes_one_process_writes(
+        newsroom: Project, helper_parts: list[LedgerPart]) -> None:
+    succeeded(build_with(newsroom, 1, "one"))
+    assert helper_parts == []
+    succeeded(build_with(newsroom, 3, "three"))
+    assert len(helper_parts) == 2
+    assert all(part.written and part.reads for part in helper_parts), "each helper rendered pages"
+    shared = {path for part in helper_parts for path in part.written}
+    assert len(shared) == sum(len(part.written) for part in helper_parts), "no page rendered twice"
+    assert shared < files(newsroom.root / "three").keys()
+    assert_same_files(newsroom.root / "three", newsroom.root / "one", "three processes")
+
+
+def test_an_incremental_build_keeps_and_renders_across_the_helpers(
+        newsroom: Project, helper_parts: list[LedgerPart]) -> None:
+    succeeded(build_with(newsroom, 2, "output", incremental=True))
+    editor = Editor(newsroom, seed=3)
+    editor.title()
+    helper_parts.clear()
+    again = succeeded(build_with(newsroom, 2, "output", incremental=True))
+    assert again.kept and helper_parts and any(part.kept for part in helper_parts)
+    succeeded(build_with(newsroom, 1, "clean-output"))
+    assert_same_files(newsroom.output, newsroom.root / "clean-output", "title edit, two processes")
+
+
+def test_a_page_failing_in_a_helper_fails_the_build_and_keeps_the_output(
+        newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    succeeded(build_with(newsroom, 2, "output"))
+    before = files(newsroom.output)
+
+    def broken(writer) -> None:
+        def write_file(*args, **kwargs):
+            raise ValueError("mẫu trang hỏng ở tiến trình phụ")
+        writer.write_file = write_file
+
+    in_helpers_only(monkeypatch, broken)
+    result = build_with(newsroom, 2, "output")
+    assert not result.ok and "ValueError: mẫu trang hỏng ở tiến trình phụ" in result.error, result.error
+    assert files(newsroom.output) == before
+    assert not multiprocessing.active_children()
+
+
+def test_a_helper_that_dies_fails_the_build_with_a_message(newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_helpers_only(monkeypatch, lambda writer: os._exit(3))
+    result = build_with(newsroom, 2, "output")
+    assert not result.ok and "dừng bất thường (mã thoát 3)" in result.error, result.error
+    assert not newsroom.output.exists()
+
+
+def test_a_failure_in_the_first_process_stops_the_helpers(newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_file = IncrementalWriter.write_file
+
+    def first_fails(writer, name, *args, **kwargs):
+        if writer.share is not None and writer.share.first and name.endswith("index.html"):
+            raise RuntimeError("mẫu trang hỏng ở tiến trình chính")
+        return write_file(writer, name, *args, **kwargs)
+
+    monkeypatch.setattr(IncrementalWriter, "write_file", first_fails)
+    result = build_with(newsroom, 2, "output")
+    assert not result.ok and "mẫu trang hỏng ở tiến trình chính" in result.error, result.error
+    assert not multiprocessing.active_children(), "the helper was stopped"
+    assert not newsroom.output.exists() and not list(newsroom.root.glob(".output-*"))
+
+
+def test_one_process_renders_everything_where_it_cannot_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert share.processes({share.SETTING: 2}) == 2
+    assert share.processes({share.SETTING: 1}) == 1
+    monkeypatch.setattr(share, "can_fork", lambda: False)
+    assert share.processes({share.SETTING: 4}) == 1
+
+
+def test_no_helper_is_forked_while_another_thread_runs(newsroom: Project, helper_parts: list[LedgerPart]) -> None:
+    """A lock a thread holds at the fork (tempfile's, a stream's) would stay held in the
+    helper: a process with threads of its own (a preview's server) renders alone."""
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait, name="máy chủ xem trước")
+    server.start()
+    try:
+        assert share.processes({share.SETTING: 2}) == 1
+        succeeded(build_with(newsroom, 2, "output"))
+    finally:
+        stop.set()
+        server.join()
+    assert helper_parts == []
+    succeeded(build_with(newsroom, 2, "again"))  # the search index's thread starts after the fork
+    assert len(helper_parts) == 1

@@ -1,0 +1,177 @@
+"""Pages rendered on every core: the writer's work split between forked processes.
+
+Once Pelican has read everything and made its writer (every generator's context is final),
+the :class:`~.writer.IncrementalWriter` forks one *helper* per further core. Each process —
+the first one and every helper — then goes through the same ``generate_output`` of every
+generator that renders through the writer, in the same order, but renders only its
+*share*: the pages and feeds whose output path falls to it (:meth:`Share.owns`, by the
+path's hash, so every write to one path happens in one process and Pelican's overwrite
+rules hold as they do in one process). A page of another share costs a skip: the first
+process still tells plugins it was written (``content_written``: the sitemap sees every
+page, in the same order as without helpers). ``feed_written`` carries the feed object, so
+it is sent only where the feed is written (as for a feed an incremental build keeps).
+
+Only the first process makes the plugins' recipes, works beside the pages (the search
+index's thread) and copies static files: a helper's run has no recipes (``run.make`` does
+nothing there) and skips the generators that write without the writer (static files,
+sources). Helpers are forked only while no other thread runs — a lock held by a thread at
+the fork stays held in the helper for ever — so the work beside the pages starts after the
+fork (:meth:`toasoan.build.run.BuildRun.when_pages_begin`), and a process with threads of
+its own (a server) renders alone. A helper sends back what its ledger learned of its
+share — what it wrote, from which key, what each page read, what it kept — and the first
+process takes it in (:meth:`toasoan.build.run.BuildRun.gather`) before the build ends. A helper
+that fails sends its exception: the build fails with it, the outputs untouched. A build
+that fails meanwhile stops its helpers before removing the staging folder.
+
+Forked processes exist only where ``fork`` does (not on Windows): there, and with one core,
+the writer renders everything itself. ``RENDER_PROCESSES`` in the settings sets how many
+processes render (default: the cores this process may use).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..parsing import can_fork, workers
+from .outputs import LedgerPart
+from .run import run_of
+
+logger = logging.getLogger(__name__)
+
+SETTING = "RENDER_PROCESSES"
+GENERATORS = "share.generators"  # the run's scratch: the generators, handed over at all_generators_finalized
+
+
+@dataclass
+class Share:
+    """Which outputs one process renders: those whose path hashes to its ``index``."""
+
+    index: int
+    count: int
+    handled: list[str] = field(default_factory=list)  # the outputs of its share it wrote or kept
+
+    @property
+    def first(self) -> bool:
+        """The process that makes the recipes and tells plugins of every page."""
+        return self.index == 0
+
+    def owns(self, relpath: str) -> bool:
+        return hash(relpath) % self.count == self.index
+
+
+def processes(settings: dict) -> int:
+    """How many processes render this build's pages (see module doc): one where there is no
+    ``fork``, in a process that is itself a worker, or while another thread runs — a lock it
+    holds at the fork would be held for ever in the helper (work beside the pages starts
+    after the fork: :meth:`toasoan.build.run.BuildRun.when_pages_begin`)."""
+    if not can_fork() or multiprocessing.parent_process() is not None or threading.active_count() > 1:
+        return 1
+    return max(1, int(settings.get(SETTING) or workers()))
+
+
+def hand_over(generators: Sequence[object]) -> None:
+    """``all_generators_finalized``: the writer, made next, splits their pages (see module doc)."""
+    if generators:
+        run_of(generators[0].settings).scratch[GENERATORS] = generators
+
+
+def start(writer, generators: Sequence[object]) -> Share | None:
+    """Fork the helpers of a writer just made over ``generators`` (see module doc); the first
+    process's share, or None when it renders everything itself."""
+    count = processes(writer.settings)
+    if count < 2 or not generators:
+        return None
+    run = run_of(writer.settings)
+    context = multiprocessing.get_context("fork")
+    for index in range(1, count):
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(target=_render_share, name=f"toasoan-render-{index}", daemon=True,
+                                  args=(writer, generators, Share(index, count), sending))
+        process.start()
+        sending.close()
+        run.follow(Helper(process, receiving))
+    return Share(0, count)
+
+
+@dataclass
+class Helper:
+    """A forked process rendering its share, as the first process sees it."""
+
+    process: multiprocessing.Process
+    connection: object  # the receiving end of its pipe
+
+    def finish(self) -> LedgerPart:
+        """What it learned of its share, once it is done; its exception if it failed."""
+        try:
+            sent = self.connection.recv()
+        except EOFError:
+            sent = RuntimeError(f"Tiến trình dựng trang {self.process.name} dừng bất thường "
+                                f"(mã thoát {self.process.exitcode}).")
+        finally:
+            self.connection.close()
+            self.process.join()
+        if isinstance(sent, BaseException):
+            raise sent
+        return sent
+
+    def join(self, timeout: float | None = None) -> None:
+        """Stop it (the build failed: its staging folder goes)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout)
+
+
+def _render_share(writer, generators: Sequence[object], share: Share, connection) -> None:
+    """A helper's work: its share of every page and feed (see module doc)."""
+    from pelican.generators import SourceFileGenerator, StaticGenerator
+
+    _let_go_of_inherited_descriptors(keep=connection.fileno())
+    run = run_of(writer.settings)
+    run.recipes, run.beside = {}, []  # the first process makes them, and works beside the pages
+    writer.share = share
+    try:
+        for generator in generators:
+            if hasattr(generator, "generate_output") and not isinstance(
+                    generator, (StaticGenerator, SourceFileGenerator)):
+                generator.generate_output(writer)
+        sent: object = writer.ledger.part(share.handled)
+    except BaseException as error:  # noqa: BLE001 - the first process raises it
+        sent = _sendable(error)
+    connection.send(sent)
+    connection.close()
+
+
+def _let_go_of_inherited_descriptors(keep: int) -> None:
+    """Point every descriptor the helper inherited (but the standard streams and ``keep``) at
+    the null device. A pipe end it kept would hold up the first process: a thread of it may
+    be starting Pagefind at the fork, and waits until every copy of the exec-status pipe is
+    closed. A number is never freed, so an object of the first process closing "its"
+    descriptor later closes only the null device."""
+    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for name in os.listdir(folder):
+            number = int(name)
+            if number > 2 and number not in (keep, null):
+                with contextlib.suppress(OSError):  # the listing's own descriptor, closed since
+                    os.fstat(number)
+                    os.dup2(null, number)
+    finally:
+        os.close(null)
+
+
+def _sendable(error: BaseException) -> BaseException:
+    """``error``, or one with its message if it cannot cross to the first process."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        logger.debug("a helper's error cannot be pickled", exc_info=True)
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error

@@ -13,6 +13,7 @@ from editkit import Editor, assert_same_files, files, succeeded
 from sitekit import Project
 from toasoan.build import share
 from toasoan.build.outputs import LedgerPart
+from toasoan.build.plan import load_settings
 from toasoan.build.session import build_site
 from toasoan.build.writer import IncrementalWriter
 
@@ -135,3 +136,18 @@ def test_no_helper_is_forked_while_another_thread_runs(newsroom: Project, helper
     assert helper_parts == []
     succeeded(build_with(newsroom, 2, "again"))  # the search index's thread starts after the fork
     assert len(helper_parts) == 1
+
+
+def test_pelican_run_on_its_own_waits_for_its_helpers(newsroom: Project, helper_parts: list[LedgerPart]) -> None:
+    """``pelican`` without our build (no run_pelican): the pages of the helpers are all there
+    when the run returns (the incremental plugin gathers them at ``finalized``)."""
+    from pelican import Pelican
+
+    succeeded(build_with(newsroom, 1, "one"))
+    settings = load_settings(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.root / "alone"),
+                             RENDER_PROCESSES=2)
+    Pelican(settings).run()
+    assert len(helper_parts) == 1 and not multiprocessing.active_children()
+    alone, one = files(newsroom.root / "alone"), files(newsroom.root / "one")
+    assert {path: alone.get(path) for path in helper_parts[0].written} == {
+        path: one[path] for path in helper_parts[0].written}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pelican import signals
 
+from toasoan.build.run import run_of
 from toasoan.build.writer import IncrementalWriter
 from toasoan.settings import plugin_enabled
 
@@ -27,7 +28,13 @@ def hand_over(generators: list) -> None:
         IncrementalWriter.hand_over(generators)
 
 
+def gather(pelican) -> None:
+    """``finalized``: the helpers' pages are in (also when Pelican runs on its own)."""
+    run_of(pelican.settings).gather()
+
+
 def register() -> None:
     signals.get_writer.connect(get_writer)
     signals.generator_init.connect(record_reads)
     signals.all_generators_finalized.connect(hand_over)
+    signals.finalized.connect(gather)

@@ -19,7 +19,8 @@ the fork stays held in the helper for ever — so the work beside the pages star
 fork (:meth:`toasoan.build.run.BuildRun.when_pages_begin`), and a process with threads of
 its own (a server) renders alone. A helper sends back what its ledger learned of its
 share — what it wrote, from which key, what each page read, what it kept — and the first
-process takes it in (:meth:`toasoan.build.run.BuildRun.gather`) before the build ends. A helper
+process takes it in (:meth:`toasoan.build.run.BuildRun.gather`) before the build ends, and
+at the latest at ``finalized`` (Pelican run on its own: the incremental plugin). A helper
 that fails sends its exception: the build fails with it, the outputs untouched. A build
 that fails meanwhile stops its helpers before removing the staging folder.
 
@@ -111,12 +112,14 @@ class Helper:
         """What it learned of its share, once it is done; its exception if it failed."""
         try:
             sent = self.connection.recv()
-        except EOFError:
-            sent = RuntimeError(f"Tiến trình dựng trang {self.process.name} dừng bất thường "
-                                f"(mã thoát {self.process.exitcode}).")
+        except EOFError:  # it ended without a word
+            sent = None
         finally:
             self.connection.close()
             self.process.join()
+        if sent is None:
+            sent = RuntimeError(f"Tiến trình dựng trang {self.process.name} dừng bất thường "
+                                f"(mã thoát {self.process.exitcode}).")
         if isinstance(sent, BaseException):
             raise sent
         return sent

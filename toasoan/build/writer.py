@@ -81,9 +81,8 @@ class IncrementalWriter(Writer):
         self._shows: dict[str, dict[str, Callable[[], object]]] = {}
         # The pages and feeds this process renders (None: all); the writer is made once the
         # generators' contexts are final, so the helpers start here.
-        self.share: share.Share | None = None
         run = run_of(self.settings)
-        self.share = share.start(self, run.scratch.pop(share.GENERATORS, ()))
+        self.share: share.Share | None = share.start(self, run.scratch.pop(share.GENERATORS, ()))
         run.pages_begin()
 
     def __getstate__(self) -> dict:

@@ -100,3 +100,19 @@ def test_a_patch_makes_again_the_recipes_that_show_bodies_in_the_order_declared(
     run.declare(Recipe("action_tracker", (), lambda r: made.append(("action_tracker", r.edited)), bodies=False))
     run.remake(["article"])
     assert made == [(p, ("article",)) for p in ("content_checks", "sitemap", "search_index")]
+
+
+def test_a_recipe_reads_the_settings_of_the_pelican_run_it_is_made_in(tmp_path: Path) -> None:
+    """A patch makes the recipes in the kept run's settings; nested, the outer ones come back."""
+    run = BuildRun(OutputLedger(tmp_path / "output", tmp_path / "staging"))
+    seen: list[str] = []
+    run.declare(Recipe("sitemap", (), lambda r: seen.append(r.settings["SITEURL"])))
+    declaring, kept = {"SITEURL": "https://cu.example"}, {"SITEURL": "https://hvdt.example"}
+    with run.driving(declaring):
+        run.make("sitemap")
+        with run.driving(kept, {}):
+            run.make("sitemap")
+        run.make("sitemap")
+    assert seen == ["https://cu.example", "https://hvdt.example", "https://cu.example"]
+    alone = {"OUTPUT_PATH": str(tmp_path)}
+    assert run_of(alone).settings is alone  # a run outside a build

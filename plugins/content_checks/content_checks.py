@@ -7,7 +7,6 @@ again when a build patches bodies into the run.
 
 from __future__ import annotations
 
-import functools
 import logging
 
 from pelican import signals
@@ -47,12 +46,13 @@ def collect(generators: list) -> tuple[list[ContentFile], list[Finding]]:
     return list(documents.values()), list(findings)
 
 
-def check_build(settings: dict, run: BuildRun) -> None:
+def check_build(run: BuildRun) -> None:
     """The recipe: readers' findings and the site-wide checks; ContentRejected on errors.
 
     When only bodies changed since the last check (``run.edited``), the model's site-wide
     findings are the last check's; links are checked again.
     """
+    settings = run.settings  # of the Pelican run the recipe is made in
     generators = run.memory.get(PLUGIN_NAME)
     if generators is None:
         return
@@ -74,7 +74,7 @@ def check_build(settings: dict, run: BuildRun) -> None:
 def declare(pelican) -> None:
     """``initialized``: the checks' recipe."""
     if plugin_enabled(pelican.settings, PLUGIN_NAME):
-        run_of(pelican.settings).declare(Recipe(PLUGIN_NAME, (), functools.partial(check_build, pelican.settings)))
+        run_of(pelican.settings).declare(Recipe(PLUGIN_NAME, (), check_build))
 
 
 def all_read(generators: list) -> None:

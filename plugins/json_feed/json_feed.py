@@ -10,7 +10,6 @@ uses ``FEED_DOMAIN`` like Pelican's feeds. Templates get ``JSON_FEED_URL`` to li
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import logging
 from collections.abc import Iterable
@@ -84,8 +83,9 @@ def feed(articles: Iterable, settings: dict, save_as: str) -> dict:
     return document
 
 
-def write_feed(settings: dict, run: BuildRun) -> None:
+def write_feed(run: BuildRun) -> None:
     """The recipe: the feed of the newest published articles of the run's ArticlesGenerator."""
+    settings = run.settings  # of the Pelican run the recipe is made in
     generator = run.memory.get(PLUGIN_NAME)
     if generator is None:
         return
@@ -109,7 +109,7 @@ def announce(pelican) -> None:
                        settings.get("SITEURL"))
         return
     settings["JSON_FEED_URL"] = str(save_as)
-    run_of(settings).declare(Recipe(PLUGIN_NAME, (str(save_as),), functools.partial(write_feed, settings)))
+    run_of(settings).declare(Recipe(PLUGIN_NAME, (str(save_as),), write_feed))
 
 
 def articles_written(generator, writer=None) -> None:

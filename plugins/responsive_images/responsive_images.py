@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from pathlib import Path
@@ -61,7 +60,7 @@ def start(pelican) -> None:
     run.scratch.pop(PHOTOS, None)
     if plugin_enabled(pelican.settings, PLUGIN_NAME):
         # a patch keeps a body's links, so its photos: bodies=False
-        run.declare(Recipe(PLUGIN_NAME, (), functools.partial(write_variants, pelican.settings), bodies=False))
+        run.declare(Recipe(PLUGIN_NAME, (), write_variants, bodies=False))
 
 
 def add_template_functions(generator) -> None:
@@ -113,8 +112,9 @@ def make_photos(settings: dict, store: images.ImageStore) -> None:
         logger.warning("%s", error)
 
 
-def write_variants(settings: dict, run: BuildRun) -> None:
+def write_variants(run: BuildRun) -> None:
     """The recipe: the variants of the run's photos."""
+    settings = run.settings  # of the Pelican run the recipe is made in
     store = _store(settings)
     if store is None:
         return

@@ -370,9 +370,8 @@ def declare(pelican: object) -> None:
     """``initialized``: the recipe of ``pagefind/``."""
     settings = pelican.settings
     if plugin_enabled(settings, PLUGIN_NAME):
-        run_of(settings).declare(Recipe(PLUGIN_NAME, (f"{BUNDLE_DIR}/",), functools.partial(index_site, settings),
-                                        early=functools.partial(index_early, settings),
-                                        start=functools.partial(index_edited, settings)))
+        run_of(settings).declare(Recipe(PLUGIN_NAME, (f"{BUNDLE_DIR}/",), index_site, early=index_early,
+                                        start=index_edited))
 
 
 def start_indexing(generators: list) -> None:
@@ -400,9 +399,10 @@ def finish_indexing(pelican: object) -> None:
     run_of(pelican.settings).make(PLUGIN_NAME)
 
 
-def index_edited(settings: dict, run: BuildRun) -> None:
+def index_edited(run: BuildRun) -> None:
     """The recipe made again begins: plan indexing the shards holding a page whose body
     changed (``run.edited``) and start it, while the pages are rendered again."""
+    settings = run.settings  # of the Pelican run the recipe is made in
     finished = run.memory.get(PLUGIN_NAME)
     if finished is None:
         raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
@@ -414,12 +414,12 @@ def index_edited(settings: dict, run: BuildRun) -> None:
     run.scratch[JOB] = job
 
 
-def index_site(settings: dict, run: BuildRun) -> None:
+def index_site(run: BuildRun) -> None:
     """The recipe: wait for the index started at ``all_generators_finalized`` (or, made
     again, by :func:`index_edited`) and finish it."""
     job = run.scratch.pop(JOB, None)
     if job is None:
-        index_edited(settings, run)
+        index_edited(run)
         job = run.scratch.pop(JOB)
     try:
         job.finish()
@@ -428,12 +428,13 @@ def index_site(settings: dict, run: BuildRun) -> None:
     run.memory[PLUGIN_NAME] = job.shards
 
 
-def index_early(settings: dict, run: BuildRun, contents: list) -> None:
+def index_early(run: BuildRun, contents: list) -> None:
     """The recipe's early start: index now the shards of the edited pages with their new
     records (the others from the store); the recipe takes a bundle only if its key matches.
     A shard whose records are those the last build indexed is not: the patch keeps its files
     (a page edited since the saved run, but not since the last build, is patched again in
     every build)."""
+    settings = run.settings  # of the Pelican run the recipe is made in
     stored = RecordStore.of(settings, run).shard_of([content.source_path for content in contents])
     edited: dict[str, list[SearchRecord]] = {}
     changed: set[str] = set()  # shards with a record the last build did not index

@@ -14,7 +14,6 @@ update; a document's ``modified``/``issued``; for a listing, the newest of its a
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -180,7 +179,7 @@ def start(pelican) -> None:
         settings["SITEMAP_XML_URL"] = str(opts["save_as"])  # templates link it
     run.memory[PLUGIN_NAME] = Sitemap(tuple(opts["exclude"]))
     owns = (str(opts["save_as"]), *(("robots.txt",) if opts["robots_txt"] else ()))
-    run.declare(Recipe(PLUGIN_NAME, owns, functools.partial(write, settings)))
+    run.declare(Recipe(PLUGIN_NAME, owns, write))
 
 
 def collect(_path: str, context: dict) -> None:
@@ -190,8 +189,9 @@ def collect(_path: str, context: dict) -> None:
         sitemap.add(context)
 
 
-def write(settings: dict, run: BuildRun) -> None:
+def write(run: BuildRun) -> None:
     """The recipe: ``sitemap.xml`` of the pages written, and ``robots.txt``."""
+    settings = run.settings  # of the Pelican run the recipe is made in
     sitemap = run.memory.get(PLUGIN_NAME)
     if sitemap is None:
         return

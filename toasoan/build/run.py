@@ -15,7 +15,8 @@ run to :meth:`~BuildRun.make` it::
 
     def write_ics(run):              # the recipe: keyed, so an unchanged file is kept
         items = run.memory["tracker"]
-        run.output("tracker/items.ics", lambda: to_ics(items), key=digest(items))
+        title = run.settings["SITENAME"]  # the settings of the Pelican run it drives now
+        run.output("tracker/items.ics", lambda: to_ics(items, title), key=digest(items, title))
 
     def finished(generator):         # article_writer_finalized
         run = run_of(generator.settings)
@@ -88,13 +89,15 @@ class BuildRun:
     recipes: dict[str, Recipe] = field(default_factory=dict)  # plugin → its recipe, in declaration order
     edited: tuple[object, ...] = ()  # articles and pages whose bodies changed since the recipes were made
     helpers: list[Helper] = field(default_factory=list)  # processes rendering a share of the pages (.share)
+    # The settings of the Pelican run it drives (a patch: the kept run's): what a recipe reads
+    settings: MutableMapping = field(default_factory=dict, repr=False)
     beside: list[Callable[[], None]] = field(default_factory=list)  # to start once the pages begin
     _making: Recipe | None = field(default=None, repr=False)
 
     @classmethod
-    def writing_all(cls, output: Path) -> BuildRun:
+    def writing_all(cls, output: Path, settings: MutableMapping | None = None) -> BuildRun:
         """A run outside a build: it writes everything into ``output``."""
-        return cls(FullBuild(output, output))
+        return cls(FullBuild(output, output), settings={} if settings is None else settings)
 
     @property
     def output_path(self) -> Path:
@@ -197,13 +200,16 @@ class BuildRun:
 
     @contextlib.contextmanager
     def driving(self, *places: MutableMapping) -> Iterator[BuildRun]:
-        """The run, in ``places`` (Pelican settings, a run's context) while the block runs."""
+        """The run, in ``places`` (Pelican settings first, then a run's context) while the block
+        runs; its recipes read those settings (:attr:`settings`)."""
         before = [place.get(SETTING) for place in places]
+        outer, self.settings = self.settings, places[0]
         for place in places:
             place[SETTING] = self
         try:
             yield self
         finally:
+            self.settings = outer
             for place, was in zip(places, before, strict=True):
                 place[SETTING] = was
 
@@ -220,5 +226,5 @@ def run_of(settings: MutableMapping) -> BuildRun:
     """The run of the build these settings (or this context) belong to (see module doc)."""
     found = settings.get(SETTING)
     if found is None:
-        found = settings[SETTING] = BuildRun.writing_all(Path(settings["OUTPUT_PATH"]))
+        found = settings[SETTING] = BuildRun.writing_all(Path(settings["OUTPUT_PATH"]), settings)
     return found

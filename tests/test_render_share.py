@@ -1,16 +1,25 @@
 """Pages rendered on every core (toasoan.build.share): the same bytes as one process writes,
-and a failure on either side fails the build, with the output untouched."""
+and a failure on either side fails the build, with the output untouched.
+
+Helpers are forked only by a process with no other thread, and a test worker may have some
+(the browser tests' Chromium, a server): each case runs in a new Python process
+(:func:`in_a_new_process`), which replaces what it needs of the code there.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from editkit import Editor, assert_same_files, files, succeeded
 
-from sitekit import Project
+from sitekit import REPO, Project
 from toasoan.build import share
 from toasoan.build.outputs import LedgerPart
 from toasoan.build.plan import load_settings
@@ -20,14 +29,23 @@ from toasoan.build.writer import IncrementalWriter
 pytestmark = pytest.mark.skipif(not share.can_fork(), reason="helpers are forked (not on Windows)")
 
 
+def in_a_new_process(case: Callable[[Project], None], project: Project) -> None:
+    """Run ``case(project)`` in a new Python process, with no thread but its own."""
+    code = (f"import sys; sys.path[:0] = {[str(Path(__file__).parent), str(REPO)]!r}\n"
+            f"from sitekit import Project\nimport test_render_share as cases\n"
+            f"cases.{case.__name__}(Project(__import__('pathlib').Path({str(project.root)!r})))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                            check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-6000:]
+
+
 def build_with(project: Project, processes: int, folder: str, *, incremental: bool = False):
     return build_site(project.root / "pelicanconf.py", incremental=incremental,
                       OUTPUT_PATH=str(project.root / folder), RENDER_PROCESSES=processes)
 
 
-@pytest.fixture
-def helper_parts(monkeypatch: pytest.MonkeyPatch) -> list[LedgerPart]:
-    """What each helper sent back to the first process, as it arrived."""
+def helper_parts() -> list[LedgerPart]:
+    """What each helper sends back to the first process, as it arrives (from now on)."""
     parts: list[LedgerPart] = []
     finish = share.Helper.finish
 
@@ -35,11 +53,11 @@ def helper_parts(monkeypatch: pytest.MonkeyPatch) -> list[LedgerPart]:
         parts.append(finish(helper))
         return parts[-1]
 
-    monkeypatch.setattr(share.Helper, "finish", recorded)
+    share.Helper.finish = recorded
     return parts
 
 
-def in_helpers_only(monkeypatch: pytest.MonkeyPatch, change) -> None:
+def in_helpers_only(change: Callable[[object], None]) -> None:
     """``change(writer)`` runs in each helper as it starts (never in the first process)."""
     render = share._render_share
 
@@ -47,36 +65,36 @@ def in_helpers_only(monkeypatch: pytest.MonkeyPatch, change) -> None:
         change(writer)
         render(writer, generators, part, connection)
 
-    monkeypatch.setattr(share, "_render_share", changed)
+    share._render_share = changed
 
 
-def test_pages_rendered_by_three_processes_are_the_bytes_one_process_writes(
-        newsroom: Project, helper_parts: list[LedgerPart]) -> None:
+# ---------------------------------------------------------------------- the cases
+def three_processes_write_the_bytes_of_one(newsroom: Project) -> None:
+    parts = helper_parts()
+    assert share.processes({share.SETTING: 3}) == 3
     succeeded(build_with(newsroom, 1, "one"))
-    assert helper_parts == []
+    assert parts == []
     succeeded(build_with(newsroom, 3, "three"))
-    assert len(helper_parts) == 2
-    assert all(part.written and part.reads for part in helper_parts), "each helper rendered pages"
-    shared = {path for part in helper_parts for path in part.written}
-    assert len(shared) == sum(len(part.written) for part in helper_parts), "no page rendered twice"
+    assert len(parts) == 2
+    assert all(part.written and part.reads for part in parts), "each helper rendered pages"
+    shared = {path for part in parts for path in part.written}
+    assert len(shared) == sum(len(part.written) for part in parts), "no page rendered twice"
     assert shared < files(newsroom.root / "three").keys()
     assert_same_files(newsroom.root / "three", newsroom.root / "one", "three processes")
 
 
-def test_an_incremental_build_keeps_and_renders_across_the_helpers(
-        newsroom: Project, helper_parts: list[LedgerPart]) -> None:
+def an_incremental_build_keeps_and_renders_across_the_helpers(newsroom: Project) -> None:
+    parts = helper_parts()
     succeeded(build_with(newsroom, 2, "output", incremental=True))
-    editor = Editor(newsroom, seed=3)
-    editor.title()
-    helper_parts.clear()
+    Editor(newsroom, seed=3).title()
+    parts.clear()
     again = succeeded(build_with(newsroom, 2, "output", incremental=True))
-    assert again.kept and helper_parts and any(part.kept for part in helper_parts)
+    assert again.kept and parts and any(part.kept for part in parts)
     succeeded(build_with(newsroom, 1, "clean-output"))
     assert_same_files(newsroom.output, newsroom.root / "clean-output", "title edit, two processes")
 
 
-def test_a_page_failing_in_a_helper_fails_the_build_and_keeps_the_output(
-        newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def a_page_failing_in_a_helper_fails_the_build(newsroom: Project) -> None:
     succeeded(build_with(newsroom, 2, "output"))
     before = files(newsroom.output)
 
@@ -85,21 +103,21 @@ def test_a_page_failing_in_a_helper_fails_the_build_and_keeps_the_output(
             raise ValueError("mẫu trang hỏng ở tiến trình phụ")
         writer.write_file = write_file
 
-    in_helpers_only(monkeypatch, broken)
+    in_helpers_only(broken)
     result = build_with(newsroom, 2, "output")
     assert not result.ok and "ValueError: mẫu trang hỏng ở tiến trình phụ" in result.error, result.error
     assert files(newsroom.output) == before
     assert not multiprocessing.active_children()
 
 
-def test_a_helper_that_dies_fails_the_build_with_a_message(newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    in_helpers_only(monkeypatch, lambda writer: os._exit(3))
+def a_helper_that_dies_fails_the_build(newsroom: Project) -> None:
+    in_helpers_only(lambda writer: os._exit(3))
     result = build_with(newsroom, 2, "output")
     assert not result.ok and "dừng bất thường (mã thoát 3)" in result.error, result.error
     assert not newsroom.output.exists()
 
 
-def test_a_failure_in_the_first_process_stops_the_helpers(newsroom: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+def a_failure_in_the_first_process_stops_the_helpers(newsroom: Project) -> None:
     write_file = IncrementalWriter.write_file
 
     def first_fails(writer, name, *args, **kwargs):
@@ -107,23 +125,15 @@ def test_a_failure_in_the_first_process_stops_the_helpers(newsroom: Project, mon
             raise RuntimeError("mẫu trang hỏng ở tiến trình chính")
         return write_file(writer, name, *args, **kwargs)
 
-    monkeypatch.setattr(IncrementalWriter, "write_file", first_fails)
+    IncrementalWriter.write_file = first_fails
     result = build_with(newsroom, 2, "output")
     assert not result.ok and "mẫu trang hỏng ở tiến trình chính" in result.error, result.error
     assert not multiprocessing.active_children(), "the helper was stopped"
     assert not newsroom.output.exists() and not list(newsroom.root.glob(".output-*"))
 
 
-def test_one_process_renders_everything_where_it_cannot_fork(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert share.processes({share.SETTING: 2}) == 2
-    assert share.processes({share.SETTING: 1}) == 1
-    monkeypatch.setattr(share, "can_fork", lambda: False)
-    assert share.processes({share.SETTING: 4}) == 1
-
-
-def test_no_helper_is_forked_while_another_thread_runs(newsroom: Project, helper_parts: list[LedgerPart]) -> None:
-    """A lock a thread holds at the fork (tempfile's, a stream's) would stay held in the
-    helper: a process with threads of its own (a preview's server) renders alone."""
+def no_helper_is_forked_while_another_thread_runs(newsroom: Project) -> None:
+    parts = helper_parts()
     stop = threading.Event()
     server = threading.Thread(target=stop.wait, name="máy chủ xem trước")
     server.start()
@@ -133,21 +143,61 @@ def test_no_helper_is_forked_while_another_thread_runs(newsroom: Project, helper
     finally:
         stop.set()
         server.join()
-    assert helper_parts == []
+    assert parts == []
+    assert share.processes({share.SETTING: 2}) == 2
     succeeded(build_with(newsroom, 2, "again"))  # the search index's thread starts after the fork
-    assert len(helper_parts) == 1
+    assert len(parts) == 1
 
 
-def test_pelican_run_on_its_own_waits_for_its_helpers(newsroom: Project, helper_parts: list[LedgerPart]) -> None:
-    """``pelican`` without our build (no run_pelican): the pages of the helpers are all there
-    when the run returns (the incremental plugin gathers them at ``finalized``)."""
+def pelican_run_on_its_own_waits_for_its_helpers(newsroom: Project) -> None:
     from pelican import Pelican
 
+    parts = helper_parts()
     succeeded(build_with(newsroom, 1, "one"))
     settings = load_settings(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.root / "alone"),
                              RENDER_PROCESSES=2)
     Pelican(settings).run()
-    assert len(helper_parts) == 1 and not multiprocessing.active_children()
+    assert len(parts) == 1 and not multiprocessing.active_children()
     alone, one = files(newsroom.root / "alone"), files(newsroom.root / "one")
-    assert {path: alone.get(path) for path in helper_parts[0].written} == {
-        path: one[path] for path in helper_parts[0].written}
+    assert {path: alone.get(path) for path in parts[0].written} == {path: one[path] for path in parts[0].written}
+
+
+# ---------------------------------------------------------------------- the tests
+def test_pages_rendered_by_three_processes_are_the_bytes_one_process_writes(newsroom: Project) -> None:
+    in_a_new_process(three_processes_write_the_bytes_of_one, newsroom)
+
+
+def test_an_incremental_build_keeps_and_renders_across_the_helpers(newsroom: Project) -> None:
+    in_a_new_process(an_incremental_build_keeps_and_renders_across_the_helpers, newsroom)
+
+
+def test_a_page_failing_in_a_helper_fails_the_build_and_keeps_the_output(newsroom: Project) -> None:
+    in_a_new_process(a_page_failing_in_a_helper_fails_the_build, newsroom)
+
+
+def test_a_helper_that_dies_fails_the_build_with_a_message(newsroom: Project) -> None:
+    in_a_new_process(a_helper_that_dies_fails_the_build, newsroom)
+
+
+def test_a_failure_in_the_first_process_stops_the_helpers(newsroom: Project) -> None:
+    in_a_new_process(a_failure_in_the_first_process_stops_the_helpers, newsroom)
+
+
+def test_no_helper_is_forked_while_another_thread_runs(newsroom: Project) -> None:
+    """A lock a thread holds at the fork (tempfile's, a stream's) would stay held in the
+    helper: a process with threads of its own (a preview's server) renders alone."""
+    in_a_new_process(no_helper_is_forked_while_another_thread_runs, newsroom)
+
+
+def test_pelican_run_on_its_own_waits_for_its_helpers(newsroom: Project) -> None:
+    """``pelican`` without our build (no run_pelican): the helpers' pages are all there when
+    the run returns (the incremental plugin gathers them at ``finalized``)."""
+    in_a_new_process(pelican_run_on_its_own_waits_for_its_helpers, newsroom)
+
+
+def test_one_process_renders_everything_where_it_cannot_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # whatever this worker runs beside
+    assert share.processes({share.SETTING: 2}) == 2
+    assert share.processes({share.SETTING: 1}) == 1
+    monkeypatch.setattr(share, "can_fork", lambda: False)
+    assert share.processes({share.SETTING: 4}) == 1

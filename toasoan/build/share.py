@@ -153,10 +153,10 @@ def _render_share(writer, generators: Sequence[object], share: Share, connection
 
 def _let_go_of_inherited_descriptors(keep: int) -> None:
     """Point every descriptor the helper inherited (but the standard streams and ``keep``) at
-    the null device. A pipe end it kept would hold up the first process: a thread of it may
-    be starting Pagefind at the fork, and waits until every copy of the exec-status pipe is
-    closed. A number is never freed, so an object of the first process closing "its"
-    descriptor later closes only the null device."""
+    the null device. A pipe or socket of the first process's kept open here would outlive
+    it there: a subprocess it starts later waits for every copy of its exec-status pipe to
+    close, a reader for every writer of its pipe. A number is never freed, so an object of
+    the first process closing "its" descriptor later closes only the null device."""
     folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
     null = os.open(os.devnull, os.O_RDWR)
     try:

@@ -153,9 +153,9 @@ def _render_share(writer, generators: Sequence[object], share: Share, connection
 
 def _let_go_of_inherited_descriptors(keep: int) -> None:
     """Point every descriptor the helper inherited (but the standard streams and ``keep``) at
-    the null device. A pipe or socket of the first process's kept open here would outlive
-    it there: a subprocess it starts later waits for every copy of its exec-status pipe to
-    close, a reader for every writer of its pipe. A number is never freed, so an object of
+    the null device. A pipe or socket of the first process's kept open here would stay open
+    while the helper lives: a subprocess reading a pipe the first process closes to say it
+    is done would wait for the helper's copy too. A number is never freed, so an object of
     the first process closing "its" descriptor later closes only the null device."""
     folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
     null = os.open(os.devnull, os.O_RDWR)

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from browserkit import MOBILE, chromium, search, served
+from browserkit import MOBILE, search, served
 
 from sitekit import Project, make_project
 from toasoan import audit
@@ -63,9 +63,9 @@ def base(site: Project):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
-        yield running
+def browser(headless_browser):
+    """The test run's one Chromium (conftest): Playwright's sync API allows one per process."""
+    return headless_browser
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from sitekit import Project
 from toasoan.build.fingerprint import Fingerprinter
 from toasoan.build.generators import body_of
 from toasoan.build.plan import Manifest, load_settings
+from toasoan.build.run import run_of
 from toasoan.build.saved_run import SavedRun
 from toasoan.build.session import build_site
 
@@ -228,7 +229,7 @@ def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def record_store(project: Project) -> RecordStore:
-    return RecordStore.of(load_settings(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output)))
+    return RecordStore.of(run_of(load_settings(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))))
 
 
 def test_the_edited_shard_is_indexed_while_the_run_loads(newsroom: Project, indexed: list[str]) -> None:

@@ -17,6 +17,7 @@ from search_index.store import RecordStore
 
 from sitekit import ARTICLE, MEETING, Project, make_project
 from toasoan.build.plan import load_settings
+from toasoan.build.run import run_of
 from toasoan.build.session import build_site
 
 # What must never reach a public build: every title, slug and id of the unreleased files.
@@ -117,7 +118,7 @@ def traces(output: Path, words: list[str]) -> dict[str, list[str]]:
 def stored_records(project: Project, output: Path) -> list[str]:
     """Every search record the plugin stored for the build into ``output``, as text."""
     settings = load_settings(project.root / "publishconf.py", OUTPUT_PATH=str(output))
-    shards = RecordStore.of(settings).shards()
+    shards = RecordStore.of(run_of(settings)).shards()
     assert shards, "the search plugin stored its records"
     return [repr(record) for shard in shards for record in shard.records]
 

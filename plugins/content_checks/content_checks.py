@@ -52,7 +52,7 @@ def check_build(run: BuildRun) -> None:
     When only bodies changed since the last check (``run.edited``), the model's site-wide
     findings are the last check's; links are checked again.
     """
-    settings = run.settings  # of the Pelican run the recipe is made in
+    settings = run.settings
     generators = run.memory.get(PLUGIN_NAME)
     if generators is None:
         return

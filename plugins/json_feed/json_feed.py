@@ -85,7 +85,7 @@ def feed(articles: Iterable, settings: dict, save_as: str) -> dict:
 
 def write_feed(run: BuildRun) -> None:
     """The recipe: the feed of the newest published articles of the run's ArticlesGenerator."""
-    settings = run.settings  # of the Pelican run the recipe is made in
+    settings = run.settings
     generator = run.memory.get(PLUGIN_NAME)
     if generator is None:
         return

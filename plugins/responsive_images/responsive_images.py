@@ -114,7 +114,7 @@ def make_photos(settings: dict, store: images.ImageStore) -> None:
 
 def write_variants(run: BuildRun) -> None:
     """The recipe: the variants of the run's photos."""
-    settings = run.settings  # of the Pelican run the recipe is made in
+    settings = run.settings
     store = _store(settings)
     if store is None:
         return

@@ -387,7 +387,7 @@ def start_indexing(generators: list) -> None:
     records = list(site_records(context.get("articles", ()), context.get("pages", ()),
                                 (context.get("tracked_items") or {}).values()))
     with run.making(PLUGIN_NAME):
-        job = IndexJob.plan(output, records, run, RecordStore.of(settings, run))
+        job = IndexJob.plan(output, records, run, RecordStore.of(run))
     logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
     if BACKGROUND:  # beside the pages, once the writer has forked its helpers
         run.when_pages_begin(job.start)
@@ -402,13 +402,12 @@ def finish_indexing(pelican: object) -> None:
 def index_edited(run: BuildRun) -> None:
     """The recipe made again begins: plan indexing the shards holding a page whose body
     changed (``run.edited``) and start it, while the pages are rendered again."""
-    settings = run.settings  # of the Pelican run the recipe is made in
     finished = run.memory.get(PLUGIN_NAME)
     if finished is None:
         raise SearchIndexError("Chỉ mục tìm kiếm chưa được lập (thiếu tín hiệu all_generators_finalized).")
     edited = {id(content) for content in run.edited}
     shards = [remade(s) if any(id(source) in edited for source in s.sources) else s for s in finished]
-    job = IndexJob.of_shards(Path(settings["OUTPUT_PATH"]), shards, run, RecordStore.of(settings, run))
+    job = IndexJob.of_shards(Path(run.settings["OUTPUT_PATH"]), shards, run, RecordStore.of(run))
     if BACKGROUND:
         job.start()
     run.scratch[JOB] = job
@@ -434,8 +433,7 @@ def index_early(run: BuildRun, contents: list) -> None:
     A shard whose records are those the last build indexed is not: the patch keeps its files
     (a page edited since the saved run, but not since the last build, is patched again in
     every build)."""
-    settings = run.settings  # of the Pelican run the recipe is made in
-    stored = RecordStore.of(settings, run).shard_of([content.source_path for content in contents])
+    stored = RecordStore.of(run).shard_of([content.source_path for content in contents])
     edited: dict[str, list[SearchRecord]] = {}
     changed: set[str] = set()  # shards with a record the last build did not index
     for content in contents:

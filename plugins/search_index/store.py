@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toasoan.build.outputs import digest
-from toasoan.build.run import BuildRun, run_of
+from toasoan.build.run import BuildRun
 from toasoan.content import local_cache
 
 from .records import SearchRecord
@@ -45,12 +45,10 @@ class RecordStore:
     folder: Path
 
     @classmethod
-    def of(cls, settings: dict, run: BuildRun | None = None) -> RecordStore:
-        """The store of the output folder ``run`` (by default, the build in progress) updates.
-        A recipe passes the run it is made in: the settings it was declared with may belong
-        to another Pelican object than the one a patch drives."""
-        site = Path(settings["PATH"]).resolve().parent
-        return cls(local_cache(site, "search") / digest(str((run or run_of(settings)).output_path)))
+    def of(cls, run: BuildRun) -> RecordStore:
+        """The store of the output folder ``run`` updates (a recipe's: the run it is made in)."""
+        site = Path(run.settings["PATH"]).resolve().parent
+        return cls(local_cache(site, "search") / digest(str(run.output_path)))
 
     def put(self, name: str, key: str, records: list[SearchRecord]) -> None:
         """Store the records of the shard ``key`` (a shard just indexed)."""

@@ -191,7 +191,7 @@ def collect(_path: str, context: dict) -> None:
 
 def write(run: BuildRun) -> None:
     """The recipe: ``sitemap.xml`` of the pages written, and ``robots.txt``."""
-    settings = run.settings  # of the Pelican run the recipe is made in
+    settings = run.settings
     sitemap = run.memory.get(PLUGIN_NAME)
     if sitemap is None:
         return

@@ -38,7 +38,7 @@ from ..parsing import code_fingerprint
 from ..publication import publication
 from ..tracker import vietnam_today
 from . import outputs
-from .run import BuildRun, run_of
+from .run import BuildRun
 from .saved_run import SavedRun
 from .share import SETTING as RENDER_PROCESSES
 
@@ -76,8 +76,7 @@ def load_settings(settings_file: str | Path, **overrides: object) -> dict:
 
 
 def run_pelican(pelican) -> None:
-    """``pelican.run()``, sparing the garbage collector what it has read; then the pages the
-    writer's helpers rendered are taken in (:mod:`.share`).
+    """``pelican.run()``, sparing the garbage collector what it has read.
 
     What Pelican reads lives until the build ends. Once everything is read
     (``all_generators_finalized``) it is frozen for the collector, which otherwise scans it
@@ -93,7 +92,6 @@ def run_pelican(pelican) -> None:
     try:
         with signals.all_generators_finalized.connected_to(freeze):
             pelican.run()
-        run_of(pelican.settings).gather()  # the pages rendered by helpers (toasoan.build.share)
     finally:
         gc.unfreeze()
 

@@ -19,8 +19,8 @@ the fork stays held in the helper for ever — so the work beside the pages star
 fork (:meth:`toasoan.build.run.BuildRun.when_pages_begin`), and a process with threads of
 its own (a server) renders alone. A helper sends back what its ledger learned of its
 share — what it wrote, from which key, what each page read, what it kept — and the first
-process takes it in (:meth:`toasoan.build.run.BuildRun.gather`) before the build ends, and
-at the latest at ``finalized`` (Pelican run on its own: the incremental plugin). A helper
+process takes it in (:meth:`toasoan.build.run.BuildRun.gather`) at ``finalized`` (the
+incremental plugin, which installs the writer: so also when Pelican runs on its own). A helper
 that fails sends its exception: the build fails with it, the outputs untouched. A build
 that fails meanwhile stops its helpers before removing the staging folder.
 

@@ -42,7 +42,9 @@ def search(settings: dict) -> Work:
     from search_index.service import PagefindService
     from search_index.store import RecordStore
 
-    store = RecordStore.of(settings)
+    from toasoan.build.run import run_of
+
+    store = RecordStore.of(run_of(settings))
     if not (shards := store.shards()):
         raise SystemExit(f"Không thấy bản ghi tìm kiếm đã lưu trong {store.folder}: hãy chạy invoke build trước.")
 

@@ -201,3 +201,16 @@ def test_one_process_renders_everything_where_it_cannot_fork(monkeypatch: pytest
     assert share.processes({share.SETTING: 1}) == 1
     monkeypatch.setattr(share, "can_fork", lambda: False)
     assert share.processes({share.SETTING: 4}) == 1
+
+
+def test_every_page_falls_to_one_process_and_the_first_renders_the_fewest():
+    paths = [f"{year}/bai-{n}/index.html" for year in range(2000, 2020) for n in range(500)]
+    assert {share.owner(path, 1) for path in paths} == {0}
+    for count in (2, 3, 4):
+        owners = [share.owner(path, count) for path in paths]
+        assert owners == [share.owner(path, count) for path in paths]  # the same path, the same process
+        counts = [owners.count(index) for index in range(count)]
+        assert sum(counts) == len(paths) and min(counts[1:]) > 0
+        expected = share.FIRST_WEIGHT / (share.FIRST_WEIGHT + count - 1)
+        assert abs(counts[0] / len(paths) - expected) < 0.02, (count, counts)
+        assert counts[0] < min(counts[1:])

@@ -10,6 +10,7 @@ import datetime as dt
 import gzip
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,46 @@ def test_two_builds_write_the_same_bundles_and_an_unchanged_build_keeps_them(pro
     again = {p: (output / p).read_bytes() for p in project.files() if p.startswith("pagefind/")}
     assert again == first  # filters, meta and entry too: see search_index.reproducible
     assert any("/filter/" in p for p in first)
+
+
+def test_shards_indexed_side_by_side_are_the_bundles_one_service_makes(project: Project, monkeypatch):
+    project.add("articles/2019/khai-giang.md", ARTICLE)
+    project.add("articles/2018/dao-tao.md", ARTICLE.replace("2019-", "2018-").replace("Học viện khai giảng", "Đào tạo"))
+    threads: dict[str, str] = {}
+    index_bundle = search_index.search_index.index_bundle
+
+    def spy(service, payloads):
+        bundle = index_bundle(service, payloads)
+        threads[payloads[0]["url"]] = threading.current_thread().name
+        return bundle
+
+    monkeypatch.setattr(search_index.search_index, "index_bundle", spy)
+    bundles = {}
+    for services in (1, 2):
+        monkeypatch.setattr(search_index.search_index, "SERVICES", services)
+        threads.clear()
+        output = project.root / f"output-{services}"
+        assert build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(output)).ok
+        bundles[services] = {p.relative_to(output): p.read_bytes() for p in (output / "pagefind").rglob("*")
+                             if p.is_file()}
+        assert len(set(threads.values())) == services, threads
+        shutil.rmtree(project.root / ".cache")
+    assert bundles[1] == bundles[2] and len(bundles[1]) > 10
+
+    failed = []
+
+    def second_fails(service, payloads):
+        if threading.current_thread().name == "search-index-2":
+            failed.append(payloads[0]["url"])
+            raise search_index.search_index.ServiceError("hỏng")
+        return index_bundle(service, payloads)
+
+    monkeypatch.setattr(search_index.search_index, "index_bundle", second_fails)
+    before = {p: p.read_bytes() for p in (project.root / "output-2").rglob("*") if p.is_file()}
+    project.add("articles/2019/khai-giang.md", ARTICLE.replace("Học viện khai giảng", "Học viện bế giảng"))
+    result = build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.root / "output-2"))
+    assert failed and not result.ok and "Pagefind" in result.error
+    assert {p: p.read_bytes() for p in (project.root / "output-2").rglob("*") if p.is_file()} == before
 
 
 def test_search_script_only_on_the_search_page_and_a_plain_form_in_the_header(site: Project):

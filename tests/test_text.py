@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from toasoan.text import VIETNAM, clean_line, fold, parse_datetime, slugify, vi_date
+from toasoan.text import VIETNAM, clean_line, fold, parse_datetime, short_date, slugify, vi_date
 
 
 @pytest.mark.parametrize(("title", "slug"), [
@@ -30,6 +30,17 @@ def test_slugify_transliterates_vietnamese(title, slug):
 ])
 def test_vietnamese_weekday_dates(day, label):
     assert vi_date(dt.date(2018, 12, day)) == label
+
+
+def test_dates_are_by_the_calendar_day_of_the_value_given():
+    late = dt.datetime(2018, 12, 27, 23, 30, tzinfo=VIETNAM)
+    same_instant = late.astimezone(dt.UTC)  # equal to ``late``, on the 27th in UTC too
+    next_day = dt.datetime(2018, 12, 28, 1, 0, tzinfo=VIETNAM)
+    earlier_in_utc = next_day.astimezone(dt.UTC)  # 27/12 18:00 UTC
+    for value in (dt.date(2018, 1, 5), late, same_instant, next_day, earlier_in_utc, dt.date(999, 3, 4)):
+        assert short_date(value) == value.strftime("%d/%m/%Y")
+    assert vi_date(next_day) == "Thứ Sáu, 28/12/2018"
+    assert vi_date(earlier_in_utc) == "Thứ Năm, 27/12/2018"
 
 
 def test_dates_become_vietnam_time():

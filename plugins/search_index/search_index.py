@@ -10,9 +10,10 @@ Each shard is a complete Pagefind bundle under ``output/pagefind/<shard>/``;
 first and merges the others (theme/static/js/search.js).
 
 In an incremental build (:mod:`toasoan.build.outputs`) a shard whose records did not change is
-kept from the last build; only the changed shards are indexed again. Indexing runs in a
-background thread from ``all_generators_finalized`` (records are final then: the tracker
-has tracked its items) while Pelican writes the pages, and is awaited at ``finalized``, when
+kept from the last build; only the changed shards are indexed again. Indexing runs in
+background threads, two Pagefind services side by side (:data:`SERVICES`), from
+``all_generators_finalized`` (records are final then: the tracker has tracked its items)
+while Pelican writes the pages, and is awaited at ``finalized``, when
 the plugin's recipe (:class:`toasoan.build.run.Recipe`, owning ``pagefind/``) is made: when
 Pagefind fails, :class:`SearchIndexError` fails the build and the old site stays. Made again
 after a patch, the recipe indexes the shards holding an edited page; it starts them
@@ -59,6 +60,9 @@ SHARD_SIZE = 500
 _SPLITS = (1, 2, 3, 4, 6, 12)  # month ranges a year can be cut into
 TIMEOUT = 600  # seconds; a stuck indexer must not hang a build forever
 BACKGROUND = True  # index while Pelican writes the pages (False: all at ``finalized``)
+# Pagefind services indexing side by side, in the background: one indexes a shard on one
+# core, so the last shards of a build, indexed alone after the pages, would leave the other idle.
+SERVICES = 2
 
 
 class SearchIndexError(RuntimeError):
@@ -284,8 +288,8 @@ class IndexJob:
     store: RecordStore | None = None  # where the records of the shards go, for a patch ahead
     stale: list[Shard] = field(default_factory=list)
     error: BaseException | None = None
-    thread: threading.Thread | None = None
-    seconds: float = 0.0  # spent by Pagefind (in the thread)
+    threads: list[threading.Thread] = field(default_factory=list)
+    seconds: float = 0.0  # spent by Pagefind (in the longest thread)
 
     @classmethod
     def plan(cls, output: Path, records: Iterable[SearchRecord], run: BuildRun,
@@ -308,27 +312,33 @@ class IndexJob:
                 shard.release()
         return job
 
-    def run(self) -> None:
+    def run(self, shards: list[Shard] | None = None) -> None:
+        """Index ``shards`` (all the stale ones when not given) with one Pagefind service."""
         started = time.perf_counter()
         try:
-            write_shards(self.output, self.stale, self.store, self.build.ledger, ahead_of(self.build))
+            write_shards(self.output, self.stale if shards is None else shards, self.store,
+                         self.build.ledger, ahead_of(self.build))
         except BaseException as error:  # noqa: BLE001 — handed to finish() in the main thread
-            self.error = error
-        self.seconds = time.perf_counter() - started
+            self.error = self.error or error
+        self.seconds = max(self.seconds, time.perf_counter() - started)
 
     def start(self) -> None:
-        self.thread = threading.Thread(target=self.run, name="search-index", daemon=True)
-        self.build.ledger.follow(self.thread)  # a build failing meanwhile waits before removing staging
-        self.thread.start()
+        """Index in :data:`SERVICES` threads, each with its own service and every n-th shard."""
+        count = max(1, min(SERVICES, len(self.stale)))
+        self.threads = [threading.Thread(target=self.run, args=(self.stale[n::count],), daemon=True,
+                                         name="search-index" + (f"-{n + 1}" if n else "")) for n in range(count)]
+        for thread in self.threads:
+            self.build.ledger.follow(thread)  # a build failing meanwhile waits before removing staging
+            thread.start()
 
     def finish(self) -> int:
         """Wait for the shards, record them and write the manifest; the number of records."""
         started = time.perf_counter()
-        if self.thread is None:
+        if not self.threads:
             self.run()
-        else:
-            self.thread.join(TIMEOUT)
-            if self.thread.is_alive():
+        for thread in self.threads:
+            thread.join(max(0.0, TIMEOUT - (time.perf_counter() - started)))
+            if thread.is_alive():
                 self.error = SearchIndexError(f"Pagefind chạy quá {TIMEOUT} giây.")
         waited = time.perf_counter() - started
         if self.error is not None:

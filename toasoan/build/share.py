@@ -6,13 +6,14 @@ the first one and every helper — then goes through the same ``generate_output`
 generator that renders through the writer, in the same order, but renders only its
 *share*: the pages and feeds whose output path falls to it (:meth:`Share.owns`, by the
 path's hash, so every write to one path happens in one process and Pelican's overwrite
-rules hold as they do in one process). A page of another share costs a skip: the first
-process still tells plugins it was written (``content_written``: the sitemap sees every
-page, in the same order as without helpers). ``feed_written`` carries the feed object, so
+rules hold as they do in one process). The first process's share is the smallest
+(:data:`FIRST_WEIGHT`): it also does the work below. A page of another share costs a skip:
+the first process still tells plugins it was written (``content_written``: the sitemap
+sees every page, in the same order as without helpers). ``feed_written`` carries the feed object, so
 it is sent only where the feed is written (as for a feed an incremental build keeps).
 
 Only the first process makes the plugins' recipes, works beside the pages (the search
-index's thread) and copies static files: a helper's run has no recipes (``run.make`` does
+index's threads) and copies static files: a helper's run has no recipes (``run.make`` does
 nothing there) and skips the generators that write without the writer (static files,
 sources). Helpers are forked only while no other thread runs — a lock held by a thread at
 the fork stays held in the helper for ever — so the work beside the pages starts after the
@@ -64,7 +65,18 @@ class Share:
         return self.index == 0
 
     def owns(self, relpath: str) -> bool:
-        return hash(relpath) % self.count == self.index
+        return owner(relpath, self.count) == self.index
+
+
+FIRST_WEIGHT = 0.6  # the first process's share of pages, to a helper's 1: it also makes the recipes
+
+
+def owner(relpath: str, count: int) -> int:
+    """The index of the process that renders ``relpath`` out of ``count``. The first
+    process renders fewer pages than a helper (:data:`FIRST_WEIGHT`): it also makes every
+    recipe, feeds the search index and tells plugins of every page."""
+    place = hash(relpath) % 10_000 / 10_000 * (FIRST_WEIGHT + count - 1)
+    return 0 if place < FIRST_WEIGHT else min(count - 1, 1 + int(place - FIRST_WEIGHT))
 
 
 def processes(settings: dict) -> int:

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 CACHE_FORMAT = 1
 SHARDS = 64
 POOL_MINIMUM = 64  # fewer files than this are parsed in this process
+BATCH_MOST = 64  # files a worker parses at a time: small batches end together
 Render = Callable[[str, str], str]  # (Markdown body, relpath) → HTML
 
 
@@ -268,7 +269,7 @@ def parse_many(files: list[tuple[str, bytes]], rules: SiteRules, render: Render 
         return [parse_one(relpath, raw, rules, render) for relpath, raw in files]
     global _JOB
     _JOB = (rules, render)
-    size = max(8, len(files) // (count * 8))
+    size = max(8, min(BATCH_MOST, len(files) // (count * 8)))
     batches = [files[i:i + size] for i in range(0, len(files), size)]
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:

@@ -385,23 +385,28 @@ def declare(pelican: object) -> None:
 
 
 def start_indexing(generators: list) -> None:
-    """``all_generators_finalized``: collect the records and start indexing them."""
+    """``all_generators_finalized`` (records are final): once the pages begin, collect the
+    records and start indexing them. Not now: the helpers that render pages are not forked
+    yet (:mod:`toasoan.build.share`), and making the records meanwhile would keep them waiting."""
     if not generators:
         return
     settings, context = generators[0].settings, generators[0].context
     run = run_of(settings)
     if PLUGIN_NAME not in run.recipes:
         return
-    output = Path(settings["OUTPUT_PATH"]).resolve()
-    started = time.perf_counter()
-    records = list(site_records(context.get("articles", ()), context.get("pages", ()),
-                                (context.get("tracked_items") or {}).values()))
-    with run.making(PLUGIN_NAME):
-        job = IndexJob.plan(output, records, run, RecordStore.of(run))
-    logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
-    if BACKGROUND:  # beside the pages, once the writer has forked its helpers
-        run.when_pages_begin(job.start)
-    run.scratch[JOB] = job
+
+    def begin() -> None:
+        started = time.perf_counter()
+        records = list(site_records(context.get("articles", ()), context.get("pages", ()),
+                                    (context.get("tracked_items") or {}).values()))
+        with run.making(PLUGIN_NAME):
+            job = IndexJob.plan(Path(settings["OUTPUT_PATH"]).resolve(), records, run, RecordStore.of(run))
+        logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
+        if BACKGROUND:  # beside the pages
+            job.start()
+        run.scratch[JOB] = job
+
+    run.when_pages_begin(begin)
 
 
 def finish_indexing(pelican: object) -> None:

@@ -341,9 +341,21 @@ def _prune_empty(folder: Path, output: Path) -> None:
 
 
 def _stat_all(output: Path, ledger: outputs.OutputLedger) -> Iterator[tuple[str, outputs.Entry]]:
-    for path in _files(output):
-        relpath = path.relative_to(output).as_posix()
-        yield relpath, _entry(path, ledger, relpath)
+    """The manifest entry of every file of a new ``output``: one ``scandir`` per folder and
+    relpaths as strings (18 000 files at 5 000 articles, on the single-core end of a build)."""
+    folders = [("", str(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relpath = prefix + entry.name
+                if entry.is_dir():  # as os.walk: a link to a folder is neither walked nor a file
+                    if not entry.is_symlink():
+                        folders.append((relpath + "/", entry.path))
+                else:
+                    stat = entry.stat()
+                    yield relpath, outputs.Entry(ledger.written.get(relpath), stat.st_size,
+                                                 stat.st_mtime_ns, ledger.reads.get(relpath))
 
 
 def _lines_hash(data: bytes = b"") -> hashlib.blake2b:

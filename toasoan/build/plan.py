@@ -307,7 +307,7 @@ def merge_into(staging: Path, output: Path, ledger: outputs.OutputLedger) -> tup
             if target.is_dir() and not target.is_symlink():  # a folder where a file now goes
                 shutil.rmtree(target)
             os.replace(source, target)
-        entries[relpath] = _entry(target, ledger, relpath)
+        entries[relpath] = _entry(target.stat(), ledger, relpath)
     for relpath in ledger.previous.keys() - entries.keys():
         target = output / relpath
         target.unlink(missing_ok=True)
@@ -353,9 +353,7 @@ def _stat_all(output: Path, ledger: outputs.OutputLedger) -> Iterator[tuple[str,
                     if not entry.is_symlink():
                         folders.append((relpath + "/", entry.path))
                 else:
-                    stat = entry.stat()
-                    yield relpath, outputs.Entry(ledger.written.get(relpath), stat.st_size,
-                                                 stat.st_mtime_ns, ledger.reads.get(relpath))
+                    yield relpath, _entry(entry.stat(), ledger, relpath)
 
 
 def _lines_hash(data: bytes = b"") -> hashlib.blake2b:
@@ -363,9 +361,8 @@ def _lines_hash(data: bytes = b"") -> hashlib.blake2b:
     return hashlib.blake2b(data, digest_size=16)
 
 
-def _entry(path: Path, ledger: outputs.OutputLedger, relpath: str) -> outputs.Entry:
-    """The manifest entry of an output file ``ledger`` wrote, as it is now on disk."""
-    stat = path.stat()
+def _entry(stat: os.stat_result, ledger: outputs.OutputLedger, relpath: str) -> outputs.Entry:
+    """The manifest entry of an output file ``ledger`` wrote, as it is now on disk (``stat``)."""
     return outputs.Entry(ledger.written.get(relpath), stat.st_size, stat.st_mtime_ns, ledger.reads.get(relpath))
 
 

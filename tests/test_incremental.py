@@ -257,3 +257,31 @@ def test_a_manifest_reads_back_as_it_was_saved(tmp_path: Path, count: int) -> No
         text = manifest.path.read_text(encoding="utf-8")
         manifest.path.write_text(text.replace("index.html", "index.htm", 1), encoding="utf-8")
         assert manifest.load() is None
+
+
+def test_a_full_builds_manifest_has_every_file_the_way_os_walk_finds_it(tmp_path: Path) -> None:
+    """The manifest of a full build (``plan._stat_all``, a scandir walk) lists what os.walk
+    lists as files: nested files and a link to a file, not a link to a folder nor what is in it."""
+    import os
+
+    from toasoan.build.outputs import OutputLedger
+    from toasoan.build.plan import _stat_all
+
+    output = tmp_path / "output"
+    (output / "2019" / "bai-mot").mkdir(parents=True)
+    (output / "2019" / "bai-mot" / "index.html").write_text("<p>một</p>", encoding="utf-8")
+    (output / "index.html").write_text("<p>trang chủ</p>", encoding="utf-8")
+    (output / "moi-nhat.html").symlink_to(output / "index.html")
+    (output / "nam-2019").symlink_to(output / "2019", target_is_directory=True)
+    ledger = OutputLedger(output, tmp_path / "staging")
+    ledger.written["2019/bai-mot/index.html"] = "khoá"
+    ledger.reads["2019/bai-mot/index.html"] = ("article",)
+
+    entries = dict(_stat_all(output, ledger))
+
+    walked = {os.path.relpath(os.path.join(root, name), output).replace(os.sep, "/")
+              for root, _, names in os.walk(output) for name in names}
+    assert set(entries) == walked == {"index.html", "moi-nhat.html", "2019/bai-mot/index.html"}
+    page = (output / "2019" / "bai-mot" / "index.html").stat()
+    assert entries["2019/bai-mot/index.html"] == Entry("khoá", page.st_size, page.st_mtime_ns, ("article",))
+    assert entries["index.html"].key is None and entries["index.html"].reads is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import random
 import threading
 import time
@@ -34,8 +35,8 @@ from editkit import (
 
 from sitekit import Project
 from toasoan.build.fingerprint import Fingerprinter, Unfingerprintable
-from toasoan.build.outputs import Entry, digest
-from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, input_state, load_settings
+from toasoan.build.outputs import Entry, OutputLedger, digest
+from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, _stat_all, input_state, load_settings
 from toasoan.build.run import BuildRun
 from toasoan.build.session import build_site
 from toasoan.git import Git
@@ -262,11 +263,6 @@ def test_a_manifest_reads_back_as_it_was_saved(tmp_path: Path, count: int) -> No
 def test_a_full_builds_manifest_has_every_file_the_way_os_walk_finds_it(tmp_path: Path) -> None:
     """The manifest of a full build (``plan._stat_all``, a scandir walk) lists what os.walk
     lists as files: nested files and a link to a file, not a link to a folder nor what is in it."""
-    import os
-
-    from toasoan.build.outputs import OutputLedger
-    from toasoan.build.plan import _stat_all
-
     output = tmp_path / "output"
     (output / "2019" / "bai-mot").mkdir(parents=True)
     (output / "2019" / "bai-mot" / "index.html").write_text("<p>một</p>", encoding="utf-8")

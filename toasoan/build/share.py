@@ -68,7 +68,7 @@ class Share:
         return owner(relpath, self.count) == self.index
 
 
-FIRST_WEIGHT = 0.6  # the first process's share of pages, to a helper's 1: it also makes the recipes
+FIRST_WEIGHT = 0.5  # the first process's share of pages, to a helper's 1: it also makes the recipes
 
 
 def owner(relpath: str, count: int) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -83,6 +85,39 @@ def test_cached_parse_is_reused_until_the_file_or_a_probed_file_changes(content:
     changed = parse()
     assert render.calls == 3 and changed.content_file.title == "Học viện số hoá toàn bộ tài liệu"
     assert parse() == changed and render.calls == 3
+
+
+def _saved(content: Path, folder: Path) -> parsing.ParsedFile | None:
+    return ParseCache(folder, "fp", content).get(parsing.cache_key("articles/so-hoa.md", parsing.blob_id(
+        (content / "articles" / "so-hoa.md").read_bytes())))
+
+
+@pytest.mark.skipif(not parsing.can_fork(), reason="no fork here: caches are always saved in this process")
+def test_caches_saved_beside_the_build_are_saved_by_a_forked_process(content: Path, tmp_path: Path) -> None:
+    rules = rules_for(content)
+    caches = [ParseCache(tmp_path / name, "fp", content) for name in ("build", "shared")]
+    parsed = parse_files(files_of(content), rules, CountingRender(), caches[0], also=caches[1])
+    saving = parsing.save_caches(*caches, beside=True)
+    assert saving.process is not None and saving.process.pid != os.getpid()
+    saving.join()
+    assert saving.process.exitcode == 0
+    assert _saved(content, tmp_path / "build") == parsed["articles/so-hoa.md"]
+    assert _saved(content, tmp_path / "shared").html == ""  # the shared cache keeps no HTML
+
+
+def test_caches_are_saved_in_this_process_while_another_thread_runs(content: Path, tmp_path: Path) -> None:
+    cache = ParseCache(tmp_path / "build", "fp", content)
+    parsed = parse_files(files_of(content), rules_for(content), CountingRender(), cache)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)  # a fork now could leave its locks held in the child
+    other.start()
+    try:
+        saving = parsing.save_caches(cache, beside=True)
+    finally:
+        release.set()
+        other.join()
+    assert saving.process is None
+    assert _saved(content, tmp_path / "build") == parsed["articles/so-hoa.md"]  # already there
 
 
 def test_a_different_fingerprint_or_a_broken_shard_means_no_reuse(content: Path, tmp_path: Path) -> None:

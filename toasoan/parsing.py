@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -192,6 +193,38 @@ class ParseCache:
         for stale in folder.parent.iterdir():  # caches of other fingerprints
             if stale.is_dir() and stale != folder:
                 _remove_tree(stale)
+
+
+@dataclass
+class CacheSave:
+    """Parse caches being saved (:func:`save_caches`); :meth:`join` waits until they are."""
+
+    process: multiprocessing.Process | None = None
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.process is not None:
+            self.process.join(timeout)
+
+
+def save_caches(*caches: ParseCache, beside: bool = False) -> CacheSave:
+    """Save ``caches``: ``beside`` the caller, in a forked process, when one can be forked
+    and no other thread runs (a lock a thread holds at the fork would stay held in the
+    child); otherwise now. A cold build at 5 000 articles pickles its parses for ≈ 0.3 s
+    while only one core has work: Pelican reading what was parsed."""
+    if not (beside and can_fork() and threading.active_count() == 1 and multiprocessing.parent_process() is None):
+        for cache in caches:
+            cache.save()
+        return CacheSave()
+    # Not a daemon: should the caller end first, multiprocessing waits for it at exit.
+    process = multiprocessing.get_context("fork").Process(target=_save_all, args=(caches,),
+                                                          name="toasoan-parse-cache")
+    process.start()
+    return CacheSave(process)
+
+
+def _save_all(caches: Sequence[ParseCache]) -> None:
+    for cache in caches:
+        cache.save()
 
 
 def _remove_tree(folder: Path) -> None:

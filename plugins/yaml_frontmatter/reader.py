@@ -41,6 +41,7 @@ from toasoan.parsing import (
     model_cache,
     model_modules,
     parse_files,
+    save_caches,
 )
 from toasoan.publication import publication
 from toasoan.safety import sanitize
@@ -178,6 +179,7 @@ class HtmlRenderer:
 # --------------------------------------------------------------------------- read once, up front
 # The run holds (scratch) every file parsed up front: {relpath: (content key, parsed)}.
 PREFETCHED = "yaml_frontmatter.prefetched"
+CACHE_SAVE = "yaml_frontmatter.cache_save"  # the parse caches being saved (toasoan.parsing.CacheSave)
 
 
 def cache_folder(rules: SiteRules) -> Path:
@@ -212,9 +214,15 @@ def parse_remembered(settings: dict, rules: SiteRules, files: list[tuple[str, by
     cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules), rules.content_root, prune=whole)
     shared = model_cache(site_cache(rules.content_root.resolve().parent), rules, prune=False)
     parsed = parse_files(files, rules, render, cache, also=shared)
-    shared.save()
-    cache.save()
+    # Every file: saved beside Pelican reading them, awaited at all_generators_finalized.
+    run_of(settings).scratch[CACHE_SAVE] = save_caches(shared, cache, beside=whole)
     return parsed
+
+
+def cache_saved(generators: list) -> None:
+    """``all_generators_finalized``: the parse caches are saved (before the pages' helpers fork)."""
+    if generators and (saving := run_of(generators[0].settings).scratch.pop(CACHE_SAVE, None)) is not None:
+        saving.join()
 
 
 def _prefetched(settings: dict, relpath: str, raw: bytes) -> ParsedFile | None:
@@ -267,6 +275,7 @@ def add_reader(readers) -> None:
 def register() -> None:
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(prefetch)
+    signals.all_generators_finalized.connect(cache_saved)
     signals.article_generator_finalized.connect(fix_urls)
     signals.page_generator_finalized.connect(fix_urls)
     signals.all_generators_finalized.connect(leave_out_unreleased)

@@ -20,13 +20,14 @@ import pytest
 from editkit import Editor, assert_same_files, files, succeeded
 
 from sitekit import REPO, Project
+from toasoan import parsing
 from toasoan.build import share
 from toasoan.build.outputs import LedgerPart
 from toasoan.build.plan import load_settings
 from toasoan.build.session import build_site
 from toasoan.build.writer import IncrementalWriter
 
-pytestmark = pytest.mark.skipif(not share.can_fork(), reason="helpers are forked (not on Windows)")
+pytestmark = pytest.mark.skipif(not parsing.can_fork(), reason="helpers are forked (not on Windows)")
 
 
 def in_a_new_process(case: Callable[[Project], None], project: Project) -> None:
@@ -199,7 +200,7 @@ def test_one_process_renders_everything_where_it_cannot_fork(monkeypatch: pytest
     monkeypatch.setattr(threading, "active_count", lambda: 1)  # whatever this worker runs beside
     assert share.processes({share.SETTING: 2}) == 2
     assert share.processes({share.SETTING: 1}) == 1
-    monkeypatch.setattr(share, "can_fork", lambda: False)
+    monkeypatch.setattr(parsing, "can_fork", lambda: False)
     assert share.processes({share.SETTING: 4}) == 1
 
 

@@ -207,11 +207,10 @@ class CacheSave:
 
 
 def save_caches(*caches: ParseCache, beside: bool = False) -> CacheSave:
-    """Save ``caches``: ``beside`` the caller, in a forked process, when one can be forked
-    and no other thread runs (a lock a thread holds at the fork would stay held in the
-    child); otherwise now. A cold build at 5 000 articles pickles its parses for ≈ 0.3 s
-    while only one core has work: Pelican reading what was parsed."""
-    if not (beside and can_fork() and threading.active_count() == 1 and multiprocessing.parent_process() is None):
+    """Save ``caches``: ``beside`` the caller, in a forked process, when this process may fork
+    (:func:`may_fork`); otherwise now. A cold build at 5 000 articles pickles its parses for
+    ≈ 0.3 s while only one core has work: Pelican reading what was parsed."""
+    if not (beside and may_fork()):
         for cache in caches:
             cache.save()
         return CacheSave()
@@ -249,6 +248,13 @@ def _work(batch: list[tuple[str, bytes]]) -> bytes:
 def can_fork() -> bool:
     """Whether worker processes can be forked (not on Windows: there, files are parsed here)."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def may_fork() -> bool:
+    """Whether this process may fork a helper now: ``fork`` exists, this process is not itself
+    a forked worker, and no other thread runs — a lock a thread holds at the fork would be
+    held for ever in the helper."""
+    return can_fork() and multiprocessing.parent_process() is None and threading.active_count() == 1
 
 
 def workers() -> int:

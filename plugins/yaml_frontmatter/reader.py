@@ -214,8 +214,9 @@ def parse_remembered(settings: dict, rules: SiteRules, files: list[tuple[str, by
     cache = ParseCache(cache_folder(rules), parse_fingerprint(settings, rules), rules.content_root, prune=whole)
     shared = model_cache(site_cache(rules.content_root.resolve().parent), rules, prune=False)
     parsed = parse_files(files, rules, render, cache, also=shared)
-    # Every file: saved beside Pelican reading them, awaited at all_generators_finalized.
-    run_of(settings).scratch[CACHE_SAVE] = save_caches(shared, cache, beside=whole)
+    saving = save_caches(shared, cache, beside=whole)  # every file: beside Pelican reading them
+    if whole:
+        run_of(settings).scratch[CACHE_SAVE] = saving  # awaited at all_generators_finalized
     return parsed
 
 

@@ -37,11 +37,10 @@ import logging
 import multiprocessing
 import os
 import pickle
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..parsing import can_fork, workers
+from ..parsing import may_fork, workers
 from .outputs import LedgerPart
 from .run import run_of
 
@@ -80,11 +79,11 @@ def owner(relpath: str, count: int) -> int:
 
 
 def processes(settings: dict) -> int:
-    """How many processes render this build's pages (see module doc): one where there is no
-    ``fork``, in a process that is itself a worker, or while another thread runs — a lock it
-    holds at the fork would be held for ever in the helper (work beside the pages starts
-    after the fork: :meth:`toasoan.build.run.BuildRun.when_pages_begin`)."""
-    if not can_fork() or multiprocessing.parent_process() is not None or threading.active_count() > 1:
+    """How many processes render this build's pages (see module doc): one where this process
+    may not fork (:func:`toasoan.parsing.may_fork`: no ``fork``, a worker itself, or another
+    thread running; work beside the pages starts after the fork:
+    :meth:`toasoan.build.run.BuildRun.when_pages_begin`)."""
+    if not may_fork():
         return 1
     return max(1, int(settings.get(SETTING) or workers()))
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from toasoan.model import SiteRules, load_units
@@ -15,6 +16,17 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py")
 PROJECT_DIRS = ("theme", "plugins", "content/data")
+
+
+def in_a_new_process(case: Callable[..., None], *arguments: str) -> None:
+    """Run ``case(*arguments)`` (a function of a test module) in a new Python process, with no
+    thread but its own: a case that forks cannot run in a test worker where another test left
+    a thread (the browser tests' Chromium, a server), since nothing forks beside a thread."""
+    code = (f"import sys; sys.path[:0] = {[str(Path(__file__).parent), str(REPO)]!r}\n"
+            f"import {case.__module__} as cases\ncases.{case.__name__}(*{list(arguments)!r})\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                            check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-6000:]
 
 
 def write(path: Path, text: str) -> Path:

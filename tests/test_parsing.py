@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
-from sitekit import make_project
+from sitekit import in_a_new_process, make_project
 from toasoan import parsing
 from toasoan.build.plan import load_settings
 from toasoan.build.session import build_site
@@ -94,15 +94,19 @@ def _saved(content: Path, folder: Path) -> parsing.ParsedFile | None:
 
 @pytest.mark.skipif(not parsing.can_fork(), reason="no fork here: caches are always saved in this process")
 def test_caches_saved_beside_the_build_are_saved_by_a_forked_process(content: Path, tmp_path: Path) -> None:
-    rules = rules_for(content)
-    caches = [ParseCache(tmp_path / name, "fp", content) for name in ("build", "shared")]
-    parsed = parse_files(files_of(content), rules, CountingRender(), caches[0], also=caches[1])
+    in_a_new_process(caches_saved_beside, str(content), str(tmp_path))  # no thread of another test there
+
+
+def caches_saved_beside(content: str, folder: str) -> None:
+    content, folder = Path(content), Path(folder)
+    caches = [ParseCache(folder / name, "fp", content) for name in ("build", "shared")]
+    parsed = parse_files(files_of(content), rules_for(content), CountingRender(), caches[0], also=caches[1])
     saving = parsing.save_caches(*caches, beside=True)
     assert saving.process is not None and saving.process.pid != os.getpid()
     saving.join()
     assert saving.process.exitcode == 0
-    assert _saved(content, tmp_path / "build") == parsed["articles/so-hoa.md"]
-    assert _saved(content, tmp_path / "shared").html == ""  # the shared cache keeps no HTML
+    assert _saved(content, folder / "build") == parsed["articles/so-hoa.md"]
+    assert _saved(content, folder / "shared").html == ""  # the shared cache keeps no HTML
 
 
 def test_caches_are_saved_in_this_process_while_another_thread_runs(content: Path, tmp_path: Path) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +17,8 @@ from pathlib import Path
 import pytest
 from editkit import Editor, assert_same_files, files, succeeded
 
-from sitekit import REPO, Project
+import sitekit
+from sitekit import Project
 from toasoan import parsing
 from toasoan.build import share
 from toasoan.build.outputs import LedgerPart
@@ -32,12 +31,11 @@ pytestmark = pytest.mark.skipif(not parsing.can_fork(), reason="helpers are fork
 
 def in_a_new_process(case: Callable[[Project], None], project: Project) -> None:
     """Run ``case(project)`` in a new Python process, with no thread but its own."""
-    code = (f"import sys; sys.path[:0] = {[str(Path(__file__).parent), str(REPO)]!r}\n"
-            f"from sitekit import Project\nimport test_render_share as cases\n"
-            f"cases.{case.__name__}(Project(__import__('pathlib').Path({str(project.root)!r})))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
-                            check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-6000:]
+    sitekit.in_a_new_process(_case_of_project, case.__name__, str(project.root))
+
+
+def _case_of_project(name: str, root: str) -> None:
+    globals()[name](Project(Path(root)))
 
 
 def build_with(project: Project, processes: int, folder: str, *, incremental: bool = False):

@@ -211,8 +211,7 @@ def save_caches(*caches: ParseCache, beside: bool = False) -> CacheSave:
     (:func:`may_fork`); otherwise now. A cold build at 5 000 articles pickles its parses for
     ≈ 0.3 s while only one core has work: Pelican reading what was parsed."""
     if not (beside and may_fork()):
-        for cache in caches:
-            cache.save()
+        _save_all(caches)
         return CacheSave()
     # Not a daemon: should the caller end first, multiprocessing waits for it at exit.
     process = multiprocessing.get_context("fork").Process(target=_save_all, args=(caches,),

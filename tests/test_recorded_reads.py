@@ -10,17 +10,21 @@ The others build the generated newsroom and count the pages the output ledger wr
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import threading
 from functools import partial
 from pathlib import Path
 
-from editkit import Editor, add_documents, assert_same_as_clean, build
+from editkit import Editor, add_documents, assert_same_as_clean, build, session_for
 from jinja2 import DictLoader, Environment, pass_context
 from pelican import Pelican
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
 
 from sitekit import Project
+from toasoan.build.fingerprint import unseen_field
 from toasoan.build.outputs import OutputLedger
 from toasoan.build.plan import BuildPlan, Manifest, load_settings, run_pelican
 from toasoan.build.reads import RecordingContext, install, recording
@@ -111,6 +115,23 @@ def test_the_template_cache_keeps_recording_code_apart(tmp_path: Path) -> None:
     assert "NOT_IN_BRANCH" not in reads_of(environment(bytecode_cache=cache))  # from the cache
 
 
+def test_fields_beyond_a_card_are_recorded_on_what_the_page_does_not_own() -> None:
+    """``a.field``, ``a["field"]`` and filters given ``attribute=`` read fields: those a card
+    leaves out are recorded for an article the page lists, not for the page's own article."""
+    def article(slug: str) -> Article:
+        return Article("<p>Thân bài.</p>", metadata={"title": slug, "date": dt.datetime(2020, 1, 2)},
+                       settings=DEFAULT_CONFIG, source_path=f"{slug}.md")
+
+    env = Environment(loader=DictLoader({"t.html": "{{ own.reading_time }}{{ own.title }}"
+                                                   "{{ listed|map(attribute='tracked_items')|list|length }}"
+                                                   "{{ listed[0]['words'] }}{{ listed[0].title }}{{ listed[0].url }}"}))
+    install(env, unseen_field)
+    own = article("rieng")
+    with recording([own]) as found:
+        env.get_template("t.html").render(own=own, listed=[article("khac")])
+    assert found == {"own", "listed", ".tracked_items", ".words"}
+
+
 # ---------------------------------------------------------------------- builds
 def counted_build(project: Project, **overrides: object) -> OutputLedger:
     """An incremental build into ``output/`` (a new Pelican run, no saved run): its ledger."""
@@ -159,6 +180,41 @@ def test_an_edit_renders_again_exactly_the_pages_that_read_what_changed(newsroom
     edited = counted_build(newsroom)
     assert set(edited.written) & set(articles) == set(chosen.values())
     assert_same_as_clean(newsroom, "document read in a branch, a macro and an include")
+
+
+def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom: Project) -> None:
+    """A listing shows each article by its card; a theme whose listings also show what is
+    beyond the card (here the body: by its content model, and by a method of the article) has
+    those fields recorded as read, so a body edit renders those listings again (those that
+    read every article, as the list of all articles, for any article's body), and of the
+    article pages only the edited one. No body edit
+    is patched into a run then (a patch renders only the edited article's own pages), in a
+    new process or in a preview. (Not ``article.content``: with relative URLs Pelican makes
+    it for the page rendered last, whichever that is.)"""
+    item = newsroom.root / "theme" / "templates" / "partials" / "article_list.html"
+    shown = "<!-- {{ article.content_file.body|length }} {{ article.get_content('')|length }} ký tự -->"
+    end = "  </div>\n</article>"
+    item.write_text(item.read_text(encoding="utf-8").replace(end, f"  {shown}\n{end}", 1), encoding="utf-8")
+    first = counted_build(newsroom)
+    listings = {path for path, reads in first.reads.items() if {".content_file.body", ".get_content"} <= set(reads)}
+    assert "index.html" in listings
+    assert not any(name.startswith(".") for page in article_pages(first) for name in first.reads[page]), \
+        "an article page's own body is not a field beyond a card"
+    build(newsroom)  # saves its run for the next build
+    editor = Editor(newsroom, 4)
+    editor.apply("body")
+    assert not build(newsroom).patched
+    assert_same_as_clean(newsroom, "a body shown in listings")
+    preview = session_for(newsroom)
+    preview.build()
+    editor.apply("body_again")
+    assert not preview.build().patched
+    assert_same_as_clean(newsroom, "a body shown in listings, in a preview")
+    counted_build(newsroom)
+    editor.apply("body_again")
+    again = counted_build(newsroom)
+    assert set(again.written) & listings and len(article_pages(again)) == 1, "the listings, and the article's page"
+    assert_same_as_clean(newsroom, "a body shown in listings, keyed")
 
 
 def test_a_global_bound_to_data_renders_again_only_the_pages_that_call_it(newsroom: Project) -> None:

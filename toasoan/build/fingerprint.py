@@ -9,7 +9,10 @@ the build key) and of the fingerprints of the values of the names its last rende
   articles) and the URLs of the files its body links to;
 * any other article or page, wherever it appears (lists, categories, neighbours): its
   *card* — what a listing shows (title, URL, dates, category, tags, authors, summary,
-  image, kind, status), not its body;
+  image, kind, status), not its body — and the fields beyond the card that the page's
+  templates read on such an article (:func:`unseen_field`, recorded by :mod:`.reads`: a
+  listing showing ``a.content`` has the bodies in its key); a method of the article read
+  that way (``a.get_content``) counts as everything about it (its page fingerprint);
 * lists, dicts, dataclasses and other objects: their parts, each object once per build;
 * functions by their code's name (the code is in the build key) and what they are bound
   to: ``functools.partial`` arguments, a method's object, a closure's variables, defaults;
@@ -29,7 +32,7 @@ import re
 import types
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from markupsafe import Markup
 from pelican.contents import Content, Static
@@ -48,7 +51,32 @@ CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags"
 _NOT_SHOWN = frozenset(("settings", "_context", "metadata", "_content", "_get_content", "_summary", "content_file"))
 # Fields of a content-model object a card leaves out: the body is only on its own page.
 _CARD_SKIPS = frozenset(("body", "body_line"))
+Card = tuple[tuple[str, ...], frozenset[str]]  # the fields a card shows, those its content model leaves out
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
+
+
+def unseen_field(kind: type) -> Callable[[str], str | None] | None:
+    """For a kind of value, what reading one of its fields adds to a page's key beyond the
+    value's fingerprint, as :mod:`.reads` records it: ``"." + field`` for a field an article's
+    or page's card leaves out, ``".content_file." + field`` for what a card leaves out of its
+    content model (the body); None for a kind whose fingerprint covers every field."""
+    if issubclass(kind, Content) and not issubclass(kind, Static):
+        return lambda field: None if field in CARD_FIELDS else "." + field
+    if dataclasses.is_dataclass(kind):
+        return lambda field: ".content_file." + field if field in _CARD_SKIPS else None
+    return None
+
+
+def card_fields(reads: Iterable[str]) -> Card:
+    """The fields of a card for a page that read ``reads`` (:func:`unseen_field`'s names
+    among them), and the fields its content model leaves out."""
+    fields, skips = list(CARD_FIELDS), set(_CARD_SKIPS)
+    for name in reads:
+        if name.startswith(".content_file."):
+            skips.discard(name.removeprefix(".content_file."))
+        elif name.startswith("."):
+            fields.append(name[1:])
+    return tuple(fields), frozenset(skips)
 
 
 class Unfingerprintable(Exception):
@@ -64,9 +92,10 @@ class Fingerprinter:
     """Fingerprints for one build; each object is fingerprinted once (memoised by identity)."""
 
     def __init__(self, context: Mapping | None = None, settings: Mapping | None = None, *,
-                 strict: bool = False) -> None:
+                 strict: bool = False, card: Card = (CARD_FIELDS, _CARD_SKIPS)) -> None:
         self.context = context or {}
         self.strict = strict  # refuse what cannot be fingerprinted, instead of a random value
+        self.card_fields, self.card_skips = card  # what a card shows (card_fields())
         self._settings = settings
         self._skip = {id(context), id(settings)}
         self._memo: defaultdict[str, dict[int, str]] = defaultdict(dict)  # kind → id of the object → fingerprint
@@ -122,9 +151,14 @@ class Fingerprinter:
 
     def _card(self, content: Content) -> str:
         values = []
-        for name in CARD_FIELDS:
+        for name in self.card_fields:
             value = getattr(content, name, None)
-            values.append(self._model(value, _CARD_SKIPS) if name == "content_file" else self.of(value))
+            if name == "content_file":
+                values.append(self._model(value, self.card_skips))
+            elif callable(value):  # a method (Pelican memoises some): it may return anything about it
+                values.append(self.page(content))
+            else:
+                values.append(self.of(value))
         return _join(type(content).__name__, values)
 
     # ---------------------------------------------------------------- values
@@ -202,7 +236,7 @@ class Fingerprinter:
         """A dataclass (content model, tracker) by the fields it shows (``repr=True``)."""
         if not dataclasses.is_dataclass(value):
             return self.of(value)
-        return self._memo_of(value, f"model{len(skips)}", lambda v: _join(type(v).__qualname__, (
+        return self._memo_of(value, "model:" + ",".join(sorted(skips)), lambda v: _join(type(v).__qualname__, (
             f"{f.name}={self.of(getattr(v, f.name))}" for f in dataclasses.fields(v)
             if f.repr and f.name not in skips)))
 

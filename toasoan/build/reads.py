@@ -13,6 +13,15 @@ are compiled the same way). Python code handed the context (``pass_context``) re
 What it reads through ``get_all()``, ``vars`` or ``parent`` is not recorded: the project's
 filters and globals take no context.
 
+Fields are recorded too, where a value's fingerprint would not cover them: :func:`install`
+takes ``unseen(kind)``, which for a type of value gives the function naming what reading a
+field of such a value adds to its fingerprint (``".tracked_items"`` on an article a listing
+shows by its card; :mod:`.fingerprint`), or None when it adds nothing, whatever the field.
+Templates read attributes and items through the environment's ``getattr`` and ``getitem``
+(``a.b``, ``a["b"]``, and filters given ``attribute=``): both record such a field, unless
+the value is one of the page's own (``recording(own=...)``), which is fingerprinted in
+full. Python code handed a value reads its fields unrecorded.
+
 :func:`install` sets both on a Jinja environment (the ``incremental`` plugin does it for
 every generator's). Either half alone stays sound: a template compiled without the
 generator resolves through :meth:`RecordingContext.resolve_or_missing`, which records every
@@ -22,7 +31,7 @@ name of the frame; code compiled with it records its uses in any context.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
@@ -32,7 +41,19 @@ from jinja2.idtracking import VAR_LOAD_ALIAS, VAR_LOAD_RESOLVE
 from jinja2.nodes import Name, Template
 from jinja2.runtime import Context
 
-_RECORDING: ContextVar[set[str] | None] = ContextVar("toasoan_reads", default=None)
+
+class Recording(set):
+    """The names a page read; ``own``: the ids of the values that are the page's own."""
+
+    __slots__ = ("own",)
+
+    def __init__(self, own: Iterable[object] = ()) -> None:
+        super().__init__()
+        self.own = frozenset(map(id, own))
+
+
+_RECORDING: ContextVar[Recording | None] = ContextVar("toasoan_reads", default=None)
+Unseen = Callable[[type], "Callable[[str], str | None] | None"]  # see install()
 
 
 def record_read(name: str, value: Any) -> Any:
@@ -44,9 +65,9 @@ def record_read(name: str, value: Any) -> Any:
 
 
 @contextlib.contextmanager
-def recording() -> Iterator[set[str]]:
-    """The names read while the block runs (rendering one page)."""
-    reads: set[str] = set()
+def recording(own: Iterable[object] = ()) -> Iterator[set[str]]:
+    """The names read while the block runs (rendering one page whose own values are ``own``)."""
+    reads = Recording(own)
     token = _RECORDING.set(reads)
     try:
         yield reads
@@ -102,10 +123,32 @@ def _from_context(frame: Frame, name: str) -> bool:
     return load is None or load[0] == VAR_LOAD_RESOLVE
 
 
-def install(environment: Environment) -> None:
-    """Record what the templates of ``environment`` read (call before any is loaded)."""
+def install(environment: Environment, unseen: Unseen | None = None) -> None:
+    """Record what the templates of ``environment`` read (call before any is loaded); with
+    ``unseen``, the fields they read that a value's fingerprint does not cover (module doc)."""
     environment.context_class = RecordingContext
     environment.code_generator_class = RecordingCodeGenerator
+    if unseen is not None:
+        environment.getattr = _recording_field(environment.getattr, unseen)
+        environment.getitem = _recording_field(environment.getitem, unseen)
+
+
+def _recording_field(get: Callable[[object, Any], Any], unseen: Unseen) -> Callable[[object, Any], Any]:
+    """``get`` (an environment's getattr or getitem), recording a field ``unseen`` names."""
+    recorded_of: dict[type, Callable[[str], str | None] | None] = {}  # unseen(kind), asked once per kind
+
+    def get_field(value: object, field: Any) -> Any:
+        kind = type(value)
+        if kind not in recorded_of:
+            recorded_of[kind] = unseen(kind)
+        name_of = recorded_of[kind]
+        if name_of is not None and isinstance(field, str):
+            reads = _RECORDING.get()
+            if reads is not None and id(value) not in reads.own and (name := name_of(field)) is not None:
+                reads.add(name)
+        return get(value, field)
+
+    return get_field
 
 
 def records(environment: Environment) -> bool:

@@ -16,7 +16,8 @@ page's shard meanwhile. bench/RESULTS.md has what a patch takes in a preview and
 process, against a Pelican run that visits every page.
 
 Anything else — a title, a date, a new or deleted file, an action item, a template, a
-setting, a commit — runs the incremental build of :mod:`toasoan.build.plan` in the same process,
+setting, a commit, or a body shown by a page it does not belong to (a listing of full
+texts) — runs the incremental build of :mod:`toasoan.build.plan` in the same process,
 and that run becomes the one kept. Either way the output is byte for byte what a clean build
 writes (tests/test_preview.py), and a failed build leaves ``output/`` untouched.
 """
@@ -39,7 +40,7 @@ from ..model import ContentFile, parse_content_file
 from ..settings import site_rules
 from .generators import body_of, generator_contents, set_body
 from .outputs import FullBuild, Patch, digest
-from .plan import BuildInputs, BuildPlan, BuildResult, run_pelican
+from .plan import BuildInputs, BuildPlan, BuildResult, PreviousBuild, run_pelican
 from .run import SETTING, BuildRun, Recipe
 from .saved_run import FORMAT, SavedRunHeader
 
@@ -185,7 +186,7 @@ class BuildSession:
         """The header of the run the last build saved, if that build's outputs come from it
         and only content files changed since (not the code, settings or git refs), and the
         content model of each file changed."""
-        if plan.previous is None or plan.previous.run is None:
+        if plan.previous is None or plan.previous.run is None or _read_beyond_cards(plan.previous):
             return None
         header = plan.manifest.saved_run.header()
         if header is None or header.run != plan.previous.run:
@@ -231,6 +232,8 @@ class BuildSession:
         last = self._last
         if last is None or plan.previous is None or plan.previous.run != last.id:
             return []  # no run kept, or someone else built into this output since
+        if _read_beyond_cards(plan.previous):
+            return []
         changed = _changed_in(last, plan)
         if not changed or None in changed.values():
             return []
@@ -279,6 +282,14 @@ def _without_bodies(generators: list) -> dict[str, str]:
     return {os.path.abspath(content.source_path): _without_body(content.content_file)
             for generator in generators for content in generator_contents(generator)
             if isinstance(getattr(content, "content_file", None), ContentFile)}
+
+
+def _read_beyond_cards(previous: PreviousBuild) -> bool:
+    """Whether a page of the last build read fields of articles or pages it does not own
+    beyond their cards (a listing showing their bodies: toasoan.build.fingerprint.unseen_field).
+    A patch renders again only the pages that own the edited bodies, so such a site gets a
+    Pelican run, whose keys see those fields."""
+    return any(name.startswith(".") for reads in previous.reads for name in reads)
 
 
 def _changed_in(run: _Run, plan: BuildPlan) -> dict[str, tuple[object, object] | None] | None:

@@ -6,7 +6,8 @@ value is used. The ledger of the build's run (:mod:`.outputs`) keeps, per output
 names its last render read. The *key* of a page is its template's name and the
 fingerprints (:mod:`.fingerprint`) of the current values of those names:
 
-- the page's own content (``article``, ``page``) in full, any other content by its card;
+- the page's own content (``article``, ``page``) in full, any other content by its card
+  and the fields beyond it the page read (recorded as ``".field"`` names);
 - a setting is left out: settings are in the build key, as are the templates' sources;
 - a Jinja global by a strict fingerprint (``article_json_ld`` is bound to the units roster);
   the environment's filters and tests likewise, all of them in every key; a name read but
@@ -40,7 +41,7 @@ from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
 from . import outputs, share
-from .fingerprint import Fingerprinter, Unfingerprintable
+from .fingerprint import Fingerprinter, Unfingerprintable, card_fields, unseen_field
 from .outputs import Reads
 from .reads import install, recording, records
 from .run import SETTING, run_of
@@ -68,7 +69,7 @@ class IncrementalWriter(Writer):
     def __init__(self, output_path, settings=None) -> None:
         super().__init__(output_path, settings=settings)
         self.ledger = run_of(self.settings).ledger
-        self._fingerprints: Fingerprinter | None = None
+        self._fingerprints: dict[tuple, Fingerprinter] = {}  # by the card it makes (card_fields())
         # (context, environment, names read, names given for the page) → the context and
         # environment (kept alive: their ids stay unique), the key of what the page shares
         # with others, and the names read it does not share
@@ -104,13 +105,15 @@ class IncrementalWriter(Writer):
     def prepare(environment) -> None:
         """Make the templates of ``environment`` record what a page reads (a generator's, as
         it starts: before any template is compiled)."""
-        install(environment)
+        install(environment, unseen_field)
 
-    def _fingerprinter(self, context) -> Fingerprinter:
-        """One for the whole build: generators pass the shared context or copies of it."""
-        if self._fingerprints is None:
-            self._fingerprints = Fingerprinter(context, self.settings)
-        return self._fingerprints
+    def _fingerprinter(self, context, reads: Reads = ()) -> Fingerprinter:
+        """One for the whole build per card (the fields beyond it in ``reads``): generators
+        pass the shared context or copies of it."""
+        card = card_fields(name for name in reads if name.startswith("."))
+        if card not in self._fingerprints:
+            self._fingerprints[card] = Fingerprinter(context, self.settings, card=card)
+        return self._fingerprints[card]
 
     def page_key(self, template, localcontext: dict, context: dict, own: tuple[str, ...], reads: Reads) -> str:
         """The key of a page whose render read ``reads`` (see module doc).
@@ -123,14 +126,15 @@ class IncrementalWriter(Writer):
         shared_key = (id(context), id(environment), reads, own)
         if shared_key not in self._shared:
             globals_, tools = self._environment(environment, context)
-            rest = [name for name in reads if name in own or name in PAGE_NAMES]
-            in_context = [name for name in reads if name in context and name not in rest]
-            elsewhere = (f"{name}={globals_.get(name, '-')}" for name in reads
+            names = [name for name in reads if not name.startswith(".")]  # the rest are fields
+            rest = [name for name in names if name in own or name in PAGE_NAMES]
+            in_context = [name for name in names if name in context and name not in rest]
+            elsewhere = (f"{name}={globals_.get(name, '-')}" for name in names
                          if name not in context and name not in rest)
             self._shared[shared_key] = (context, environment, outputs.digest(
-                tools, self._values(in_context, context, context), *elsewhere), rest)
+                tools, self._values(in_context, context, context, reads), *elsewhere), rest)
         _, _, shared, rest = self._shared[shared_key]
-        return outputs.digest(template.name, shared, self._values(rest, localcontext, context))
+        return outputs.digest(template.name, shared, self._values(rest, localcontext, context, reads))
 
     def _environment(self, environment, context: dict) -> tuple[dict[str, str], str]:
         """The strict fingerprint of each global of ``environment``, and one of all its filters
@@ -150,8 +154,8 @@ class IncrementalWriter(Writer):
             self._environments[id(environment)] = (environment, found["globals"], tools)
         return self._environments[id(environment)][1:]
 
-    def _values(self, names: list[str], localcontext: dict, context: dict) -> str:
-        fingerprints = self._fingerprinter(context)
+    def _values(self, names: list[str], localcontext: dict, context: dict, reads: Reads) -> str:
+        fingerprints = self._fingerprinter(context, reads)
         parts = []
         for name in names:
             value = localcontext.get(name, _MISSING)
@@ -189,7 +193,7 @@ class IncrementalWriter(Writer):
         if key is not None and self.ledger.fresh(name, key):
             signals.content_written.send(os.path.join(self.output_path, name), context=localcontext)
             return None
-        with recording() as found:
+        with recording(_own_values(kwargs)) as found:
             written = super().write_file(*pass_on, **kwargs)
         if not records(template.environment):  # what the page read is unknown: never kept
             self.ledger.wrote(name, None)
@@ -252,8 +256,8 @@ class IncrementalWriter(Writer):
 
     def forget_fingerprints(self) -> None:
         """Forget every value fingerprinted: they only spare a later patch in this process work."""
-        if self._fingerprints is not None:
-            self._fingerprints.forget_all()
+        for fingerprints in self._fingerprints.values():
+            fingerprints.forget_all()
 
     def rewrite(self, contents: Iterable) -> None:
         """Render again, into the ledger of the patch's run, every page and feed that shows one
@@ -264,11 +268,17 @@ class IncrementalWriter(Writer):
         self._overridden_files.clear()
         again: dict[str, Callable[[], object]] = {}
         for content in contents:
-            if self._fingerprints is not None:
-                self._fingerprints.forget(content)
+            for fingerprints in self._fingerprints.values():
+                fingerprints.forget(content)
             again.update(self._shows.get(content.source_path, {}))
         for write in again.values():
             write()
+
+
+def _own_values(kwargs: dict) -> list[object]:
+    """The page's own article or page and its content model: fingerprinted in full."""
+    own = [kwargs[name] for name in OWN_CONTENT if name in kwargs]
+    return own + [model for content in own if (model := getattr(content, "content_file", None)) is not None]
 
 
 def _local_context(context: dict, name: str, kwargs: dict, relative_urls: bool) -> dict:

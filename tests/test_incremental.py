@@ -184,6 +184,33 @@ def test_a_failed_incremental_build_keeps_the_output(newsroom: Project) -> None:
     assert files(newsroom.output) == before
 
 
+BROKEN_PLUGINS = {
+    "missing": None,  # no such plugin
+    "import": "import khong_co_mo_dun_nay\n",  # it cannot be imported
+    "register": "def register():\n    raise RuntimeError('hỏng')\n",  # it cannot be registered
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_PLUGINS)
+@pytest.mark.parametrize("incremental", [True, False])
+def test_a_plugin_pelican_cannot_load_fails_the_build(newsroom: Project, broken: str, incremental: bool) -> None:
+    """Pelican logs such a plugin and builds without it; the build fails instead, naming it,
+    and the last output stays as it was."""
+    build(newsroom)
+    before = files(newsroom.output)
+    extra = newsroom.root / "extra-plugins"
+    if (code := BROKEN_PLUGINS[broken]) is not None:
+        extra.mkdir()
+        (extra / "plugin_hong.py").write_text(code, encoding="utf-8")
+    settings = load_settings(newsroom.root / "pelicanconf.py")
+    result = build_site(newsroom.root / "pelicanconf.py", incremental=incremental, OUTPUT_PATH=str(newsroom.output),
+                        PLUGIN_PATHS=[*settings["PLUGIN_PATHS"], str(extra)],
+                        PLUGINS=[*settings["PLUGINS"], "plugin_hong"])
+    assert not result.ok
+    assert "Không nạp được plugin plugin_hong" in result.error, result.error
+    assert files(newsroom.output) == before
+
+
 def test_a_build_with_nothing_changed_has_nothing_to_do(newsroom: Project) -> None:
     """Same inputs and untouched outputs: Pelican does not run; any change and it does."""
     first = build(newsroom)

@@ -138,6 +138,15 @@ def input_state(settings: dict, key: str) -> str:
     return BuildInputs.of(settings, key).digest()
 
 
+class PluginNotLoaded(Exception):
+    """A plugin in the settings that Pelican could not import or register."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(
+            f"Không nạp được plugin {', '.join(names)} (lỗi của Pelican ở trên nói vì sao); trang không được "
+            "dựng thiếu plugin. Gợi ý: cài lại môi trường (script/bootstrap) hoặc sửa lỗi trong thư mục plugins/.")
+
+
 @dataclass
 class BuildPlan:
     """One build, before it runs: its settings, staging folder, inputs and the last build."""
@@ -149,6 +158,7 @@ class BuildPlan:
     key: str
     inputs: BuildInputs
     previous: PreviousBuild | None
+    plugins: tuple[str, ...] = ()  # the settings' PLUGINS (Pelican puts those it loaded in their place)
 
     @classmethod
     def make(cls, settings_file: str | Path, *, incremental: bool = True, **overrides: object) -> BuildPlan:
@@ -164,7 +174,7 @@ class BuildPlan:
         if previous is not None and previous.released_since(publication(settings).now):
             previous = None  # a scheduled article's time has come: its pages change (a full build)
         settings["OUTPUT_PATH"] = str(staging)
-        return cls(settings, output, staging, manifest, key, inputs, previous)
+        return cls(settings, output, staging, manifest, key, inputs, previous, tuple(settings.get("PLUGINS") or ()))
 
     def ledger(self, kind: type[outputs.OutputLedger] = outputs.OutputLedger) -> outputs.OutputLedger:
         """A ledger of ``kind`` over the last build's outputs (a full build's when there is none)."""
@@ -194,6 +204,7 @@ class BuildPlan:
         try:
             with build.driving(self.settings):
                 render()
+            self._check_plugins()
         except ContentRejected as rejected:
             self._discard(ledger)
             return BuildResult(False, self.output, findings=rejected.findings)
@@ -210,6 +221,14 @@ class BuildPlan:
             moved = len(entries)
         self.manifest.save(entries, ledger.trees, self.inputs.digest(), run, self._release())
         return BuildResult(True, self.output, rendered=moved, kept=len(entries) - moved)
+
+    def _check_plugins(self) -> None:
+        """Pelican logs a plugin it cannot import or register and builds without it: a site
+        without its sanitizing reader or its search index must not be published."""
+        loaded = self.settings.get("PLUGINS") or ()
+        missing = [name for name in self.plugins if isinstance(name, str) and name not in loaded]
+        if missing:
+            raise PluginNotLoaded(missing)
 
     def _release(self) -> str | None:
         """When the outputs of this build go stale: the soonest scheduled time its readers saw,

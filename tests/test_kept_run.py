@@ -6,15 +6,20 @@ writes.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import itertools
 import json
 import pickle
 import shutil
+import sys
 import threading
+import types
 from pathlib import Path
 
 import pytest
 from editkit import Editor, add_documents, assert_same_as_clean, build, kept_contents, session_for
 from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
 from search_index import records, search_index
 from search_index.store import KEYS, WHERE, RecordStore
 from sitemap.sitemap import Sitemap
@@ -24,7 +29,7 @@ from toasoan.build.fingerprint import Fingerprinter
 from toasoan.build.generators import body_of
 from toasoan.build.plan import Manifest, load_settings
 from toasoan.build.run import run_of
-from toasoan.build.saved_run import SavedRun
+from toasoan.build.saved_run import FORMAT, SavedRun, SavedRunHeader
 from toasoan.build.session import build_site
 
 
@@ -181,6 +186,45 @@ def test_a_run_taken_up_reads_each_body_from_its_file_only_when_asked(newsroom: 
     for path, content in kept.items():
         shown = content.get_content("/site"), read[path].get_content("/site")  # Pelican's, through its hook
         assert body_of(content) == body_of(read[path]) and shown[0] == shown[1], path
+
+
+class _Pelican:
+    """Stands for the Pelican object a run is saved from and taken up by (named, not saved)."""
+
+    def __init__(self, settings: dict) -> None:
+        self.settings = settings
+
+
+SHALLOW = 200  # recursion levels: far fewer than the articles of the chain
+
+
+def test_a_long_chain_of_neighbours_is_saved_flat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each article links the next: saved where they are met, 5 000 of them would nest
+    pickle 5 000 levels deep. A run is saved flat — with a recursion limit of a few hundred
+    that it may not raise — and loads back whole."""
+    settings = dict(DEFAULT_CONFIG)
+    chain = [Article(f"<p>Bài {n}.</p>", metadata={"title": f"Bài {n}", "date": dt.datetime(2020, 1, 1)},
+                     settings=settings, source_path=f"bai-{n}.md") for n in range(5_000)]
+    for before, after in itertools.pairwise(chain):
+        before.next_article, after.prev_article = after, before
+    generator = types.SimpleNamespace(articles=chain, settings=settings)
+    run = SavedRun(tmp_path / "chain.run")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(SHALLOW)
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(sys, "setrecursionlimit", lambda _: None)
+            run.save(SavedRunHeader(FORMAT, "run", tmp_path, None, {}), _Pelican(settings), [generator], None, {})
+    finally:
+        sys.setrecursionlimit(limit)
+    assert run.header() is not None, "saved"
+    loaded = run.load(_Pelican(settings))
+    assert loaded is not None
+    article, count = loaded[0][0].articles[0], 1
+    while (article := getattr(article, "next_article", None)) is not None:
+        assert body_of(article) == f"<p>Bài {count}.</p>" and article.prev_article.title == f"Bài {count - 1}"
+        count += 1
+    assert count == len(chain)
 
 
 def test_a_run_holds_one_tag_category_and_author_object_per_name(newsroom: Project) -> None:

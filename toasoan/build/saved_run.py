@@ -9,15 +9,17 @@ does, instead of running Pelican over every file again.
 The file has three parts: a small :class:`SavedRunHeader` (which run, its staging folder, the
 inputs it read, each file's content model apart from its body, as a digest), read first to
 decide whether the run can be used at all; the HTML bodies of the run's articles and pages,
-one after another in UTF-8; then the run's generators (and so its context and every
-article), its incremental writer and what plugins keep of it for a patch
-(:attr:`toasoan.build.run.BuildRun.memory`), as one pickle. A run taken up reads a body from the file only when
-something asks for it (:class:`KeptBody`): a patch reads a few hundred of the thousands
-of bodies, and a run that holds none loads in less memory. What belongs to a process — Jinja
-environments and templates, the ``Pelican`` object — is not saved: a run taken up gets the
-new process's (Jinja environments made by generators of the same classes, from the same
-settings). Like everything under ``.cache/``, the file is the build's own; it is read only
-when the code, settings and content it was made from are unchanged.
+one after another in UTF-8; then, as one pickle, the attributes of every article and page
+(flat: an article is a reference wherever it is met, so no chain of neighbours makes the
+pickle deep), the run's generators (and so its context), its incremental writer and what
+plugins keep of it for a patch (:attr:`toasoan.build.run.BuildRun.memory`). A run taken up
+reads a body from the file only when something asks for it (:class:`KeptBody`): a patch
+reads a few hundred of the thousands of bodies, and a run that holds none loads in less
+memory. What belongs to a process — Jinja environments and templates, the ``Pelican``
+object — is not saved: a run taken up gets the new process's (Jinja environments made by
+generators of the same classes, from the same settings). Like everything under
+``.cache/``, the file is the build's own; it is read only when the code, settings and
+content it was made from are unchanged.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ import gc
 import logging
 import os
 import pickle
-import sys
 import threading
 import uuid
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +43,7 @@ from .generators import body_of, generator_contents
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2
-# Pickling follows references depth first: an article links its neighbours, so the chain
-# of every article is one deep path. It runs in a thread with room for it.
-_STACK = 512 << 20
-_DEPTH = 1_000_000
+FORMAT = 3
 
 
 @dataclass
@@ -88,8 +85,9 @@ class SavedRun:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(scratch, "wb") as file:
                 pickle.dump(header, file, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler = _RunPickler(file, pelican, generators, _write_bodies(file, generators))
-                _in_deep_thread(lambda: pickler.dump((generators, writer, memory)))
+                contents = _contents(generators)
+                pickler = _RunPickler(file, pelican, generators, contents)
+                pickler.dump((pickler.states(_write_bodies(file, contents)), generators, writer, memory))
             os.replace(scratch, self.path)
         except Exception as error:  # saving is an optimisation: the next build runs Pelican
             logger.warning("Không lưu được lần dựng này để lần sau dựng nhanh hơn: %s", error)
@@ -106,7 +104,8 @@ class SavedRun:
                 size = int.from_bytes(file.read(_SIZE), "little")
                 _LOADING.shelf = BodyShelf(self.path, file.tell())
                 file.seek(size, os.SEEK_CUR)
-                generators, writer, memory = pickle.load(file)
+                states, generators, writer, memory = pickle.load(file)
+                _fill(states)
         except Exception:  # a damaged file: the build runs Pelican
             logger.debug("saved run unreadable", exc_info=True)
             return None
@@ -171,20 +170,28 @@ def _kept_body(offset: int, size: int) -> KeptBody:
     return KeptBody(_LOADING.shelf, offset, size)
 
 
-def _write_bodies(file, generators: list) -> dict[int, tuple[int, int]]:
-    """Write the bodies of the run's articles and pages (length first); where each one is, by
-    the id of its article or page."""
+def _contents(generators: list) -> list:
+    """The run's articles and pages, each once."""
+    found: dict[int, object] = {}
+    for generator in generators:
+        for content in generator_contents(generator):
+            found.setdefault(id(content), content)
+    return list(found.values())
+
+
+def _write_bodies(file, contents: list) -> dict[int, tuple[int, int]]:
+    """Write the bodies of ``contents`` (length first); where each one is, by the id of its
+    article or page."""
     placed: dict[int, tuple[int, int]] = {}
     start = file.tell()
     file.write(bytes(_SIZE))
     offset = 0
-    for generator in generators:
-        for content in generator_contents(generator):
-            if id(content) not in placed and (body := body_of(content)):  # an empty one stays as it is
-                data = body.encode("utf-8")
-                file.write(data)
-                placed[id(content)] = (offset, len(data))
-                offset += len(data)
+    for content in contents:
+        if body := body_of(content):  # an empty one stays as it is
+            data = body.encode("utf-8")
+            file.write(data)
+            placed[id(content)] = (offset, len(data))
+            offset += len(data)
     file.seek(start)
     file.write(offset.to_bytes(_SIZE, "little"))
     file.seek(0, os.SEEK_END)
@@ -194,10 +201,19 @@ def _write_bodies(file, generators: list) -> dict[int, tuple[int, int]]:
 # ---------------------------------------------------------------------- what stays with the process
 class _RunPickler(pickle.Pickler):
     """Pickles a run; its Pelican object and Jinja objects are named, not saved, and its
-    articles and pages are saved without the bodies :func:`_write_bodies` wrote."""
+    articles and pages are saved flat, without the bodies :func:`_write_bodies` wrote.
 
-    def __init__(self, file, pelican: object, generators: list, bodies: dict[int, tuple[int, int]]) -> None:
+    Pickle follows references depth first, and an article links its neighbours: saved
+    where it is first met, the chain of every article would be one path thousands of objects
+    deep. So each article or page is saved as a *reference* (its number) wherever it is met,
+    and its attributes once, in a list of their own (:meth:`states`, saved first), which
+    :func:`_fill` gives back to the objects once everything is loaded.
+    """
+
+    def __init__(self, file, pelican: object, generators: list, contents: list) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._contents = contents
+        numbers = {id(content): n for n, content in enumerate(contents)}
         owners = {id(g.env): type(g) for g in generators if hasattr(g, "env")}
 
         def environment(env: jinja2.Environment) -> tuple:
@@ -206,27 +222,30 @@ class _RunPickler(pickle.Pickler):
         def template(template: jinja2.Template) -> tuple:
             return _template, (owners[id(template.environment)], template.name)
 
+        def reference(content: object) -> tuple:
+            number = numbers.get(id(content))
+            if number is None:  # not one of the run's articles and pages: saved where it is met
+                return copyreg.__newobj__, (type(content),), dict(vars(content))
+            return _content, (number, type(content))
+
         self.dispatch_table = copyreg.dispatch_table.copy()
         self.dispatch_table[jinja2.Environment] = environment
         self.dispatch_table[jinja2.environment.Template] = template
         self.dispatch_table[type(pelican)] = lambda _: (_pelican, ())
+        for kind in {type(content) for content in contents}:
+            self.dispatch_table[kind] = reference
 
-        def without_body(content: object) -> tuple:
+    def states(self, bodies: dict[int, tuple[int, int]]) -> list[dict]:
+        """The attributes of each article and page, its body replaced by where it is in the file."""
+        states = []
+        for content in self._contents:
             state = dict(vars(content))
             where = bodies.get(id(content))
             if where is not None:
                 state.pop("_content", None)
                 state["_get_content"] = KeptBody(None, *where)
-            return copyreg.__newobj__, (type(content),), state, None, None, _adopt_state
-
-        for kind in {type(content) for generator in generators for content in generator_contents(generator)}:
-            self.dispatch_table[kind] = without_body
-
-
-def _adopt_state(obj: object, state: dict) -> None:
-    """Make the unpickled ``state`` the object's own attribute dict (pickle's default copies
-    it, and its memo keeps the copy until the whole run is loaded)."""
-    obj.__dict__ = state
+            states.append(state)
+        return states
 
 
 _LOADING = threading.local()
@@ -234,11 +253,29 @@ _LOADING = threading.local()
 
 @contextlib.contextmanager
 def _loading(pelican: object):
-    _LOADING.pelican, _LOADING.environments, _LOADING.shelf = pelican, {}, None
+    _LOADING.pelican, _LOADING.environments, _LOADING.shelf, _LOADING.contents = pelican, {}, None, {}
     try:
         yield
     finally:
-        _LOADING.pelican = _LOADING.environments = _LOADING.shelf = None
+        _LOADING.pelican = _LOADING.environments = _LOADING.shelf = _LOADING.contents = None
+
+
+def _content(number: int, kind: type) -> object:
+    """Article or page ``number`` of the run being loaded: made empty when first met, its
+    attributes given by :func:`_fill`."""
+    found = _LOADING.contents.get(number)
+    if found is None:
+        found = _LOADING.contents[number] = kind.__new__(kind)
+    return found
+
+
+def _fill(states: list[dict]) -> None:
+    """Each loaded article and page gets its attributes (the unpickled dict itself: pickle's
+    memo would keep a copy alive until the whole run is loaded)."""
+    for number, state in enumerate(states):
+        content = _LOADING.contents.get(number)
+        if content is not None:
+            content.__dict__ = state
 
 
 def _pelican() -> object:
@@ -258,27 +295,3 @@ def _environment(generator_class: type) -> jinja2.Environment:
 
 def _template(generator_class: type, name: str) -> jinja2.Template:
     return _environment(generator_class).get_template(name)
-
-
-def _in_deep_thread(work: Callable[[], None]) -> None:
-    """Run ``work`` in a thread with a deep stack (and recursion limit); re-raise its error."""
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as error:  # noqa: BLE001 — re-raised in the caller's thread
-            failed.append(error)
-
-    limit, size = sys.getrecursionlimit(), threading.stack_size()
-    sys.setrecursionlimit(_DEPTH)
-    try:
-        threading.stack_size(_STACK)
-        thread = threading.Thread(target=run, name="save-run")
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(size)
-        sys.setrecursionlimit(limit)
-    if failed:
-        raise failed[0]

@@ -95,7 +95,7 @@ class Fingerprinter:
                  strict: bool = False, card: Card = (CARD_FIELDS, _CARD_SKIPS)) -> None:
         self.context = context or {}
         self.strict = strict  # refuse what cannot be fingerprinted, instead of a random value
-        self.card_fields, self.card_skips = card  # what a card shows (card_fields())
+        self._card_fields, self._card_skips = card  # what a card shows (card_fields())
         self._settings = settings
         self._skip = {id(context), id(settings)}
         self._memo: defaultdict[str, dict[int, str]] = defaultdict(dict)  # kind → id of the object → fingerprint
@@ -151,10 +151,10 @@ class Fingerprinter:
 
     def _card(self, content: Content) -> str:
         values = []
-        for name in self.card_fields:
+        for name in self._card_fields:
             value = getattr(content, name, None)
             if name == "content_file":
-                values.append(self._model(value, self.card_skips))
+                values.append(self._model(value, self._card_skips))
             elif callable(value):  # a method (Pelican memoises some): it may return anything about it
                 values.append(self.page(content))
             else:

@@ -201,9 +201,9 @@ class CacheSave:
 
     process: multiprocessing.Process | None = None
 
-    def join(self, timeout: float | None = None) -> None:
+    def join(self) -> None:
         if self.process is not None:
-            self.process.join(timeout)
+            self.process.join()
 
 
 def save_caches(*caches: ParseCache, beside: bool = False) -> CacheSave:

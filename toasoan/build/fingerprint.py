@@ -67,6 +67,12 @@ def unseen_field(kind: type) -> Callable[[str], str | None] | None:
     return None
 
 
+def is_field(name: str) -> bool:
+    """Whether a name a page read is a field beyond a card (:func:`unseen_field`), not a
+    context name or global."""
+    return name.startswith(".")
+
+
 def card_fields(reads: Iterable[str]) -> Card:
     """The fields of a card for a page that read ``reads`` (:func:`unseen_field`'s names
     among them), and the fields its content model leaves out."""
@@ -74,7 +80,7 @@ def card_fields(reads: Iterable[str]) -> Card:
     for name in reads:
         if name.startswith(".content_file."):
             skips.discard(name.removeprefix(".content_file."))
-        elif name.startswith("."):
+        elif is_field(name):
             fields.append(name[1:])
     return tuple(fields), frozenset(skips)
 

@@ -38,6 +38,7 @@ from pelican.contents import Article, Page
 from ..model import Article as ArticleFile
 from ..model import ContentFile, parse_content_file
 from ..settings import site_rules
+from .fingerprint import is_field
 from .generators import body_of, generator_contents, set_body
 from .outputs import FullBuild, Patch, digest
 from .plan import BuildInputs, BuildPlan, BuildResult, PreviousBuild, run_pelican
@@ -289,7 +290,7 @@ def _read_beyond_cards(previous: PreviousBuild) -> bool:
     beyond their cards (a listing showing their bodies: toasoan.build.fingerprint.unseen_field).
     A patch renders again only the pages that own the edited bodies, so such a site gets a
     Pelican run, whose keys see those fields."""
-    return any(name.startswith(".") for reads in previous.reads for name in reads)
+    return any(is_field(name) for reads in previous.reads for name in reads)
 
 
 def _changed_in(run: _Run, plan: BuildPlan) -> dict[str, tuple[object, object] | None] | None:

@@ -41,7 +41,7 @@ from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
 from . import outputs, share
-from .fingerprint import Fingerprinter, Unfingerprintable, card_fields, unseen_field
+from .fingerprint import Fingerprinter, Unfingerprintable, card_fields, is_field, unseen_field
 from .outputs import Reads
 from .reads import install, recording, records
 from .run import SETTING, run_of
@@ -110,7 +110,7 @@ class IncrementalWriter(Writer):
     def _fingerprinter(self, context, reads: Reads = ()) -> Fingerprinter:
         """One for the whole build per card (the fields beyond it in ``reads``): generators
         pass the shared context or copies of it."""
-        card = card_fields(name for name in reads if name.startswith("."))
+        card = card_fields(reads)
         if card not in self._fingerprints:
             self._fingerprints[card] = Fingerprinter(context, self.settings, card=card)
         return self._fingerprints[card]
@@ -126,7 +126,7 @@ class IncrementalWriter(Writer):
         shared_key = (id(context), id(environment), reads, own)
         if shared_key not in self._shared:
             globals_, tools = self._environment(environment, context)
-            names = [name for name in reads if not name.startswith(".")]  # the rest are fields
+            names = [name for name in reads if not is_field(name)]
             rest = [name for name in names if name in own or name in PAGE_NAMES]
             in_context = [name for name in names if name in context and name not in rest]
             elsewhere = (f"{name}={globals_.get(name, '-')}" for name in names

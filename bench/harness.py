@@ -514,8 +514,8 @@ def report(results: list[SizeResult], runs: int, info: dict[str, str], elapsed: 
              "- Sửa một bài: thêm một câu vào cuối thân một bài viết ở giữa kho.",
              f"- Xem trước: một tiến trình thường trú dựng một lần rồi đo {PREVIEW_EDITS} lần sửa thân bài "
              "đó (bench/preview.py): Tòa soạn bằng `BuildSession` như `invoke livereload` (lần dựng đầu "
-             "không có gì để làm; lần sửa đầu nạp lần dựng mà `invoke build` đã lưu, các lần sau vá trong bộ "
-             "nhớ), Pelican gốc chạy lại `Pelican.run()` trong cùng tiến trình, có cache (như "
+             "chạy Pelican, không phải vẽ lại trang nào sau `invoke build`, và giữ lần chạy đó trong bộ nhớ; "
+             "các lần sửa được vá vào nó), Pelican gốc chạy lại `Pelican.run()` trong cùng tiến trình, có cache (như "
              "`pelican --autoreload`).",
              "- Trong mỗi lần chạy, hai công cụ chạy xen kẽ (đảo thứ tự ở lần chạy chẵn).",
              "- Sau mỗi lần dựng lần đầu, hai phần của nó được đo riêng, mỗi phần một tiến trình (bench/floor.py): "

@@ -2,8 +2,8 @@
 
 Run by the harness: ``python -m bench.preview toasoan <file> <edits>`` inside the bench site
 starts a :class:`toasoan.build.session.BuildSession` as ``invoke livereload`` does (its first
-build has nothing to do after the harness's ``invoke build``; the first edit takes up the run
-that build saved, the next ones patch it in memory); ``python -m bench.preview stock <file> <edits> <settings>``
+build runs Pelican, which renders nothing after the harness's ``invoke build``, and keeps the
+run; the edits are patched into it in memory); ``python -m bench.preview stock <file> <edits> <settings>``
 inside the stock site does what ``pelican --autoreload`` does on a change: ``Pelican.run()``
 again in the same process. Then ``edits`` times it adds a sentence to ``<file>``'s body and
 builds. Each build is printed as one JSON line: wall and CPU seconds (this process and the
@@ -38,7 +38,7 @@ class _StockSession:
 
 def main(argv: list[str]) -> int:
     tool, target, edits = argv[0], Path(argv[1]), int(argv[2])
-    session = BuildSession("pelicanconf.py", saved=True) if tool == "toasoan" else _StockSession(argv[3])
+    session = BuildSession("pelicanconf.py") if tool == "toasoan" else _StockSession(argv[3])
     if not session.build().ok:
         print("Dựng lần đầu thất bại.", file=sys.stderr)
         return 1

@@ -11,8 +11,8 @@ from pathlib import Path
 from bench.corpus import PEOPLE, generate, tiny_png
 from sitekit import REPO, Project, make_project
 from toasoan.build.generators import generator_contents
-from toasoan.build.plan import BuildResult
-from toasoan.build.session import BuildSession, build_site
+from toasoan.build.plan import BuildResult, build_site
+from toasoan.build.session import BuildSession
 from toasoan.git import Git
 
 CORPUS_SIZE = 36
@@ -81,10 +81,9 @@ def build(project: Project, *, clean: bool = False) -> BuildResult:
     return succeeded(build_site(project.root / "pelicanconf.py", incremental=not clean, OUTPUT_PATH=str(output)))
 
 
-def session_for(project: Project, *, saved: bool = False) -> BuildSession:
-    """A preview session (``invoke livereload``'s) building into ``output/``; ``saved``: one
-    that starts from the run the last ``invoke build`` saved."""
-    return BuildSession(project.root / "pelicanconf.py", saved=saved, OUTPUT_PATH=str(project.output))
+def session_for(project: Project) -> BuildSession:
+    """A preview session (``invoke livereload``'s) building into ``output/``."""
+    return BuildSession(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output))
 
 
 def kept_contents(session: BuildSession) -> list:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitekit import ARTICLE, MEETING, Project
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site
 from toasoan.content import read_content
 from toasoan.model import SiteRules, parse_content_file
 

@@ -8,9 +8,8 @@ from pathlib import Path
 from pelican import Pelican, signals
 
 from sitekit import Project
-from toasoan.build.plan import BuildPlan, run_pelican
+from toasoan.build.plan import BuildPlan, build_site, run_pelican
 from toasoan.build.run import BuildRun, Recipe, run_of
-from toasoan.build.session import build_site
 
 
 def _declare_rogue(pelican: object) -> None:

@@ -36,9 +36,8 @@ from editkit import (
 from sitekit import Project
 from toasoan.build.fingerprint import Fingerprinter, Unfingerprintable
 from toasoan.build.outputs import Entry, OutputLedger, digest
-from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, _stat_all, input_state, load_settings
+from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, _stat_all, build_site, input_state, load_settings
 from toasoan.build.run import BuildRun
-from toasoan.build.session import build_site
 from toasoan.git import Git
 from toasoan.model import ActionItem
 

@@ -143,7 +143,7 @@ def test_meeting_report_model(project: Project):
 
 
 def test_a_pickled_content_file_keeps_every_field_line_in_one_text(project: Project):
-    """The content model travels (parse pool, parse cache, saved run) with the line of each
+    """The content model travels (parse pool, parse cache) with the line of each
     field as one JSON text, and every line reads back as it was parsed."""
     text = article(MEETING_HEAD + item() + "  - id: CNTT-2019-02\n    title: Việc hai\n    owner: Văn phòng\n"
                    "    due: 2019-04-01\n    support: [Phòng Kế hoạch Tài vụ]\n")

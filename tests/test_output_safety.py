@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from test_broken_input import CASES
 
 from sitekit import Project
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site
 from toasoan.safety import unsafe_url
 
 HOSTILE_CODES = {"E111", "E301", "E302"}

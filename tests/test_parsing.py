@@ -14,8 +14,7 @@ import pytest
 from bench.corpus import generate
 from sitekit import in_a_new_process, make_project
 from toasoan import parsing
-from toasoan.build.plan import load_settings
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site, load_settings
 from toasoan.content import read_content, shared_cache, site_cache
 from toasoan.git import Git
 from toasoan.parsing import ParseCache, parse_files, parse_many, parse_one

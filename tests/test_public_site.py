@@ -14,8 +14,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from sitekit import MEETING, Project, make_project
-from toasoan.build.plan import load_settings
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site, load_settings
 
 SITE = "http://localhost:8000"  # SITEURL of pelicanconf.py
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -26,10 +26,9 @@ from pelican.settings import DEFAULT_CONFIG
 from sitekit import Project
 from toasoan.build.fingerprint import unseen_field
 from toasoan.build.outputs import OutputLedger
-from toasoan.build.plan import BuildPlan, Manifest, load_settings, run_pelican
+from toasoan.build.plan import BuildPlan, Manifest, build_site, load_settings, run_pelican
 from toasoan.build.reads import RecordingContext, install, recording
 from toasoan.build.run import BuildRun
-from toasoan.build.session import build_site
 from toasoan.build.template_cache import TemplateCache
 
 TEMPLATES = {
@@ -134,7 +133,7 @@ def test_fields_beyond_a_card_are_recorded_on_what_the_page_does_not_own() -> No
 
 # ---------------------------------------------------------------------- builds
 def counted_build(project: Project, **overrides: object) -> OutputLedger:
-    """An incremental build into ``output/`` (a new Pelican run, no saved run): its ledger."""
+    """An incremental build into ``output/`` (a new Pelican run): its ledger."""
     plan = BuildPlan.make(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output), **overrides)
     run = BuildRun(plan.ledger())
     result = plan.run(run, lambda: run_pelican(Pelican(plan.settings)))
@@ -187,9 +186,8 @@ def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom:
     beyond the card (here the body: by its content model, and by a method of the article) has
     those fields recorded as read, so a body edit renders those listings again (those that
     read every article, as the list of all articles, for any article's body), and of the
-    article pages only the edited one. No body edit
-    is patched into a run then (a patch renders only the edited article's own pages), in a
-    new process or in a preview. (Not ``article.content``: with relative URLs Pelican makes
+    article pages only the edited one. A preview patches no body edit into its run then (a
+    patch renders only the edited article's own pages). (Not ``article.content``: with relative URLs Pelican makes
     it for the page rendered last, whichever that is.)"""
     item = newsroom.root / "theme" / "templates" / "partials" / "article_list.html"
     shown = "<!-- {{ article.content_file.body|length }} {{ article.get_content('')|length }} ký tự -->"
@@ -200,10 +198,10 @@ def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom:
     assert "index.html" in listings
     assert not any(name.startswith(".") for page in article_pages(first) for name in first.reads[page]), \
         "an article page's own body is not a field beyond a card"
-    build(newsroom)  # saves its run for the next build
+    build(newsroom)
     editor = Editor(newsroom, 4)
     editor.apply("body")
-    assert not build(newsroom).patched
+    build(newsroom)
     assert_same_as_clean(newsroom, "a body shown in listings")
     preview = session_for(newsroom)
     preview.build()

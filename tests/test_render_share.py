@@ -22,8 +22,7 @@ from sitekit import Project
 from toasoan import parsing
 from toasoan.build import share
 from toasoan.build.outputs import LedgerPart
-from toasoan.build.plan import load_settings
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site, load_settings
 from toasoan.build.writer import IncrementalWriter
 
 pytestmark = pytest.mark.skipif(not parsing.can_fork(), reason="helpers are forked (not on Windows)")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from editkit import assert_same_as_clean, build
+from editkit import assert_same_as_clean, build, session_for
 from photokit import BODY_PHOTO_ARTICLE, GPS_IFD, LEAD_ARTICLE, photo, photo_site
 from PIL import Image
 
 from sitekit import Project
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +100,12 @@ def test_the_cache_keeps_made_files_and_incremental_builds_equal_clean_ones(tmp_
     assert len(made) == 7 * 4  # six 1 200 px photos and one 1 600 px: 3 widths in WebP, the widest in JPEG
     assert_same_as_clean(project, "photos")  # the clean build takes them from the cache too
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == made
-    # A body edit of an article showing a photo is patched into the saved run: still a <picture>.
+    # A body edit of an article showing a photo, patched into a preview's run: still a <picture>.
+    preview = session_for(project)
+    assert preview.build().ok
     edited_file = project.content / "articles/2021/tin-11.md"
     edited_file.write_text(edited_file.read_text(encoding="utf-8") + "\nCâu bổ sung.\n", encoding="utf-8")
-    assert build(project).patched
+    assert preview.build().patched
     assert html(project, BODY_PHOTO_ARTICLE).find(class_="prose").find("picture") is not None
     assert_same_as_clean(project, "body edit patched")
     # A new photo at the same address: its page and the home page show the new one.

@@ -22,7 +22,7 @@ from search_index import SearchRecord, folded_words, plain_text, shard_records
 from search_index.records import KIND_PAGE, body_text
 
 from sitekit import ARTICLE, Project
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site
 
 
 def test_folded_words_are_the_ones_pagefind_cannot_fold_itself():

@@ -14,8 +14,7 @@ from bs4 import BeautifulSoup
 from documents.documents import size_label
 
 from sitekit import Project, make_project
-from toasoan.build.plan import load_settings
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site, load_settings
 from toasoan.content import read_content
 from toasoan.model import Document
 from toasoan.settings import site_rules

@@ -8,8 +8,7 @@ from editkit import files, succeeded
 from taxonomy_lists import ArticleList
 
 from sitekit import Project
-from toasoan.build.plan import load_settings
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site, load_settings
 
 
 class Item:

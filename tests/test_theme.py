@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "2018/hoc-vien-tong-ket-cong-tac-ung-dung-cntt-nam-2018/index.html"

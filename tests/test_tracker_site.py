@@ -16,8 +16,7 @@ from bs4 import BeautifulSoup
 from tracker_story import FORMULA_TITLE, PUBLIC_IDS, TODAY, add_story
 
 from sitekit import Project, make_project
-from toasoan.build.plan import load_settings
-from toasoan.build.session import build_site
+from toasoan.build.plan import build_site, load_settings
 from toasoan.content import read_content
 from toasoan.model import load_units
 from toasoan.settings import site_rules

@@ -16,9 +16,8 @@ from PIL import Image
 from search_index.store import RecordStore
 
 from sitekit import ARTICLE, MEETING, Project, make_project
-from toasoan.build.plan import load_settings
+from toasoan.build.plan import build_site, load_settings
 from toasoan.build.run import run_of
-from toasoan.build.session import build_site
 
 # What must never reach a public build: every title, slug and id of the unreleased files.
 DRAFT_TITLE, DRAFT_SLUG = "Dự thảo Zebrakhe tuyệt mật", "du-thao-zebrakhe"

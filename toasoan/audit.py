@@ -259,7 +259,7 @@ def format_report(audits: list[PageAudit]) -> str:
 def audit_command(settings_file: str = "pelicanconf.py", with_lighthouse: bool = True, runs: int = 3,
                   reports: Path | None = None) -> int:
     """Build the site into a temporary folder, serve it on 127.0.0.1, audit, print; 1 if a budget is missed."""
-    from .build.session import build_site
+    from .build.plan import build_site
     from .serve import make_server
 
     with tempfile.TemporaryDirectory(prefix="audit-") as scratch:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import logging
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar, TextIO
 
 from . import findings as f
-from .build.plan import BuildResult, Manifest, load_settings
-from .build.saved_run import collector_off
-from .build.session import build_site
+from .build.plan import BuildResult, Manifest, build_site, load_settings
 from .content import read_content
 from .fixes import FileFix, fix_content
 from .git import Git, GitError
@@ -109,6 +109,18 @@ def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: ob
             return 1
 
 
+@contextlib.contextmanager
+def collector_off() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the block runs, then as it was."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def report_build(result: BuildResult) -> int:
     """Say what a build did (findings in Vietnamese on failure); its exit code."""
     if result.unchanged:
@@ -179,9 +191,7 @@ def clean(settings_file: str = DEV_SETTINGS) -> int:
     output = Path(settings["OUTPUT_PATH"])
     for leftover in [output, *output.parent.glob(".output-*")]:
         shutil.rmtree(leftover, ignore_errors=True)
-    manifest = Manifest.for_output(settings, output.resolve())
-    manifest.remove()
-    manifest.saved_run.remove()
+    Manifest.for_output(settings, output.resolve()).remove()
     return 0
 
 

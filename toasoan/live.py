@@ -2,8 +2,8 @@
 
 The builds run in this process (:class:`toasoan.build.session.BuildSession`): an edit to the
 body of an article or page is patched into the last build, anything else is built
-incrementally. When nothing changed since the last ``invoke build`` it starts at once, and
-its first body edit is patched into the run that build saved. A change to the code of the
+incrementally. Its first build runs Pelican, rendering only what changed since the last
+build, and keeps the run for the patches. A change to the code of the
 plugins or of ``toasoan`` starts the process again, so that builds never run code older
 than the files they are keyed on.
 
@@ -60,7 +60,7 @@ def livereload(port: int = 8000, settings_file: str = DEV_SETTINGS) -> int:
     except ClockError as error:
         print(error, file=sys.stderr)
         return 1
-    session = BuildSession(settings_file, saved=True)  # starts from the run invoke build saved
+    session = BuildSession(settings_file)
     preview = Preview()
 
     def rebuild() -> int:

@@ -84,9 +84,9 @@ class Unit:
 
 
 class Compact:
-    """A slots dataclass pickled as its constructor's arguments, not as a state dict: a saved
-    run (toasoan.build.saved_run) holds tens of thousands of them, and the unpickler keeps every
-    state it read until the whole run is loaded. (None of them refers back to itself
+    """A slots dataclass pickled as its constructor's arguments, not as a state dict: the
+    parse cache (toasoan.parsing) holds tens of thousands of them, and the unpickler keeps
+    every state it read until the whole shard is loaded. (None of them refers back to itself
     through its fields: pickle could not make it from its arguments.)"""
 
     __slots__ = ()

@@ -60,8 +60,8 @@ class SearchRecord:
 
     def to_store(self) -> SearchRecord:
         """The record without its page, as the record store keeps it, with its folded words
-        if they were made: a patch in a new process indexes the other records of the edited
-        page's shard without folding their words again (≈ 0.05 s for a shard of 290 pages)."""
+        if they were made: a patch indexes the other records of the edited page's shard
+        ahead without folding their words again (≈ 0.05 s for a shard of 290 pages)."""
         stored = replace(self, source=None)
         if "folded" in self.__dict__:
             stored.__dict__["folded"] = self.folded

@@ -17,8 +17,7 @@ while Pelican writes the pages, and is awaited at ``finalized``, when
 the plugin's recipe (:class:`toasoan.build.run.Recipe`, owning ``pagefind/``) is made: when
 Pagefind fails, :class:`SearchIndexError` fails the build and the old site stays. Made again
 after a patch, the recipe indexes the shards holding an edited page; it starts them
-``early``, from the edited files read on their own, while the build checks its outputs or
-loads its saved run.
+``early``, from the edited files read on their own, while the build checks its outputs.
 """
 
 from __future__ import annotations
@@ -171,8 +170,8 @@ def bundle_files(files: list[dict]) -> dict[str, bytes]:
 
 class Ahead:
     """Shards indexed ahead of a patch (:func:`index_early`), by key, until
-    :func:`write_shards` takes them: Pagefind runs while the build loads its saved run, or
-    checks its outputs. One per build run (:func:`ahead_of`)."""
+    :func:`write_shards` takes them: Pagefind runs while the build checks its outputs and
+    renders the edited pages. One per build run (:func:`ahead_of`)."""
 
     def __init__(self) -> None:
         self._jobs: dict[str, tuple[threading.Thread, Shard]] = {}
@@ -446,8 +445,8 @@ def index_early(run: BuildRun, contents: list) -> None:
     """The recipe's early start: index now the shards of the edited pages with their new
     records (the others from the store); the recipe takes a bundle only if its key matches.
     A shard whose records are those the last build indexed is not: the patch keeps its files
-    (a page edited since the saved run, but not since the last build, is patched again in
-    every build)."""
+    (a page edited since the kept run was made, but not since the last build, is patched
+    again in every build)."""
     stored = RecordStore.of(run).shard_of([content.source_path for content in contents])
     edited: dict[str, list[SearchRecord]] = {}
     changed: set[str] = set()  # shards with a record the last build did not index

@@ -1,5 +1,5 @@
-"""The records of each search shard, kept on disk so that a patch in a new process can index
-an edited page's shard before it has loaded the saved run (:mod:`toasoan.build.saved_run`).
+"""The records of each search shard, kept on disk so that a patch can index an edited page's
+shard ahead, before it renders the page (:func:`.search_index.index_early`).
 
 ``.cache/toasoan/search/<hash of the output path>/`` holds one file per shard key — the
 shard's records, without the pages they were made from —, ``where.pickle``: which shard

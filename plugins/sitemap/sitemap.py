@@ -117,10 +117,6 @@ class Sitemap:
             self._changed[key] = changed(item)
         return self._changed[key]
 
-    def __getstate__(self) -> dict:
-        """Kept with a run (toasoan.build.saved_run): the memo is by identity, which a new process changes."""
-        return {**vars(self), "_changed": {}}
-
     def add(self, context: dict) -> None:
         """A page written with this template context (``output_file`` is its path)."""
         name = str(context.get("output_file") or "")

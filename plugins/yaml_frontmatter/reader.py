@@ -71,7 +71,7 @@ class NewsroomReader(BaseReader):
         self.renderer = HtmlRenderer(settings, self.rules)
         # One Author, Category and Tag object per name, shared by every article that has it
         # (as Pelican would make one per article): thousands fewer objects for a run to
-        # hold, save and load (toasoan.build.saved_run). Pelican compares them by slug either way.
+        # hold (a preview keeps its run). Pelican compares them by slug either way.
         self._named: dict[tuple[type, str], URLWrapper] = {}
 
     def _relpath(self, source_path: str) -> str:
@@ -196,7 +196,7 @@ def parse_fingerprint(settings: dict, rules: SiteRules) -> str:
 
 def prefetch(pelican) -> None:
     """``get_generators`` (a run starts): parse and render every content file (cache, then
-    all CPUs). Not at ``initialized``: a saved run taken up reads only the files that changed."""
+    all CPUs)."""
     settings = pelican.settings
     if not plugin_enabled(settings, "yaml_frontmatter"):
         return

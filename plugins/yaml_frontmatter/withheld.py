@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from toasoan.build.generators import body_of, generator_contents, set_body
+from toasoan.build.generators import body_of, generator_contents
 from toasoan.model import Article, ContentFile, Document
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def unlink(generators: list, sources: set[str]) -> list[tuple[str, str]]:
             if "{filename}" not in body or not pattern.search(body):
                 continue
             removed += [(content.content_file.source, m.group(1)) for m in pattern.finditer(body)]
-            set_body(content, pattern.sub(lambda m: m.group(2), body))
+            content._content = pattern.sub(lambda m: m.group(2), body)
     for page, target in removed:
         logger.warning("%s liên kết tới %s, bài chưa đăng (bản nháp hoặc hẹn đăng): trang công khai bỏ "
                        "liên kết này, giữ chữ.", page, target)

@@ -2,8 +2,9 @@
 
 Its parts, one module each (this package imports none of them itself):
 
-- :mod:`.plan` — one build: its settings, staging folder, inputs (:class:`~.plan.BuildInputs`),
-  the manifest of the last build, and the swap of the staged outputs into ``output/``;
+- :mod:`.plan` — one build (:func:`~.plan.build_site`, ``invoke build``): its settings,
+  staging folder, inputs (:class:`~.plan.BuildInputs`), the manifest of the last build, and
+  the swap of the staged outputs into ``output/``;
 - :mod:`.run` — the run of one build (:class:`~.run.BuildRun`): the one object a plugin
   reaches, to declare the outputs it owns and how they are made (:class:`~.run.Recipe`),
   write them, and keep what they are made from;
@@ -11,10 +12,8 @@ Its parts, one module each (this package imports none of them itself):
 - :mod:`.writer`, :mod:`.reads` and :mod:`.fingerprint` — Pelican's writer, rendering a page
   only when a value it read while last rendered changed, a feed when its entries did (the
   ``incremental`` plugin installs it);
-- :mod:`.session` — body edits patched into the last Pelican run (``invoke livereload`` keeps
-  it in memory, ``invoke build`` takes up the saved one; the run then makes the plugins'
-  recipes again), and :func:`~.session.build_site`;
-- :mod:`.saved_run` — the last run saved to disk for the next ``invoke build``;
+- :mod:`.session` — body edits patched into the last Pelican run a preview keeps in memory
+  (``invoke livereload``, the desk; the run then makes the plugins' recipes again);
 - :mod:`.generators` — what the build reads off Pelican's generators (articles, pages, bodies);
 - :mod:`.template_cache` — Jinja's compiled templates kept between builds;
 - :mod:`.share` — the writer's pages split between forked processes, one per core;

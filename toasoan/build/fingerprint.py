@@ -108,24 +108,10 @@ class Fingerprinter:
         self._alive: list[object] = []  # every object in the memo, kept alive: ids must not be reused
         self._busy: set[tuple[int, str]] = set()
 
-    def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.build.saved_run) without the memo: it is by identity, which a
-        new process changes, and a patch fingerprints only a few objects again."""
-        return {**vars(self), "_memo": defaultdict(dict), "_alive": [], "_busy": set(), "_skip": set()}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._skip = {id(self.context), id(self._settings)}
-
     def forget(self, content: Content) -> None:
         """Fingerprint ``content`` afresh next time (a resident preview changed it in place)."""
         for kind in ("page", "card"):
             self._memo[kind].pop(id(content), None)
-
-    def forget_all(self) -> None:
-        """Fingerprint everything afresh next time; the objects fingerprinted may go."""
-        self._memo.clear()
-        self._alive.clear()
 
     # ---------------------------------------------------------------- pages
     def page(self, content: Content) -> str:

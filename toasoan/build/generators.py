@@ -16,13 +16,5 @@ def generator_contents(generator: object) -> Iterator[object]:
 
 
 def body_of(content: object) -> str:
-    """The body of an article or page as read, before Pelican resolves its links: held in
-    memory, or (a run taken up from disk, :mod:`toasoan.build.saved_run`) read from the run file."""
-    kept = getattr(content, "_get_content", None)  # Pelican's hook for a body it does not hold
-    return kept() if kept is not None else content._content or ""
-
-
-def set_body(content: object, html: str) -> None:
-    """Give an article or page a new body (one in the run file, if it had one, is forgotten)."""
-    content.__dict__.pop("_get_content", None)
-    content._content = html
+    """The body of an article or page as read, before Pelican resolves its links."""
+    return content._content or ""

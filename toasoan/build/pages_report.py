@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from .session import build_site
+from .plan import build_site
 
 PAGE_LISTS = ("articles", "drafts", "pages", "hidden_pages", "draft_pages", "translations")
 

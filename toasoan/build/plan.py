@@ -10,8 +10,9 @@ When nothing a build reads has changed since the last one (:func:`input_state`) 
 outputs are as it left them, an incremental build has nothing to do and does not run
 Pelican at all.
 
-This module is one build (:class:`BuildPlan`); :func:`toasoan.build.session.build_site` runs it,
-and patches the last run instead when only bodies changed. It never imports the session.
+This module is one build (:class:`BuildPlan`), and :func:`build_site`, which runs one
+(``invoke build``). A preview's session (:mod:`toasoan.build.session`) runs its builds too,
+and patches the run it keeps instead when only bodies changed; this module never imports it.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from ..publication import publication
 from ..tracker import vietnam_today
 from . import outputs
 from .run import BuildRun
-from .saved_run import SavedRun
 from .share import SETTING as RENDER_PROCESSES
 
 # Settings that are not inputs of any output: where it goes, how many processes render it
@@ -94,6 +94,22 @@ def run_pelican(pelican) -> None:
             pelican.run()
     finally:
         gc.unfreeze()
+
+
+def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: bool = True,
+               **overrides: object) -> BuildResult:
+    """Run Pelican into a staging folder; on success its outputs reach ``OUTPUT_PATH``.
+
+    An incremental build (``invoke build``) does nothing when nothing it reads changed, and
+    otherwise renders only the pages whose keys changed; ``incremental=False`` renders
+    everything. A failed build leaves the previous output exactly as it was and never raises.
+    """
+    from pelican import Pelican
+
+    plan = BuildPlan.make(settings_file, incremental=incremental, **overrides)
+    if nothing_to_do := plan.unchanged():
+        return nothing_to_do
+    return plan.run(BuildRun(plan.ledger()), lambda: run_pelican(Pelican(plan.settings)))
 
 
 @dataclass
@@ -472,8 +488,3 @@ class Manifest:
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
-
-    @property
-    def saved_run(self) -> SavedRun:
-        """Where an incremental build saves its Pelican run for the next (toasoan.build.saved_run)."""
-        return SavedRun(self.path.with_suffix(".run"))

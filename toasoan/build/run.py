@@ -39,9 +39,9 @@ it was last made; one that can ``start`` begins before the pages are rendered ag
 (the search index has Pagefind index their shards meanwhile).
 
 What a plugin keeps of a finished run for a recipe made again goes in
-:attr:`BuildRun.memory` (saved with the run, :mod:`.saved_run`); what it holds while the
-run lasts, in :attr:`BuildRun.scratch`. Recipes belong to the Pelican object that declared
-them and are never saved: a run taken up in a new process gets that process's.
+:attr:`BuildRun.memory` (the preview keeps it with the run, :mod:`.session`); what it holds
+while the run lasts, in :attr:`BuildRun.scratch`. Recipes belong to the Pelican object that
+declared them.
 
 Outside a build (Pelican run on its own) the first plugin that asks gets a run that writes
 everything, into ``OUTPUT_PATH``.
@@ -212,14 +212,6 @@ class BuildRun:
             self.settings = outer
             for place, was in zip(places, before, strict=True):
                 place[SETTING] = was
-
-    def __reduce__(self) -> tuple:
-        """A run belongs to its build: settings saved with a Pelican run keep none."""
-        return _no_run, ()
-
-
-def _no_run() -> None:
-    return None
 
 
 def run_of(settings: MutableMapping) -> BuildRun:

@@ -1,6 +1,5 @@
-"""Body edits patched into the last Pelican run: ``invoke livereload`` keeps its last run in
-memory; an incremental ``invoke build`` takes up the run the last build saved to disk
-(:mod:`toasoan.build.saved_run`) and saves the run it makes.
+"""Body edits patched into the last Pelican run a preview keeps in memory (``invoke
+livereload``, the desk).
 
 A writer previewing an article changes its text far more often than anything else. When the
 only change since the session's last build is the body of existing articles or pages —
@@ -9,17 +8,19 @@ session reads just those files again, puts each new body into the article or pag
 its last Pelican run, and renders again only what shows a body in full: the page itself and
 the feeds that carry it; then the run makes every plugin's recipe again
 (:meth:`toasoan.build.run.BuildRun.remake`: the search shard of the page, content checks, the
-JSON Feed, the sitemap — each writes only what its keys say changed). Before the patch, and
-before a saved run is loaded, the recipes that can start early get the changed files read on
-their own (:meth:`~toasoan.build.run.BuildRun.start_early`): Pagefind indexes the edited
-page's shard meanwhile. bench/RESULTS.md has what a patch takes in a preview and in a new
-process, against a Pelican run that visits every page.
+JSON Feed, the sitemap — each writes only what its keys say changed). Before the patch, the
+recipes that can start early get the changed files read on their own
+(:meth:`~toasoan.build.run.BuildRun.start_early`): Pagefind indexes the edited page's shard
+meanwhile. bench/RESULTS.md has what a patch takes, against a Pelican run that visits every
+page.
 
-Anything else — a title, a date, a new or deleted file, an action item, a template, a
-setting, a commit, or a body shown by a page it does not belong to (a listing of full
-texts) — runs the incremental build of :mod:`toasoan.build.plan` in the same process,
-and that run becomes the one kept. Either way the output is byte for byte what a clean build
-writes (tests/test_preview.py), and a failed build leaves ``output/`` untouched.
+Anything else — the session's first build, a title, a date, a new or deleted file, an action
+item, a template, a setting, a commit, or a body shown by a page it does not belong to (a
+listing of full texts) — runs the incremental build of :mod:`toasoan.build.plan` in the same
+process, and that run becomes the one kept. Either way the output is byte for byte what a
+clean build writes (tests/test_preview.py), and a failed build leaves ``output/`` untouched.
+A run lives only in the process that made it: ``invoke build`` (:func:`toasoan.build.plan.build_site`)
+never patches, and nothing of Pelican's is saved to disk.
 """
 
 from __future__ import annotations
@@ -27,23 +28,17 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican
-from pelican.contents import Article, Page
 
-from ..model import Article as ArticleFile
-from ..model import ContentFile, parse_content_file
-from ..settings import site_rules
 from .fingerprint import is_field
-from .generators import body_of, generator_contents, set_body
-from .outputs import FullBuild, Patch, digest
+from .generators import body_of, generator_contents
+from .outputs import FullBuild, Patch
 from .plan import BuildInputs, BuildPlan, BuildResult, PreviousBuild, run_pelican
 from .run import SETTING, BuildRun, Recipe
-from .saved_run import FORMAT, SavedRunHeader
 
 logger = logging.getLogger(__name__)
 
@@ -84,81 +79,63 @@ class _Resident(Pelican):
 
 
 class BuildSession:
-    """Builds that patch the last Pelican run when only bodies changed (see module doc).
+    """The builds of a preview (``invoke livereload``, the desk): each one patches the run the
+    session keeps when only bodies changed since it, and runs Pelican otherwise (see module
+    doc). The session's first build runs Pelican, whose run it keeps."""
 
-    ``saved``: the session saves each run it makes, and its first patch takes up the run
-    the last build saved (toasoan.build.saved_run); without, its first build runs Pelican.
-    ``resident``: the session lives for many builds (``invoke livereload``) and keeps its run
-    in memory; an incremental ``invoke build`` is a session of one build (``resident=False``).
-    """
-
-    def __init__(self, settings_file: str | Path = "pelicanconf.py", *, saved: bool = False,
-                 resident: bool = True, **overrides: object) -> None:
+    def __init__(self, settings_file: str | Path = "pelicanconf.py", **overrides: object) -> None:
         self.settings_file = settings_file
         self.overrides = overrides
-        self.saved = saved
-        self.resident = resident
         self._last: _Run | None = None
 
     def build(self) -> BuildResult:
         """Build what changed since the last build (see module doc); never raises."""
         plan = BuildPlan.make(self.settings_file, **self.overrides)
-        header, edited = (self._saved_header(plan) if self.saved and self._last is None else None) or (None, {})
-        if self._last is not None:  # the kept run's objects write into its staging folder
-            plan = plan.restaged(self._last.staging)
-        elif header is not None:
-            plan = plan.restaged(header.staging)
-            shutil.rmtree(plan.staging, ignore_errors=True)  # left by a build that was stopped
-        if (self._last is not None or self.saved) and (nothing_to_do := plan.unchanged()):
-            return nothing_to_do  # (without a saved run, a first build runs Pelican: its run is kept)
+        if self._last is not None:
+            plan = plan.restaged(self._last.staging)  # the kept run's objects write into its staging folder
+            if nothing_to_do := plan.unchanged():
+                return nothing_to_do
+            result = self._patched(plan)
+            if result is not None:
+                if result.ok:
+                    self._last.inputs = plan.inputs
+                else:
+                    self._last = None  # a failed patch may have left bodies half-replaced
+                return result
+        self._last = None
+        run = uuid.uuid4().hex
+        build = BuildRun(plan.ledger())
+        result = plan.run(build, lambda: self._run_pelican(plan, run, build), run=run)
+        if not result.ok:
+            self._last = None
+        return result
+
+    def _patched(self, plan: BuildPlan) -> BuildResult | None:
+        """The build that patches the kept run, or None when it cannot (more than bodies changed,
+        an output was edited by hand, someone else built into the output since)."""
+        last = self._last
         # The build's one run. Recipes get the edited files first (``start_early``: Pagefind
         # starts on them), before the patch's ledger reads the manifest's files; until then the
         # run's ledger needs none and only tells them which output the build updates.
-        build = BuildRun(FullBuild(plan.output, plan.staging, plan.key))
-        pelican = None
-        if header is not None:
-            with build.driving(plan.settings):
-                pelican = _Resident(plan.settings)  # its plugins declare their recipes
-                _start_early(build, pelican, {path: Article if isinstance(document, ArticleFile) else Page
-                                              for path, document in edited.items()})
-        elif self._last is not None:
-            build.memory, build.recipes = self._last.memory, self._last.recipes
-            with build.driving(*self._last.places):
-                _start_early(build, self._last.pelican, self._kept_classes(plan))
-        build.ledger = ledger = plan.ledger(Patch)
-        if pelican is not None:  # None unless the outputs are intact and the run loads
-            self._last = self._take_up(plan, header, pelican, ledger, build.recipes)
-        elif self._last is not None and not ledger.all_intact():  # an output edited by hand: Pelican runs
-            self._last = None
+        build = BuildRun(FullBuild(plan.output, plan.staging, plan.key), memory=last.memory, recipes=last.recipes)
+        with build.driving(*last.places):
+            _start_early(build, last.pelican, self._kept_classes(plan))
+        build.ledger = plan.ledger(Patch)
+        if not build.ledger.all_intact():  # a patch keeps every other output as the last build left it
+            return None
         try:
             edits = self._body_edits(plan)
-        except Exception:  # e.g. a file gone while read: the full build below reports it
+        except Exception:  # e.g. a file gone while read: the Pelican run reports it
             logger.debug("no patch", exc_info=True)
-            edits = []
-        if edits:
-            build.memory, build.recipes = self._last.memory, self._last.recipes
-            result = plan.run(build, lambda: self._patch(edits, build), run=self._last.id)
-            if result.ok:
-                result.patched = tuple(sorted(e.kept.source_path for e in edits))
-        else:
-            self._last = None
-            run = uuid.uuid4().hex
-            build = BuildRun(plan.ledger())
-            result = plan.run(build, lambda: self._run_pelican(plan, run, build), run=run)
-            if result.ok and self.saved and self._last is not None:
-                last = self._last
-                header = SavedRunHeader(FORMAT, run, plan.staging, plan.inputs, _without_bodies(last.generators))
-                if not self.resident:  # the process ends with the save: what it memoised goes first
-                    _forget_memoised()
-                    last.writer.forget_fingerprints()
-                plan.manifest.saved_run.save(header, last.pelican, last.generators, last.writer, last.memory)
-        if result.ok and self._last is not None:
-            self._last.inputs = plan.inputs
-        else:
-            self._last = None  # a failed patch may have left bodies half-replaced
+            return None
+        if not edits:
+            return None
+        result = plan.run(build, lambda: self._patch(edits, build), run=last.id)
+        if result.ok:
+            result.patched = tuple(sorted(e.kept.source_path for e in edits))
         return result
 
-    # ------------------------------------------------------------------ full runs
+    # ------------------------------------------------------------------ Pelican runs
     def _run_pelican(self, plan: BuildPlan, run: str, build: BuildRun) -> None:
         from pelican import signals
 
@@ -176,51 +153,10 @@ class BuildSession:
         if hasattr(pelican.writer, "rewrite"):  # the incremental writer: it can render pages again
             self._last = _Run(pelican, kept["generators"], pelican.writer, plan.inputs, plan.staging, run,
                               build.memory, build.recipes)
-            if self.resident:
-                # The run is kept for the whole session: the collector need not scan its millions
-                # of objects again (each full collection would cost a patch ~0.3 s at 5 000 articles).
-                gc.collect()
-                gc.freeze()
-
-    # ------------------------------------------------------------------ saved runs
-    def _saved_header(self, plan: BuildPlan) -> tuple[SavedRunHeader, dict[str, ContentFile]] | None:
-        """The header of the run the last build saved, if that build's outputs come from it
-        and only content files changed since (not the code, settings or git refs), and the
-        content model of each file changed."""
-        if plan.previous is None or plan.previous.run is None or _read_beyond_cards(plan.previous):
-            return None
-        header = plan.manifest.saved_run.header()
-        if header is None or header.run != plan.previous.run:
-            return None
-        changed = header.inputs.changed_files(plan.inputs)
-        if changed is None:
-            return None
-        rules, _ = site_rules(plan.settings)
-        edited = {}
-        for path in sorted(changed):  # worth loading the run only if each file may differ in its body alone
-            try:
-                document, _ = parse_content_file(os.path.relpath(path, rules.content_root),
-                                                 Path(path).read_bytes(), rules)
-            except OSError:
-                return None
-            if document is None or header.without_bodies.get(os.path.abspath(path)) != _without_body(document):
-                return None
-            edited[path] = document
-        return header, edited
-
-    def _take_up(self, plan: BuildPlan, header: SavedRunHeader, pelican: _Resident, ledger: Patch,
-                 recipes: dict[str, Recipe]) -> _Run | None:
-        """The saved run, with this process's Pelican object and the ``recipes`` its plugins
-        declared; None if it cannot be read, or if it cannot be patched."""
-        # A patch keeps every other output: they must be as the last build left them (an
-        # output edited by hand means a full run). Checked before the run is loaded.
-        if not ledger.all_intact():
-            return None
-        loaded = plan.manifest.saved_run.load(pelican)
-        if loaded is None:
-            return None
-        generators, writer, memory = loaded
-        return _Run(pelican, generators, writer, header.inputs, header.staging, header.run, memory, recipes)
+            # The run is kept for the whole session: the collector need not scan its millions
+            # of objects again (each full collection would cost a patch ~0.3 s at 5 000 articles).
+            gc.collect()
+            gc.freeze()
 
     # ------------------------------------------------------------------ patches
     def _kept_classes(self, plan: BuildPlan) -> dict[str, type]:
@@ -257,34 +193,7 @@ class BuildSession:
             build.remake(contents)
 
 
-def build_site(settings_file: str | Path = "pelicanconf.py", *, incremental: bool = True,
-               **overrides: object) -> BuildResult:
-    """Run Pelican into a staging folder; on success its outputs reach ``OUTPUT_PATH``.
-
-    An incremental build (``invoke build``) is a session of one build: it saves its Pelican
-    run, and patches the run the last build saved when only bodies changed
-    (:mod:`toasoan.build.saved_run`). ``incremental=False`` renders everything. A failed build
-    leaves the previous output exactly as it was and never raises.
-    """
-    if incremental:
-        return BuildSession(settings_file, saved=True, resident=False, **overrides).build()
-    plan = BuildPlan.make(settings_file, incremental=False, **overrides)
-    plan.manifest.saved_run.remove()  # its outputs will not come from it
-    return plan.run(BuildRun(plan.ledger()), lambda: run_pelican(Pelican(plan.settings)))
-
-
 # ---------------------------------------------------------------------- Pelican content objects
-def _without_body(document: ContentFile) -> str:
-    return digest(type(document).__name__, repr(document.apart_from_body()))
-
-
-def _without_bodies(generators: list) -> dict[str, str]:
-    """Each article's and page's file → :func:`_without_body` of what the run read there."""
-    return {os.path.abspath(content.source_path): _without_body(content.content_file)
-            for generator in generators for content in generator_contents(generator)
-            if isinstance(getattr(content, "content_file", None), ContentFile)}
-
-
 def _read_beyond_cards(previous: PreviousBuild) -> bool:
     """Whether a page of the last build read fields of articles or pages it does not own
     beyond their cards (a listing showing their bodies: toasoan.build.fingerprint.unseen_field).
@@ -363,7 +272,7 @@ def _links(content) -> set[str]:
 
 def _replace_body(kept, read) -> None:
     """Give ``kept`` the body (and content model) of ``read``; forget what Pelican memoised."""
-    set_body(kept, read._content)
+    kept._content = read._content
     kept.content_file = kept.metadata["content_file"] = read.content_file
     _forget_memoised(kept)
 

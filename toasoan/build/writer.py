@@ -86,16 +86,6 @@ class IncrementalWriter(Writer):
         self.share: share.Share | None = share.start(self, run.scratch.pop(share.GENERATORS, ()))
         run.pages_begin()
 
-    def __getstate__(self) -> dict:
-        """Saved with a run (toasoan.build.saved_run); a patch gives it the ledger of its build."""
-        return {**vars(self), "ledger": None, "_environments": {}, "share": None}
-
-    def __setstate__(self, state: dict) -> None:
-        """Taken up in a new process: contexts and environments have new identities."""
-        self.__dict__.update(state)
-        self._shared = {(id(context), id(environment), reads, own): (context, environment, shared, rest)
-                        for (_, _, reads, own), (context, environment, shared, rest) in state["_shared"].items()}
-
     @staticmethod
     def hand_over(generators: list) -> None:
         """``all_generators_finalized``: the writer made next splits their pages (:mod:`.share`)."""
@@ -253,11 +243,6 @@ class IncrementalWriter(Writer):
     def _remember(self, output: str, again: Callable[[], object], contents: Iterable) -> None:
         for content in contents:
             self._shows.setdefault(content.source_path, {})[output] = again
-
-    def forget_fingerprints(self) -> None:
-        """Forget every value fingerprinted: they only spare a later patch in this process work."""
-        for fingerprints in self._fingerprints.values():
-            fingerprints.forget_all()
 
     def rewrite(self, contents: Iterable) -> None:
         """Render again, into the ledger of the patch's run, every page and feed that shows one

@@ -206,7 +206,7 @@ def serve() -> int:
     from ..publication import ClockError
 
     setup_logging()
-    session = BuildSession(DEV_SETTINGS, saved=True)  # starts from the run invoke build saved
+    session = BuildSession(DEV_SETTINGS)
     for _request in sys.stdin.buffer:
         try:
             result = session.build()

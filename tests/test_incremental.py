@@ -38,6 +38,7 @@ from toasoan.build.fingerprint import Fingerprinter, Unfingerprintable
 from toasoan.build.outputs import Entry, OutputLedger, digest
 from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, _stat_all, build_site, input_state, load_settings
 from toasoan.build.run import BuildRun
+from toasoan.frontmatter import FieldLines
 from toasoan.git import Git
 from toasoan.model import ActionItem
 
@@ -132,6 +133,17 @@ def test_fingerprints_see_every_field_of_nested_values() -> None:
     assert Fingerprinter().of({"items": [dataclasses.replace(item)]}) == same
     for change in ({"title": "Nâng cấp cổng"}, {"due": dt.date(2020, 1, 1)}, {"progress": 50}):
         assert Fingerprinter().of({"items": [dataclasses.replace(item, **change)]}) != same, change
+
+
+def test_field_lines_are_fingerprinted_by_their_text_without_being_parsed() -> None:
+    """Every card holds its file's field lines: parsing them into a map for a fingerprint
+    would cost each card its JSON parse and keep the map for the rest of the build."""
+    lines = {("title",): 2, ("tags", 0): 5}
+    read = FieldLines.from_text(FieldLines(lines).text())
+    same = Fingerprinter().of(read)
+    assert read._lines is None, "not parsed"
+    assert Fingerprinter().of(FieldLines(lines)) == same
+    assert Fingerprinter().of(FieldLines({**lines, ("title",): 3})) != same
 
 
 def test_fingerprints_see_what_a_function_is_bound_to() -> None:

@@ -117,9 +117,9 @@ def straight_quotes(line: str) -> str:
 class FieldLines(Mapping):
     """The 1-based line of every field path of one file.
 
-    Pickled as one JSON text, and read back from it only when a line is asked: a build
-    keeps (and saves, and loads) the content model of thousands of files, and as a dict
-    of path tuples each file's map would be some twenty objects more.
+    Pickled (the parse cache) and fingerprinted (page keys) as one JSON text, and read
+    back from it only when a line is asked: a build keeps the content model of thousands of
+    files, and as a dict of path tuples each file's map would be some twenty objects more.
     """
 
     __slots__ = ("_lines", "_text")

@@ -40,6 +40,7 @@ from pelican.paginator import Page as PaginatedPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from ..frontmatter import FieldLines
 from .generators import body_of
 from .outputs import digest
 
@@ -173,6 +174,8 @@ class Fingerprinter:
         return self._memo_of(value, "of", self._compound)
 
     def _compound(self, value: object) -> str:
+        if isinstance(value, FieldLines):  # by its text: as a mapping it would be parsed and kept
+            return _join("lines", [value.text()])
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial)):
             return self._callable(value)
         if isinstance(value, URLWrapper):

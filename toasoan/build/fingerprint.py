@@ -157,6 +157,8 @@ class Fingerprinter:
     # ---------------------------------------------------------------- values
     def of(self, value: object) -> str:
         """The fingerprint of any template value."""
+        if type(value) is str:  # the commonest, first
+            return "s" + (value if len(value) < 64 else digest(value))
         if value is None or isinstance(value, (bool, int, float)):
             return repr(value)
         if isinstance(value, str):  # includes Markup

@@ -29,12 +29,11 @@ from typing import Protocol
 
 
 def digest(*parts: object) -> str:
-    """A short stable hash of ``parts`` (bytes as they are, anything else by its ``str``)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    """A short stable hash of ``parts`` (bytes as they are, anything else by its ``str``),
+    each followed by a separator; hashed in one call (page keys make tens of thousands)."""
+    data = b"\x1f".join([part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+                         for part in parts])
+    return hashlib.blake2b(data + b"\x1f" if parts else b"", digest_size=16).hexdigest()
 
 
 Reads = tuple[str, ...]  # the names a page read while rendered, sorted (toasoan.build.reads)

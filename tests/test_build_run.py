@@ -11,10 +11,10 @@ from toasoan.build.outputs import Entry, OutputLedger, digest
 from toasoan.build.run import SETTING, BuildRun, Recipe, UndeclaredOutput, run_of
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
-# What a plugin may import of the build machinery: its run, hashing,
-# the contents of Pelican's generators; the incremental plugin installs the writer.
-PLUGIN_FACING = {"toasoan.build.run", "toasoan.build.outputs",
-                 "toasoan.build.generators", "toasoan.build.writer"}
+# What a plugin may import of the build machinery: its run, hashing, the contents of
+# Pelican's generators, handing freed memory back; the incremental plugin installs the writer.
+PLUGIN_FACING = {"toasoan.build.run", "toasoan.build.outputs", "toasoan.build.generators",
+                 "toasoan.build.memory", "toasoan.build.writer"}
 
 
 def test_outside_a_build_the_first_plugin_that_asks_gets_a_run_writing_everything(tmp_path: Path) -> None:

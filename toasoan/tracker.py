@@ -505,13 +505,16 @@ def item_record(tracked: TrackedItem, site_url: str = "") -> dict:
     }
 
 
-def to_json(items: Iterable[TrackedItem], generated: dt.datetime, site_url: str = "") -> str:
-    """``action-items.json``: ``{"version": 1, "generated": …, "items": […]}``."""
+def to_json(items: Iterable[TrackedItem], generated: dt.datetime, site_url: str = "") -> bytes:
+    """``action-items.json`` in UTF-8: ``{"version": 1, "generated": …, "items": […]}``."""
     data = {"version": JSON_VERSION, "generated": generated.isoformat(timespec="seconds"),
             "items": [item_record(t, site_url) for t in items]}
-    out = io.StringIO()  # written chunk by chunk: the indenting encoder's chunks are not all held
-    json.dump(data, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    # Encoded chunk by chunk as the indenting encoder makes them: a StringIO of the whole
+    # text would hold 4 bytes a character (≈ 26 MiB at 5 000 articles) for a moment.
+    out = io.BytesIO()
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        out.write(chunk.encode("utf-8"))
+    out.write(b"\n")
     return out.getvalue()
 
 

@@ -30,6 +30,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from toasoan.build.generators import generator_contents
+from toasoan.build.memory import release_free_memory
 from toasoan.build.run import run_of
 from toasoan.content import content_files, local_cache, site_cache
 from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
@@ -205,6 +206,8 @@ def prefetch(pelican) -> None:
     parsed = parse_remembered(settings, rules, files, HtmlRenderer(settings, rules), whole=True)
     run_of(settings).scratch[PREFETCHED] = {relpath: (content_key(relpath, raw), parsed[relpath])
                                            for relpath, raw in files}
+    del files, parsed
+    release_free_memory()  # the files read, the parse pool's pickles
 
 
 def parse_remembered(settings: dict, rules: SiteRules, files: list[tuple[str, bytes]], render: HtmlRenderer,

@@ -15,6 +15,7 @@ Its parts, one module each (this package imports none of them itself):
 - :mod:`.session` — body edits patched into the last Pelican run a preview keeps in memory
   (``invoke livereload``, the desk; the run then makes the plugins' recipes again);
 - :mod:`.generators` — what the build reads off Pelican's generators (articles, pages, bodies);
+- :mod:`.memory` — memory a build freed, handed back to the system;
 - :mod:`.template_cache` — Jinja's compiled templates kept between builds;
 - :mod:`.share` — the writer's pages split between forked processes, one per core;
 - :mod:`.pages_report` — a clean build in its own process reporting which content file

@@ -39,6 +39,7 @@ from ..parsing import code_fingerprint
 from ..publication import publication
 from ..tracker import vietnam_today
 from . import outputs
+from .memory import release_free_memory
 from .run import BuildRun
 from .share import SETTING as RENDER_PROCESSES
 
@@ -87,6 +88,7 @@ def run_pelican(pelican) -> None:
 
     def freeze(_generators: list) -> None:
         gc.freeze()
+        release_free_memory()  # what reading freed, before a helper is forked to render
 
     gc.freeze()  # what came before: modules, settings, the content cache Pelican loaded
     try:

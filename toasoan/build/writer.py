@@ -42,6 +42,7 @@ from pelican.writers import Writer
 
 from . import outputs, share
 from .fingerprint import Fingerprinter, Unfingerprintable, card_fields, is_field, unseen_field
+from .memory import release_free_memory
 from .outputs import Reads
 from .reads import install, recording, records
 from .run import SETTING, run_of
@@ -63,6 +64,9 @@ class UnknownGlobal(Exception):
             "list, dict, dataclass), một hàm, hoặc functools.partial của một hàm với các giá trị đó.")
 
 
+TRIM_EVERY = 500  # rendered pages between two release_free_memory() calls
+
+
 class IncrementalWriter(Writer):
     """Pelican's writer, asking the output ledger before each page and feed (see module doc)."""
 
@@ -77,6 +81,7 @@ class IncrementalWriter(Writer):
         # id of a Jinja environment → it, the fingerprint of each of its globals, and of all its filters and tests
         self._environments: dict[int, tuple[object, dict[str, str], str]] = {}
         self._reads: dict[Reads, Reads] = {}  # each set of names read, once
+        self._rendered = 0  # pages this process rendered
         # source of an article or page → {output: how to write it again} for the pages and
         # feeds that show it in full (rewrite() renders them after a patch; toasoan.build.session).
         self._shows: dict[str, dict[str, Callable[[], object]]] = {}
@@ -188,6 +193,9 @@ class IncrementalWriter(Writer):
         if not records(template.environment):  # what the page read is unknown: never kept
             self.ledger.wrote(name, None)
             return written
+        self._rendered += 1
+        if self._rendered % TRIM_EVERY == 0:  # what rendering freed goes back as it goes
+            release_free_memory()
         reads = tuple(sorted(found))
         if reads == last:
             reads = last  # and the key made from them stands

@@ -51,6 +51,7 @@ from .run import SETTING, run_of
 OWN_CONTENT = ("article", "page")
 # Names the writer sets for each page (with relative URLs, SITEURL too).
 PAGE_NAMES = frozenset(("output_file", "localsiteurl", "SITEURL"))
+TRIM_EVERY = 500  # pages rendered between two release_free_memory() calls
 
 
 class UnknownGlobal(Exception):
@@ -62,9 +63,6 @@ class UnknownGlobal(Exception):
             f"Biến toàn cục, bộ lọc hoặc phép thử Jinja {name!r} (kiểu {kind}) không lấy dấu được: "
             "bản dựng tăng dần không biết trang nào dùng nó cần dựng lại. Gợi ý: gán cho nó dữ liệu thuần (chuỗi, số, "
             "list, dict, dataclass), một hàm, hoặc functools.partial của một hàm với các giá trị đó.")
-
-
-TRIM_EVERY = 500  # rendered pages between two release_free_memory() calls
 
 
 class IncrementalWriter(Writer):

@@ -157,12 +157,10 @@ class Fingerprinter:
     # ---------------------------------------------------------------- values
     def of(self, value: object) -> str:
         """The fingerprint of any template value."""
-        if type(value) is str:  # the commonest, first
-            return "s" + (value if len(value) < 64 else digest(value))
+        if isinstance(value, str):  # the commonest, first (Markup included)
+            return ("m" if isinstance(value, Markup) else "s") + (value if len(value) < 64 else digest(value))
         if value is None or isinstance(value, (bool, int, float)):
             return repr(value)
-        if isinstance(value, str):  # includes Markup
-            return ("m" if isinstance(value, Markup) else "s") + (value if len(value) < 64 else digest(value))
         if isinstance(value, (dt.datetime, dt.date, dt.time)):
             return f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}"
         if isinstance(value, enum.Enum):

@@ -167,8 +167,8 @@ class BuildSession:
     def _body_edits(self, plan: BuildPlan) -> list[_Edit]:
         """The edits a patch can apply: [] unless only bodies of files the last run read changed."""
         last = self._last
-        if last is None or plan.previous is None or plan.previous.run != last.id:
-            return []  # no run kept, or someone else built into this output since
+        if plan.previous is None or plan.previous.run != last.id:
+            return []  # someone else built into this output since
         if _read_beyond_cards(plan.previous):
             return []
         changed = _changed_in(last, plan)

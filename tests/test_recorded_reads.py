@@ -24,7 +24,7 @@ from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 
 from sitekit import Project
-from toasoan.build.fingerprint import unseen_field
+from toasoan.build.fingerprint import Fingerprinter, unseen_field
 from toasoan.build.outputs import OutputLedger
 from toasoan.build.plan import BuildPlan, Manifest, build_site, load_settings, run_pelican
 from toasoan.build.reads import RecordingContext, install, recording
@@ -114,22 +114,63 @@ def test_the_template_cache_keeps_recording_code_apart(tmp_path: Path) -> None:
     assert "NOT_IN_BRANCH" not in reads_of(environment(bytecode_cache=cache))  # from the cache
 
 
+def article_named(slug: str, body: str = "<p>Thân bài.</p>") -> Article:
+    return Article(body, metadata={"title": slug, "date": dt.datetime(2020, 1, 2)},
+                   settings=DEFAULT_CONFIG, source_path=f"{slug}.md")
+
+
 def test_fields_beyond_a_card_are_recorded_on_what_the_page_does_not_own() -> None:
     """``a.field``, ``a["field"]`` and filters given ``attribute=`` read fields: those a card
     leaves out are recorded for an article the page lists, not for the page's own article."""
-    def article(slug: str) -> Article:
-        return Article("<p>Thân bài.</p>", metadata={"title": slug, "date": dt.datetime(2020, 1, 2)},
-                       settings=DEFAULT_CONFIG, source_path=f"{slug}.md")
-
     env = Environment(loader=DictLoader({"t.html": "{{ own.reading_time }}{{ own.title }}"
                                                    "{{ listed|map(attribute='tracked_items')|list|length }}"
                                                    "{{ listed[0]['words'] }}{{ listed[0].title }}{{ listed[0].url }}"}))
     install(env, unseen_field)
-    own = article("rieng")
+    own = article_named("rieng")
     with recording([own]) as found:
-        env.get_template("t.html").render(own=own, listed=[article("khac")])
+        env.get_template("t.html").render(own=own, listed=[article_named("khac")])
     assert found == {"own", "listed", ".tracked_items", ".words"}
 
+
+
+def words(article: Article) -> int:
+    """A filter of the site's own, reading an article's body: Python code, unseen by Jinja."""
+    return len(article._content.split())
+
+
+def test_python_code_handed_an_article_the_page_does_not_own_may_read_all_of_it() -> None:
+    """A filter or global that is not Jinja's own, handed a listed article (or a list or
+    dict holding one), may read any field: ``".*"`` is recorded. Not for the page's own
+    article, nor for Jinja's filters (they read through ``getattr``), nor for the loop's
+    variables Jinja passes a call beside its arguments."""
+    templates = {"own.html": "{{ own|words }}{{ count(own) }}{{ listed|length }}"
+                             "{{ listed|map(attribute='title')|list }}"
+                             "{% for a in listed %}{{ count(a.title) }}{{ a.title|words_in }}{% endfor %}",
+                 "filter.html": "{{ listed[0]|words }}",
+                 "global.html": "{{ count({'all': [listed]}) }}",
+                 "test.html": "{{ listed[0] is long }}"}
+    env = Environment(loader=DictLoader(templates))
+    install(env, unseen_field)
+    env.filters.update(words=words, words_in=lambda text: len(text.split()))
+    env.globals["count"] = lambda value: len(str(value))
+    env.tests["long"] = lambda value: len(value._content) > 5
+    own = article_named("rieng")
+    expected = {"own.html": set(), "filter.html": {".*"}, "global.html": {".*"}, "test.html": {".*"}}
+    for name in templates:
+        with recording([own]) as found:
+            env.get_template(name).render(own=own, listed=[article_named("khac")])
+        assert {read for read in found if read.startswith(".")} == expected[name], name
+
+
+def test_a_global_bound_to_an_article_counts_all_of_it() -> None:
+    """A global is Python code: an article bound into one is fingerprinted in full (strict),
+    not by its card, so a body edit changes the global's fingerprint."""
+    def fingerprint(last: str, strict: bool) -> str:  # a body edit after the summary's words
+        body = "<p>" + "Tóm tắt " * 60 + f"</p><p>{last}</p>"
+        return Fingerprinter(strict=strict).of(partial(words, article_named("tin", body)))
+
+    assert fingerprint("Một.", strict=True) != fingerprint("Hai.", strict=True)
+    assert fingerprint("Một.", strict=False) == fingerprint("Hai.", strict=False)  # a card, elsewhere
 
 # ---------------------------------------------------------------------- builds
 def counted_build(project: Project, **overrides: object) -> OutputLedger:
@@ -214,6 +255,33 @@ def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom:
     assert set(again.written) & listings and len(article_pages(again)) == 1, "the listings, and the article's page"
     assert_same_as_clean(newsroom, "a body shown in listings, keyed")
 
+
+def test_a_filter_that_reads_listed_bodies_renders_its_listings_again_when_a_body_changes(newsroom: Project) -> None:
+    """A filter of the site's settings handed each listed article reads its body, unseen by
+    the templates: ``".*"`` is recorded on those listings, so a body edit renders them
+    again and the output stays that of a clean build — in a build and in a preview."""
+    settings = newsroom.root / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + (
+        "\n\ndef body_words(article):\n    return len(article._content.split())\n\n\n"
+        "JINJA_FILTERS = {**JINJA_FILTERS, 'body_words': body_words}\n"), encoding="utf-8")
+    item = newsroom.root / "theme" / "templates" / "partials" / "article_list.html"
+    end = "  </div>\n</article>"
+    item.write_text(item.read_text(encoding="utf-8").replace(end, "  <!-- {{ article|body_words }} từ -->\n" + end, 1),
+                    encoding="utf-8")
+    first = counted_build(newsroom)
+    listings = {path for path, reads in first.reads.items() if ".*" in reads}
+    assert "index.html" in listings
+    assert not any(".*" in first.reads[page] for page in article_pages(first))
+    editor = Editor(newsroom, 4)
+    editor.apply("body")
+    again = counted_build(newsroom)
+    assert set(again.written) & listings
+    assert_same_as_clean(newsroom, "a body a filter reads in listings")
+    preview = session_for(newsroom)
+    preview.build()
+    editor.apply("body_again")
+    assert not preview.build().patched
+    assert_same_as_clean(newsroom, "a body a filter reads in listings, in a preview")
 
 def test_a_global_bound_to_data_renders_again_only_the_pages_that_call_it(newsroom: Project) -> None:
     """site_metadata binds the units roster into ``article_json_ld`` (functools.partial): a

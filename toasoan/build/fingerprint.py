@@ -12,14 +12,16 @@ the build key) and of the fingerprints of the values of the names its last rende
   image, kind, status), not its body — and the fields beyond the card that the page's
   templates read on such an article (:func:`unseen_field`, recorded by :mod:`.reads`: a
   listing showing ``a.content`` has the bodies in its key); a method of the article read
-  that way (``a.get_content``) counts as everything about it (its page fingerprint);
+  that way (``a.get_content``), or the article handed to Python code (a filter, a global:
+  ``".*"``), counts as everything about it (its page fingerprint);
 * lists, dicts, dataclasses and other objects: their parts, each object once per build;
 * functions by their code's name (the code is in the build key) and what they are bound
   to: ``functools.partial`` arguments, a method's object, a closure's variables, defaults;
 * anything that cannot be fingerprinted reliably gets a random value, so its page is
   always rendered (wrong by being slow, never by being stale) — but for a Jinja global
   (:class:`Fingerprinter` with ``strict``), which every page may call: the build refuses it
-  (:class:`Unfingerprintable`).
+  (:class:`Unfingerprintable`). A global is Python code: an article it is bound to counts
+  by everything about it, not by its card.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from pelican.urlwrappers import URLWrapper
 from ..frontmatter import FieldLines
 from .generators import body_of
 from .outputs import digest
+from .reads import ANY_FIELD
 
 # What a listing can show of an article or page it does not belong to.
 CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags", "authors", "author",
@@ -60,11 +63,13 @@ def unseen_field(kind: type) -> Callable[[str], str | None] | None:
     """For a kind of value, what reading one of its fields adds to a page's key beyond the
     value's fingerprint, as :mod:`.reads` records it: ``"." + field`` for a field an article's
     or page's card leaves out, ``".content_file." + field`` for what a card leaves out of its
-    content model (the body); None for a kind whose fingerprint covers every field."""
+    content model (the body); None for a kind whose fingerprint covers every field. Asked
+    for :data:`~.reads.ANY_FIELD` (Python code was handed the value), ``".*"`` and
+    ``".content_file.*"``: everything."""
     if issubclass(kind, Content) and not issubclass(kind, Static):
         return lambda field: None if field in CARD_FIELDS else "." + field
-    if dataclasses.is_dataclass(kind):
-        return lambda field: ".content_file." + field if field in _CARD_SKIPS else None
+    if dataclasses.is_dataclass(kind) and any(f.name in _CARD_SKIPS for f in dataclasses.fields(kind)):
+        return lambda field: ".content_file." + field if field in _CARD_SKIPS or field == ANY_FIELD else None
     return None
 
 
@@ -80,9 +85,12 @@ def card_fields(reads: Iterable[str]) -> Card:
     fields, skips = list(CARD_FIELDS), set(_CARD_SKIPS)
     for name in reads:
         if name.startswith(".content_file."):
-            skips.discard(name.removeprefix(".content_file."))
+            field = name.removeprefix(".content_file.")
+            skips.difference_update(_CARD_SKIPS if field == ANY_FIELD else (field,))
         elif is_field(name):
             fields.append(name[1:])
+            if name[1:] == ANY_FIELD:
+                skips.clear()
     return tuple(fields), frozenset(skips)
 
 
@@ -120,12 +128,17 @@ class Fingerprinter:
         return self._memo_of(content, "page", self._page)
 
     def _page(self, content: Content) -> str:
+        return _join("page", [self.card(content), self._beyond_card(content)])
+
+    def _beyond_card(self, content: Content) -> str:
+        """Everything about ``content`` its card leaves out: its body, the attributes plugins
+        gave it, the URLs of the files its body links to."""
         body = body_of(content)
-        parts = [self.card(content), digest(body)]
+        parts = [digest(body)]
         parts += [f"{name}={self.of(value)}" for name, value in sorted(vars(content).items())
                   if name not in _NOT_SHOWN]
         parts += self._link_targets(body)
-        return _join("page", parts)
+        return _join("beyond", parts)
 
     def _link_targets(self, html: str) -> list[str]:
         """URLs of the files a body links to: they change the body Pelican writes."""
@@ -148,6 +161,8 @@ class Fingerprinter:
             value = getattr(content, name, None)
             if name == "content_file":
                 values.append(self._model(value, self._card_skips))
+            elif name == ANY_FIELD:  # handed to Python code, which may read anything of it
+                values.append(self._beyond_card(content))
             elif callable(value):  # a method (Pelican memoises some): it may return anything about it
                 values.append(self.page(content))
             else:
@@ -170,7 +185,7 @@ class Fingerprinter:
         if id(value) in self._skip:
             return "settings-or-context"  # in the build key
         if isinstance(value, Content) and not isinstance(value, Static):
-            return self.card(value)
+            return self.page(value) if self.strict else self.card(value)  # a global is Python code
         return self._memo_of(value, "of", self._compound)
 
     def _compound(self, value: object) -> str:

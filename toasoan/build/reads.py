@@ -20,7 +20,12 @@ shows by its card; :mod:`.fingerprint`), or None when it adds nothing, whatever 
 Templates read attributes and items through the environment's ``getattr`` and ``getitem``
 (``a.b``, ``a["b"]``, and filters given ``attribute=``): both record such a field, unless
 the value is one of the page's own (``recording(own=...)``), which is fingerprinted in
-full. Python code handed a value reads its fields unrecorded.
+full. Python code may read any field of what it is handed, unseen: a global, macro-free call
+(``context.call``) and a filter or test that is not Jinja's own record :data:`ANY_FIELD` of
+every value they are handed — among their arguments, or in lists, tuples, sets and dicts
+among them (:func:`handed`). What they reach through another object's attributes (a
+paginated page's ``object_list``, an article's neighbours) is not recorded; Jinja's own
+filters read fields through the environment's ``getattr`` and ``getitem``.
 
 :func:`install` sets both on a Jinja environment (the ``incremental`` plugin does it for
 every generator's). Either half alone stays sound: a template compiled without the
@@ -31,15 +36,19 @@ name of the frame; code compiled with it records its uses in any context.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import Environment
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
 from jinja2.idtracking import VAR_LOAD_ALIAS, VAR_LOAD_RESOLVE
 from jinja2.nodes import Name, Template
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
+from markupsafe import Markup
 
 
 class Recording(set):
@@ -54,6 +63,9 @@ class Recording(set):
 
 _RECORDING: ContextVar[Recording | None] = ContextVar("toasoan_reads", default=None)
 Unseen = Callable[[type], "Callable[[str], str | None] | None"]  # see install()
+ANY_FIELD = "*"  # the field asked of unseen(kind) for a value handed to Python code: any of them
+# Handed values with nothing to look into: most of what a template hands a filter or global.
+_PLAIN = frozenset((str, Markup, int, float, bool, type(None), dt.date, dt.datetime))
 
 
 def record_read(name: str, value: Any) -> Any:
@@ -89,6 +101,15 @@ class RecordingContext(Context):
         if isinstance(name, str):
             record_read(name, None)
         return super().__contains__(name)
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's)
+        """A call from a template: Python code (not a macro) is handed its arguments."""
+        values = [v for k, v in kwargs.items() if k not in _FRAME_VARIABLES] if kwargs else ()
+        if not (_plain(args) and _plain(values)) and not isinstance(__obj, Macro):
+            fields = getattr(__self.environment, _FIELDS, None)
+            if fields is not None:
+                fields.handed(args, values)
+        return super().call(__obj, *args, **kwargs)
 
 
 class RecordingCodeGenerator(CodeGenerator):
@@ -129,26 +150,99 @@ def install(environment: Environment, unseen: Unseen | None = None) -> None:
     environment.context_class = RecordingContext
     environment.code_generator_class = RecordingCodeGenerator
     if unseen is not None:
-        environment.getattr = _recording_field(environment.getattr, unseen)
-        environment.getitem = _recording_field(environment.getitem, unseen)
+        fields = FieldRecorder(unseen)
+        setattr(environment, _FIELDS, fields)
+        environment.getattr = fields.recording(environment.getattr)
+        environment.getitem = fields.recording(environment.getitem)
+        environment.filters = HandingOver(environment.filters, fields)
+        environment.tests = HandingOver(environment.tests, fields)
 
 
-def _recording_field(get: Callable[[object, Any], Any], unseen: Unseen) -> Callable[[object, Any], Any]:
-    """``get`` (an environment's getattr or getitem), recording a field ``unseen`` names."""
-    recorded_of: dict[type, Callable[[str], str | None] | None] = {}  # unseen(kind), asked once per kind
+_FIELDS = "toasoan_fields"  # the environment's FieldRecorder
+# Jinja's own filters and tests (len, operator.eq and the like among them), kept alive by Jinja
+_JINJAS_OWN = frozenset(map(id, (*DEFAULT_FILTERS.values(), *DEFAULT_TESTS.values())))
+_FRAME_VARIABLES = ("_loop_vars", "_block_vars")  # what Jinja passes to context.call beside the arguments
 
-    def get_field(value: object, field: Any) -> Any:
-        kind = type(value)
-        if kind not in recorded_of:
-            recorded_of[kind] = unseen(kind)
-        name_of = recorded_of[kind]
-        if name_of is not None and isinstance(field, str):
-            reads = _RECORDING.get()
-            if reads is not None and id(value) not in reads.own and (name := name_of(field)) is not None:
-                reads.add(name)
-        return get(value, field)
 
-    return get_field
+class FieldRecorder:
+    """Records the fields of values a page reads that their fingerprint does not cover."""
+
+    def __init__(self, unseen: Unseen) -> None:
+        self._unseen = unseen
+        self._name_of: dict[type, Callable[[str], str | None] | None] = {}  # unseen(kind), asked once per kind
+
+    def name_of(self, kind: type) -> Callable[[str], str | None] | None:
+        if kind not in self._name_of:
+            self._name_of[kind] = self._unseen(kind)
+        return self._name_of[kind]
+
+    def recording(self, get: Callable[[object, Any], Any]) -> Callable[[object, Any], Any]:
+        """``get`` (an environment's getattr or getitem), recording a field ``unseen`` names."""
+
+        def get_field(value: object, field: Any) -> Any:
+            name_of = self.name_of(type(value))
+            if name_of is not None and isinstance(field, str):
+                reads = _RECORDING.get()
+                if reads is not None and id(value) not in reads.own and (name := name_of(field)) is not None:
+                    reads.add(name)
+            return get(value, field)
+
+        return get_field
+
+    def handed(self, args: Iterable[Any], kwargs: Iterable[Any]) -> None:
+        """Values handed to Python code while a page renders: :data:`ANY_FIELD` of each,
+        and of what lists, tuples, sets and dicts among them hold, is recorded (not of the
+        page's own values, fingerprinted in full)."""
+        reads = _RECORDING.get()
+        if reads is None:
+            return
+        pending = [value for value in (*args, *kwargs) if type(value) not in _PLAIN]
+        seen: set[int] = set()
+        while pending:
+            value = pending.pop()
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            name_of = self.name_of(type(value))
+            if name_of is not None:
+                if id(value) not in reads.own and (name := name_of(ANY_FIELD)) is not None:
+                    reads.add(name)
+            elif isinstance(value, dict):
+                pending.extend(v for v in value.values() if type(v) not in _PLAIN)
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                pending.extend(v for v in value if type(v) not in _PLAIN)
+
+
+def _plain(values: Iterable[Any]) -> bool:
+    """Whether there is nothing in ``values`` to look into (the common case, made fast)."""
+    return _PLAIN.issuperset(map(type, values))
+
+
+class HandingOver(dict):
+    """An environment's filters or tests: those that are not Jinja's own are handed their
+    arguments through :meth:`FieldRecorder.handed` when a compiled template takes them."""
+
+    def __init__(self, functions: dict[str, Callable[..., Any]], fields: FieldRecorder) -> None:
+        super().__init__(functions)
+        self._fields = fields
+        self._wrapped: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}  # name → (function, wrapper)
+
+    def __getitem__(self, name: str) -> Callable[..., Any]:
+        function = super().__getitem__(name)
+        if id(function) in _JINJAS_OWN:
+            return function  # reads fields through the environment's getattr and getitem
+        known = self._wrapped.get(name)
+        if known is None or known[0] is not function:
+            handed = self._fields.handed
+
+            @functools.wraps(function)  # keeps pass_context & co., which Jinja reads off it
+            def handing_over(*args: Any, **kwargs: Any) -> Any:
+                if not (_plain(args) and _plain(kwargs.values())):
+                    handed(args, kwargs.values())
+                return function(*args, **kwargs)
+
+            known = self._wrapped[name] = (function, handing_over)
+        return known[1]
 
 
 def records(environment: Environment) -> bool:

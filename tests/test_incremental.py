@@ -32,15 +32,17 @@ from editkit import (
     build,
     files,
 )
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
 
 from sitekit import Project
-from toasoan.build.fingerprint import Fingerprinter, Unfingerprintable
+from toasoan.build.fingerprint import Fingerprinter, Unfingerprintable, card_fields
 from toasoan.build.outputs import Entry, OutputLedger, digest
 from toasoan.build.plan import MANIFEST_SLICE, BuildPlan, Manifest, _stat_all, build_site, input_state, load_settings
 from toasoan.build.run import BuildRun
 from toasoan.frontmatter import FieldLines
 from toasoan.git import Git
-from toasoan.model import ActionItem
+from toasoan.model import ActionItem, MeetingReport
 
 EVERY_EDIT = CONTENT_EDITS + DOCUMENT_EDITS + OTHER_EDITS + HISTORY_EDITS
 SEQUENCES = 3
@@ -144,6 +146,30 @@ def test_field_lines_are_fingerprinted_by_their_text_without_being_parsed() -> N
     assert read._lines is None, "not parsed"
     assert Fingerprinter().of(FieldLines(lines)) == same
     assert Fingerprinter().of(FieldLines({**lines, ("title",): 3})) != same
+
+
+def test_a_content_model_counts_by_the_digest_it_was_parsed_with() -> None:
+    """A content model parsed with its card digest (toasoan.parsing) is fingerprinted by it,
+    and by its body when a page read that: the model is not fingerprinted field by field,
+    nor the article's attributes that are the model's own values."""
+    def model(digest: str, body: str = "", **fields: object) -> MeetingReport:
+        return MeetingReport(source="meetings/hop.md", kind="meeting", title="Họp", slug="hop", status="published",
+                             body=body, body_line=7, date=dt.datetime(2020, 1, 2), card_digest=digest, **fields)
+
+    def fingerprints(made: MeetingReport) -> tuple[str, str, str]:
+        article = Article("<p>Thân bài.</p>", settings=DEFAULT_CONFIG, source_path="hop.md",
+                          metadata={"title": "Họp", "date": dt.datetime(2020, 1, 2), "content_file": made,
+                                    "decisions": made.decisions})
+        with_body = Fingerprinter(card=card_fields((".content_file.body",)))
+        return Fingerprinter().card(article), Fingerprinter().page(article), with_body.card(article)
+
+    assert all(a != b for a, b in zip(fingerprints(model("a")), fingerprints(model("b")), strict=True))
+    assert fingerprints(model("a")) == fingerprints(model("a", decisions=("Giao Văn phòng",))), \
+        "the digest stands for every field it holds"
+    assert fingerprints(model("")) != fingerprints(model("", decisions=("Giao Văn phòng",))), \
+        "without one, the fields count"
+    other_body = fingerprints(model("a", body="Khác"))
+    assert other_body[0] == fingerprints(model("a"))[0] and other_body[2] != fingerprints(model("a"))[2]
 
 
 def test_fingerprints_see_what_a_function_is_bound_to() -> None:

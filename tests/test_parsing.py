@@ -222,3 +222,22 @@ def test_after_a_build_check_parses_nothing(tmp_path: Path, monkeypatch: pytest.
     assert parsed == ["articles/2019/nghiem-thu-de-tai-cntt-quan-ly-dao-tao.md"]  # by the build
     read_content(rules)
     assert parsed == ["articles/2019/nghiem-thu-de-tai-cntt-quan-ly-dao-tao.md"]  # not again
+
+
+def test_the_card_digest_of_a_file_sees_what_a_listing_shows_not_its_body(content: Path) -> None:
+    """Made once per parse and kept in the cache, it stands for the content model in the
+    build's fingerprints (toasoan.build.fingerprint): a body edit keeps it, a title or a tag
+    changes it."""
+    rules = rules_for(content)
+
+    def card(text: str) -> str:
+        parsed = parse_one("articles/so-hoa.md", text.encode("utf-8"), rules)
+        assert parsed.content_file is not None, parsed.findings
+        return parsed.content_file.card_digest
+
+    first = card(ARTICLE)
+    assert card(ARTICLE + "\nMột đoạn nữa.\n") == first
+    assert card(ARTICLE.replace("số hoá tài liệu", "số hoá toàn bộ tài liệu")) != first
+    assert card(ARTICLE.replace("category:", "tags: [Chuyển đổi số]\ncategory:")) != first
+    cached = pickle.loads(pickle.dumps(parse_one("articles/so-hoa.md", ARTICLE.encode("utf-8"), rules)))
+    assert cached.content_file.card_digest == first

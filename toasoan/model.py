@@ -136,6 +136,9 @@ class ActionItemUpdate(Compact):
     line: int | None = None
 
 
+BODY_FIELDS = ("body", "body_line")  # what a listing never shows of a file: its body, where it starts
+
+
 @dataclass(slots=True)
 class ContentFile(Compact):
     """What every content file has: where it is, its title, slug, status and body."""
@@ -150,6 +153,9 @@ class ContentFile(Compact):
     summary: str | None = None
     lines: FieldLines = field(default_factory=FieldLines, repr=False)
     site_links: tuple[Link, ...] = field(default=(), repr=False)  # "/2019/x/": checked site-wide
+    # A hash of every field it shows (repr) but BODY_FIELDS, made when it is parsed
+    # (toasoan.parsing.card_digest): it stands for the file in the build's fingerprints.
+    card_digest: str = field(default="", repr=False, compare=False)
 
     @property
     def is_published(self) -> bool:

@@ -23,16 +23,16 @@ import pickle
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path, PurePosixPath
 
 from . import probes
 from .findings import Finding
-from .model import ContentFile, SiteRules, parse_content_file
+from .model import BODY_FIELDS, ContentFile, SiteRules, parse_content_file
 
 logger = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 SHARDS = 64
 POOL_MINIMUM = 64  # fewer files than this are parsed in this process
 BATCH_MOST = 64  # files a worker parses at a time: small batches end together
@@ -60,10 +60,22 @@ def _parsed_file(content_file: ContentFile | None, findings: tuple[Finding, ...]
     return ParsedFile(content_file, findings, html.decode("utf-8"), asked)
 
 
+def card_digest(content_file: ContentFile) -> str:
+    """A hash of what a listing may show of ``content_file``: every field it shows (``repr``)
+    but its body. Made once per parse (``ContentFile.card_digest``), it stands for the
+    content model in the build's fingerprints (``toasoan.build.fingerprint``): in the card
+    of an article, which every page listing it has in its key, and wherever the model is."""
+    shown = "\x1f".join(f"{f.name}={getattr(content_file, f.name)!r}" for f in fields(content_file)
+                        if f.repr and f.name not in BODY_FIELDS)
+    return hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def parse_one(relpath: str, raw: bytes, rules: SiteRules, render: Render | None = None) -> ParsedFile:
     """Parse (and render) one file, recording what it asked of the file system."""
     with probes.recording() as asked:
         document, findings = parse_content_file(relpath, raw, rules)
+        if document is not None:
+            document.card_digest = card_digest(document)
         html = render(document.body, relpath) if render is not None and document is not None else ""
     root = str(rules.content_root)
     asked_here = ((os.path.relpath(path, root), size) for path, size in asked)

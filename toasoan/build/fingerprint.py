@@ -43,6 +43,7 @@ from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
 from ..frontmatter import FieldLines
+from ..model import BODY_FIELDS
 from .generators import body_of
 from .outputs import digest
 from .reads import ANY_FIELD
@@ -54,7 +55,7 @@ CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags"
 # Attributes of a page that are not what it shows (or are shown through other attributes).
 _NOT_SHOWN = frozenset(("settings", "_context", "metadata", "_content", "_get_content", "_summary", "content_file"))
 # Fields of a content-model object a card leaves out: the body is only on its own page.
-_CARD_SKIPS = frozenset(("body", "body_line"))
+_CARD_SKIPS = frozenset(BODY_FIELDS)
 Card = tuple[tuple[str, ...], frozenset[str]]  # the fields a card shows, those its content model leaves out
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
 
@@ -135,8 +136,10 @@ class Fingerprinter:
         gave it, the URLs of the files its body links to."""
         body = body_of(content)
         parts = [digest(body)]
+        model = getattr(content, "content_file", None)
+        shown = _digested(model)  # its fields the card's model digest holds
         parts += [f"{name}={self.of(value)}" for name, value in sorted(vars(content).items())
-                  if name not in _NOT_SHOWN]
+                  if name not in _NOT_SHOWN and not (name in shown and getattr(model, name) is value)]
         parts += self._link_targets(body)
         return _join("beyond", parts)
 
@@ -211,7 +214,7 @@ class Fingerprinter:
         if isinstance(value, (set, frozenset)):
             return _join("set", sorted(map(self.of, value)))
         if dataclasses.is_dataclass(value):
-            return self._model(value, frozenset())
+            return self._shown(value)
         if hasattr(value, "__dict__"):
             return _join(type(value).__qualname__, (f"{k}={self.of(v)}" for k, v in sorted(vars(value).items())
                                                     if k not in _NOT_SHOWN))
@@ -243,12 +246,20 @@ class Fingerprinter:
                                   self.of(value.__defaults__), self.of(value.__kwdefaults__), *cells])
 
     def _model(self, value: object, skips: frozenset[str]) -> str:
-        """A dataclass (content model, tracker) by the fields it shows (``repr=True``)."""
+        """A content model (in a card: ``skips``, the fields it leaves out), once per build."""
         if not dataclasses.is_dataclass(value):
             return self.of(value)
-        return self._memo_of(value, "model:" + ",".join(sorted(skips)), lambda v: _join(type(v).__qualname__, (
-            f"{f.name}={self.of(getattr(v, f.name))}" for f in dataclasses.fields(v)
-            if f.repr and f.name not in skips)))
+        return self._memo_of(value, _model_kind(skips), lambda model: self._shown(model, skips))
+
+    def _shown(self, value: object, skips: frozenset[str] = frozenset()) -> str:
+        """A dataclass (content model, tracker) by the fields it shows (``repr=True``) but
+        ``skips``; a content model by the digest made when it was parsed, and what of its
+        body counts."""
+        if skips <= _CARD_SKIPS and _digested(value):
+            return _join("parsed", [value.card_digest, *(f"{name}={self.of(getattr(value, name))}"
+                                                        for name in BODY_FIELDS if name not in skips)])
+        return _join(type(value).__qualname__, [f"{name}={self.of(getattr(value, name))}"
+                                                for name in _shown_fields(type(value), skips)])
 
     def _memo_of(self, value: object, kind: str, compute) -> str:
         memo = self._memo[kind]
@@ -266,6 +277,30 @@ class Fingerprinter:
         memo[id(value)] = result
         self._alive.append(value)
         return result
+
+
+def _digested(model: object) -> frozenset[str]:
+    """The fields the card digest of ``model`` holds (none: not a content model, or made
+    without one): those it shows, but its body. A content model is not changed once parsed."""
+    if not getattr(model, "card_digest", ""):
+        return frozenset()
+    return _in_digest(type(model))
+
+
+@functools.cache
+def _in_digest(kind: type) -> frozenset[str]:
+    return frozenset(_shown_fields(kind, _CARD_SKIPS))
+
+
+@functools.cache
+def _shown_fields(kind: type, skips: frozenset[str]) -> tuple[str, ...]:
+    """The fields a dataclass of ``kind`` shows (``repr``), but ``skips``, in order."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.repr and f.name not in skips)
+
+
+@functools.cache
+def _model_kind(skips: frozenset[str]) -> str:
+    return "model:" + ",".join(sorted(skips))
 
 
 def _code_name(value: object) -> str:

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from editkit import Editor, assert_same_as_clean, kept_contents, session_for
+from pelican import Pelican
 from pelican.contents import Article
 from search_index import records, search_index
 from search_index.store import KEYS, WHERE, RecordStore
 
 from sitekit import Project
-from toasoan.build.plan import Manifest, load_settings
-from toasoan.build.run import run_of
+from toasoan.build.plan import BuildPlan, Manifest, load_settings, run_pelican
+from toasoan.build.run import BuildRun, run_of
 
 
 def invoke_build(project: Project, *args: str) -> str:
@@ -97,6 +98,27 @@ def test_a_run_holds_no_json_ld_text_of_its_articles(newsroom: Project) -> None:
         assert "NewsArticle" in (newsroom.output / article.save_as).read_text(encoding="utf-8")
         assert not [name for name, value in vars(article).items() if "NewsArticle" in str(value)]
 
+
+
+def test_only_a_run_a_preview_keeps_remembers_how_to_render_its_pages_again(newsroom: Project) -> None:
+    """A preview's writer keeps, for each article and page, how to render again the pages
+    and feeds that show it in full (a patch renders those); a build that keeps no run keeps
+    no such closures of every output's arguments."""
+    session = session_for(newsroom)
+    assert session.build().ok
+    shows = session._last.writer._shows
+    assert shows and any(len(outputs) > 1 for outputs in shows.values())
+
+    class Watched(Pelican):
+        def _get_writer(self):
+            self.made = super()._get_writer()
+            return self.made
+
+    plan = BuildPlan.make(newsroom.root / "pelicanconf.py", OUTPUT_PATH=str(newsroom.output))
+    run = BuildRun(plan.ledger())
+    pelican = Watched(plan.settings)
+    assert plan.run(run, lambda: run_pelican(pelican)).ok
+    assert pelican.made._shows is None
 
 @pytest.fixture
 def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -189,6 +189,8 @@ class Fingerprinter:
             return "settings-or-context"  # in the build key
         if isinstance(value, Content) and not isinstance(value, Static):
             return self.page(value) if self.strict else self.card(value)  # a global is Python code
+        if isinstance(value, (PaginatedPage, Paginator)):  # made for one page: not kept for the next
+            return self._compound(value)
         return self._memo_of(value, "of", self._compound)
 
     def _compound(self, value: object) -> str:

@@ -92,6 +92,7 @@ class BuildRun:
     # The settings of the Pelican run it drives (a patch: the kept run's): what a recipe reads
     settings: MutableMapping = field(default_factory=dict, repr=False)
     beside: list[Callable[[], None]] = field(default_factory=list)  # to start once the pages begin
+    kept: bool = False  # a preview keeps the Pelican run to patch it (toasoan.build.session)
     _making: Recipe | None = field(default=None, repr=False)
 
     @classmethod

@@ -104,7 +104,7 @@ class BuildSession:
                 return result
         self._last = None
         run = uuid.uuid4().hex
-        build = BuildRun(plan.ledger())
+        build = BuildRun(plan.ledger(), kept=True)
         result = plan.run(build, lambda: self._run_pelican(plan, run, build), run=run)
         if not result.ok:
             self._last = None

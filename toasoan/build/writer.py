@@ -81,11 +81,12 @@ class IncrementalWriter(Writer):
         self._reads: dict[Reads, Reads] = {}  # each set of names read, once
         self._rendered = 0  # pages this process rendered
         # source of an article or page → {output: how to write it again} for the pages and
-        # feeds that show it in full (rewrite() renders them after a patch; toasoan.build.session).
-        self._shows: dict[str, dict[str, Callable[[], object]]] = {}
+        # feeds that show it in full (rewrite() renders them after a patch; toasoan.build.session),
+        # in a run a preview keeps; None in any other.
+        run = run_of(self.settings)
+        self._shows: dict[str, dict[str, Callable[[], object]]] | None = {} if run.kept else None
         # The pages and feeds this process renders (None: all); the writer is made once the
         # generators' contexts are final, so the helpers start here.
-        run = run_of(self.settings)
         self.share: share.Share | None = share.start(self, run.scratch.pop(share.GENERATORS, ()))
         run.pages_begin()
 
@@ -247,6 +248,8 @@ class IncrementalWriter(Writer):
         return False
 
     def _remember(self, output: str, again: Callable[[], object], contents: Iterable) -> None:
+        if self._shows is None:
+            return
         for content in contents:
             self._shows.setdefault(content.source_path, {})[output] = again
 
@@ -261,7 +264,7 @@ class IncrementalWriter(Writer):
         for content in contents:
             for fingerprints in self._fingerprints.values():
                 fingerprints.forget(content)
-            again.update(self._shows.get(content.source_path, {}))
+            again.update((self._shows or {}).get(content.source_path, {}))
         for write in again.values():
             write()
 

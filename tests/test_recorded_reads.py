@@ -147,6 +147,7 @@ def test_python_code_handed_an_article_the_page_does_not_own_may_read_all_of_it(
                              "{{ listed|map(attribute='title')|list }}"
                              "{% for a in listed %}{{ count(a.title) }}{{ a.title|words_in }}{% endfor %}",
                  "filter.html": "{{ listed[0]|words }}",
+                 "by_name.html": "{{ listed|map('words')|list }}{{ listed|select('long')|list }}",
                  "global.html": "{{ count({'all': [listed]}) }}",
                  "test.html": "{{ listed[0] is long }}"}
     env = Environment(loader=DictLoader(templates))
@@ -155,7 +156,8 @@ def test_python_code_handed_an_article_the_page_does_not_own_may_read_all_of_it(
     env.globals["count"] = lambda value: len(str(value))
     env.tests["long"] = lambda value: len(value._content) > 5
     own = article_named("rieng")
-    expected = {"own.html": set(), "filter.html": {".*"}, "global.html": {".*"}, "test.html": {".*"}}
+    expected = {"own.html": set(), "filter.html": {".*"}, "by_name.html": {".*"}, "global.html": {".*"},
+                "test.html": {".*"}}
     for name in templates:
         with recording([own]) as found:
             env.get_template(name).render(own=own, listed=[article_named("khac")])

@@ -20,12 +20,14 @@ shows by its card; :mod:`.fingerprint`), or None when it adds nothing, whatever 
 Templates read attributes and items through the environment's ``getattr`` and ``getitem``
 (``a.b``, ``a["b"]``, and filters given ``attribute=``): both record such a field, unless
 the value is one of the page's own (``recording(own=...)``), which is fingerprinted in
-full. Python code may read any field of what it is handed, unseen: a global, macro-free call
-(``context.call``) and a filter or test that is not Jinja's own record :data:`ANY_FIELD` of
-every value they are handed — among their arguments, or in lists, tuples, sets and dicts
-among them (:func:`handed`). What they reach through another object's attributes (a
-paginated page's ``object_list``, an article's neighbours) is not recorded; Jinja's own
-filters read fields through the environment's ``getattr`` and ``getitem``.
+full. Python code may read any field of what it is handed, unseen: a call from a template
+(``context.call``: a global, a method; not a macro, which is template code) and a filter or
+test that is not Jinja's own (called directly, or by name through ``map``, ``select`` and
+the like) record :data:`ANY_FIELD` of every value they are handed — among their
+arguments, or in lists, tuples, sets and dicts among them (:meth:`FieldRecorder.handed`).
+What they reach through another object's attributes (a paginated page's ``object_list``,
+an article's neighbours) is not recorded; Jinja's own filters read fields through the
+environment's ``getattr`` and ``getitem``.
 
 :func:`install` sets both on a Jinja environment (the ``incremental`` plugin does it for
 every generator's). Either half alone stays sound: a template compiled without the
@@ -220,7 +222,9 @@ def _plain(values: Iterable[Any]) -> bool:
 
 class HandingOver(dict):
     """An environment's filters or tests: those that are not Jinja's own are handed their
-    arguments through :meth:`FieldRecorder.handed` when a compiled template takes them."""
+    arguments through :meth:`FieldRecorder.handed` when a template takes them (compiled code
+    by ``[name]``, Jinja's ``map`` and ``select`` by ``get``). Iterated, the table gives the
+    functions themselves (the writer fingerprints them)."""
 
     def __init__(self, functions: dict[str, Callable[..., Any]], fields: FieldRecorder) -> None:
         super().__init__(functions)
@@ -243,6 +247,9 @@ class HandingOver(dict):
 
             known = self._wrapped[name] = (function, handing_over)
         return known[1]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default  # noqa: SIM401 (self.get is this method)
 
 
 def records(environment: Environment) -> bool:

@@ -27,7 +27,7 @@ from sitekit import Project
 from toasoan.build.fingerprint import Fingerprinter, unseen_field
 from toasoan.build.outputs import OutputLedger
 from toasoan.build.plan import BuildPlan, Manifest, build_site, load_settings, run_pelican
-from toasoan.build.reads import RecordingContext, install, recording
+from toasoan.build.reads import RecordingContext, given, install, recording
 from toasoan.build.run import BuildRun
 from toasoan.build.template_cache import TemplateCache
 
@@ -149,15 +149,19 @@ def test_python_code_handed_an_article_the_page_does_not_own_may_read_all_of_it(
                  "filter.html": "{{ listed[0]|words }}",
                  "by_name.html": "{{ listed|map('words')|list }}{{ listed|select('long')|list }}",
                  "global.html": "{{ count({'all': [listed]}) }}",
-                 "test.html": "{{ listed[0] is long }}"}
+                 "test.html": "{{ listed[0] is long }}",
+                 "context.html": "{{ peek() }}"}
     env = Environment(loader=DictLoader(templates))
     install(env, unseen_field)
     env.filters.update(words=words, words_in=lambda text: len(text.split()))
     env.globals["count"] = lambda value: len(str(value))
     env.tests["long"] = lambda value: len(value._content) > 5
+    env.globals["peek"] = peek  # pass_context: still given the context through its wrapper
+    assert given(env.filters)["words"] is words and env.filters["words"] is not words
+    assert env.filters["length"] is len, "Jinja's own are not wrapped"
     own = article_named("rieng")
     expected = {"own.html": set(), "filter.html": {".*"}, "by_name.html": {".*"}, "global.html": {".*"},
-                "test.html": {".*"}}
+                "test.html": {".*"}, "context.html": set()}
     for name in templates:
         with recording([own]) as found:
             env.get_template(name).render(own=own, listed=[article_named("khac")])

@@ -20,14 +20,15 @@ shows by its card; :mod:`.fingerprint`), or None when it adds nothing, whatever 
 Templates read attributes and items through the environment's ``getattr`` and ``getitem``
 (``a.b``, ``a["b"]``, and filters given ``attribute=``): both record such a field, unless
 the value is one of the page's own (``recording(own=...)``), which is fingerprinted in
-full. Python code may read any field of what it is handed, unseen: a call from a template
-(``context.call``: a global, a method; not a macro, which is template code) and a filter or
-test that is not Jinja's own (called directly, or by name through ``map``, ``select`` and
-the like) record :data:`ANY_FIELD` of every value they are handed — among their
-arguments, or in lists, tuples, sets and dicts among them (:meth:`FieldRecorder.handed`).
-What they reach through another object's attributes (a paginated page's ``object_list``,
-an article's neighbours) is not recorded; Jinja's own filters read fields through the
-environment's ``getattr`` and ``getitem``.
+full. Python code may read any field of what it is handed, unseen: the environment's
+globals, filters and tests that are not Jinja's own are kept wrapped in their tables
+(:class:`HandingOver`, from :func:`install` on), and a call records :data:`ANY_FIELD` of
+every value it is handed — among its arguments, or in lists, tuples, sets and dicts among
+them (:meth:`FieldRecorder.handed`). What such code reaches through another object's
+attributes (a paginated page's ``object_list``, an article's neighbours) is not recorded,
+nor what a callable put in the context itself (not among the globals) or a method of a
+value reads; Jinja's own filters read fields through the environment's ``getattr`` and
+``getitem``.
 
 :func:`install` sets both on a Jinja environment (the ``incremental`` plugin does it for
 every generator's). Either half alone stays sound: a template compiled without the
@@ -46,10 +47,10 @@ from typing import Any
 
 from jinja2 import Environment
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
+from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE, DEFAULT_TESTS
 from jinja2.idtracking import VAR_LOAD_ALIAS, VAR_LOAD_RESOLVE
 from jinja2.nodes import Name, Template
-from jinja2.runtime import Context, Macro
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 
@@ -104,15 +105,6 @@ class RecordingContext(Context):
             record_read(name, None)
         return super().__contains__(name)
 
-    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's)
-        """A call from a template: Python code (not a macro) is handed its arguments."""
-        values = [v for k, v in kwargs.items() if k not in _FRAME_VARIABLES] if kwargs else ()
-        if not (_plain(args) and _plain(values)) and not isinstance(__obj, Macro):
-            fields = getattr(__self.environment, _FIELDS, None)
-            if fields is not None:
-                fields.handed(args, values)
-        return super().call(__obj, *args, **kwargs)
-
 
 class RecordingCodeGenerator(CodeGenerator):
     """Jinja's code generator, recording each use of a name resolved from the context."""
@@ -153,17 +145,21 @@ def install(environment: Environment, unseen: Unseen | None = None) -> None:
     environment.code_generator_class = RecordingCodeGenerator
     if unseen is not None:
         fields = FieldRecorder(unseen)
-        setattr(environment, _FIELDS, fields)
         environment.getattr = fields.recording(environment.getattr)
         environment.getitem = fields.recording(environment.getitem)
+        environment.globals = HandingOver(environment.globals, fields)
         environment.filters = HandingOver(environment.filters, fields)
         environment.tests = HandingOver(environment.tests, fields)
 
 
-_FIELDS = "toasoan_fields"  # the environment's FieldRecorder
-# Jinja's own filters and tests (len, operator.eq and the like among them), kept alive by Jinja
-_JINJAS_OWN = frozenset(map(id, (*DEFAULT_FILTERS.values(), *DEFAULT_TESTS.values())))
-_FRAME_VARIABLES = ("_loop_vars", "_block_vars")  # what Jinja passes to context.call beside the arguments
+def given(table: dict[str, Any]) -> dict[str, Any]:
+    """An environment's globals, filters or tests as they were given to it: without the
+    wrappers :func:`install` keeps in the table (the writer fingerprints these)."""
+    return getattr(table, "given", table)
+
+
+# Jinja's own globals, filters and tests (len, operator.eq and the like among them), kept alive by Jinja
+_JINJAS_OWN = frozenset(map(id, (*DEFAULT_FILTERS.values(), *DEFAULT_TESTS.values(), *DEFAULT_NAMESPACE.values())))
 
 
 class FieldRecorder:
@@ -180,9 +176,11 @@ class FieldRecorder:
 
     def recording(self, get: Callable[[object, Any], Any]) -> Callable[[object, Any], Any]:
         """``get`` (an environment's getattr or getitem), recording a field ``unseen`` names."""
+        known = self._name_of
 
         def get_field(value: object, field: Any) -> Any:
-            name_of = self.name_of(type(value))
+            kind = type(value)
+            name_of = known[kind] if kind in known else self.name_of(kind)  # every template read: kept short
             if name_of is not None and isinstance(field, str):
                 reads = _RECORDING.get()
                 if reads is not None and id(value) not in reads.own and (name := name_of(field)) is not None:
@@ -221,35 +219,59 @@ def _plain(values: Iterable[Any]) -> bool:
 
 
 class HandingOver(dict):
-    """An environment's filters or tests: those that are not Jinja's own are handed their
-    arguments through :meth:`FieldRecorder.handed` when a template takes them (compiled code
-    by ``[name]``, Jinja's ``map`` and ``select`` by ``get``). Iterated, the table gives the
-    functions themselves (the writer fingerprints them)."""
+    """An environment's globals, filters or tests, each function that is not Jinja's own kept
+    wrapped so that a call hands its arguments to :meth:`FieldRecorder.handed` (compiled
+    code, ``map`` and ``select`` take the wrapper from the table as from a dict); ``given``
+    holds what was set."""
 
-    def __init__(self, functions: dict[str, Callable[..., Any]], fields: FieldRecorder) -> None:
-        super().__init__(functions)
+    def __init__(self, table: dict[str, Any], fields: FieldRecorder) -> None:
+        super().__init__()
         self._fields = fields
-        self._wrapped: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}  # name → (function, wrapper)
+        self.given: dict[str, Any] = {}
+        self.update(table)
 
-    def __getitem__(self, name: str) -> Callable[..., Any]:
-        function = super().__getitem__(name)
-        if id(function) in _JINJAS_OWN:
-            return function  # reads fields through the environment's getattr and getitem
-        known = self._wrapped.get(name)
-        if known is None or known[0] is not function:
-            handed = self._fields.handed
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.given[name] = value
+        super().__setitem__(name, _handing_over(value, self._fields.handed))
 
-            @functools.wraps(function)  # keeps pass_context & co., which Jinja reads off it
-            def handing_over(*args: Any, **kwargs: Any) -> Any:
-                if not (_plain(args) and _plain(kwargs.values())):
-                    handed(args, kwargs.values())
-                return function(*args, **kwargs)
+    def update(self, *tables: Any, **values: Any) -> None:
+        for name, value in dict(*tables, **values).items():
+            self[name] = value
 
-            known = self._wrapped[name] = (function, handing_over)
-        return known[1]
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        if name not in self:
+            self[name] = default
+        return self[name]
 
-    def get(self, name: str, default: Any = None) -> Any:
-        return self[name] if name in self else default  # noqa: SIM401 (self.get is this method)
+    def __delitem__(self, name: str) -> None:
+        del self.given[name]
+        super().__delitem__(name)
+
+    def pop(self, name: str, *default: Any) -> Any:
+        self.given.pop(name, None)
+        return super().pop(name, *default)
+
+    def clear(self) -> None:
+        self.given.clear()
+        super().clear()
+
+
+def _handing_over(value: Any, handed: Callable[[Iterable[Any], Iterable[Any]], None]) -> Any:
+    """``value``, a function set in a table of the environment, wrapped to hand its
+    arguments to ``handed`` (Jinja's own, classes and data as they are)."""
+    if id(value) in _JINJAS_OWN or isinstance(value, type) or not callable(value):
+        return value
+
+    @functools.wraps(value)  # keeps pass_context & co., which Jinja reads off it
+    def handing_over(*args: Any, **kwargs: Any) -> Any:
+        if not (_plain(args) and (not kwargs or _plain(kwargs.values()))):
+            handed(args, kwargs.values())
+        return value(*args, **kwargs)
+
+    marked = getattr(type(value).__call__, "jinja_pass_arg", None)  # a callable object's, on its class
+    if marked is not None and not hasattr(handing_over, "jinja_pass_arg"):
+        handing_over.jinja_pass_arg = marked
+    return handing_over
 
 
 def records(environment: Environment) -> bool:

@@ -44,7 +44,7 @@ from . import outputs, share
 from .fingerprint import Fingerprinter, Unfingerprintable, card_fields, is_field, unseen_field
 from .memory import release_free_memory
 from .outputs import Reads
-from .reads import install, recording, records
+from .reads import given, install, recording, records
 from .run import SETTING, run_of
 
 # Context names that hold the page's own content: fingerprinted in full, not as a card.
@@ -138,7 +138,7 @@ class IncrementalWriter(Writer):
             found: dict[str, dict[str, str]] = {}
             for kind in ("globals", "filters", "tests"):
                 found[kind] = {}
-                for name, value in getattr(environment, kind).items():
+                for name, value in given(getattr(environment, kind)).items():
                     try:
                         found[kind][name] = strict.of(value)
                     except Unfingerprintable as unknown:

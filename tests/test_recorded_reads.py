@@ -228,6 +228,23 @@ def test_an_edit_renders_again_exactly_the_pages_that_read_what_changed(newsroom
     assert_same_as_clean(newsroom, "document read in a branch, a macro and an include")
 
 
+def show_in_listings(project: Project, shown: str) -> None:
+    """The theme's list of articles shows ``shown`` (Jinja) for each article it lists."""
+    item = project.root / "theme" / "templates" / "partials" / "article_list.html"
+    end = "  </div>\n</article>"
+    item.write_text(item.read_text(encoding="utf-8").replace(end, f"  {shown}\n{end}", 1), encoding="utf-8")
+
+
+def assert_a_preview_runs_pelican_for_a_body_edit(project: Project, editor: Editor, step: str) -> None:
+    """A preview patches no body edit into its run when a listing shows bodies (a patch
+    renders only the edited article's own pages); the output is a clean build's."""
+    preview = session_for(project)
+    preview.build()
+    editor.apply("body_again")
+    assert not preview.build().patched
+    assert_same_as_clean(project, step)
+
+
 def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom: Project) -> None:
     """A listing shows each article by its card; a theme whose listings also show what is
     beyond the card (here the body: by its content model, and by a method of the article) has
@@ -236,10 +253,8 @@ def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom:
     article pages only the edited one. A preview patches no body edit into its run then (a
     patch renders only the edited article's own pages). (Not ``article.content``: with relative URLs Pelican makes
     it for the page rendered last, whichever that is.)"""
-    item = newsroom.root / "theme" / "templates" / "partials" / "article_list.html"
-    shown = "<!-- {{ article.content_file.body|length }} {{ article.get_content('')|length }} ký tự -->"
-    end = "  </div>\n</article>"
-    item.write_text(item.read_text(encoding="utf-8").replace(end, f"  {shown}\n{end}", 1), encoding="utf-8")
+    show_in_listings(newsroom, "<!-- {{ article.content_file.body|length }} "
+                               "{{ article.get_content('')|length }} ký tự -->")
     first = counted_build(newsroom)
     listings = {path for path, reads in first.reads.items() if {".content_file.body", ".get_content"} <= set(reads)}
     assert "index.html" in listings
@@ -250,11 +265,7 @@ def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom:
     editor.apply("body")
     build(newsroom)
     assert_same_as_clean(newsroom, "a body shown in listings")
-    preview = session_for(newsroom)
-    preview.build()
-    editor.apply("body_again")
-    assert not preview.build().patched
-    assert_same_as_clean(newsroom, "a body shown in listings, in a preview")
+    assert_a_preview_runs_pelican_for_a_body_edit(newsroom, editor, "a body shown in listings, in a preview")
     counted_build(newsroom)
     editor.apply("body_again")
     again = counted_build(newsroom)
@@ -270,10 +281,7 @@ def test_a_filter_that_reads_listed_bodies_renders_its_listings_again_when_a_bod
     settings.write_text(settings.read_text(encoding="utf-8") + (
         "\n\ndef body_words(article):\n    return len(article._content.split())\n\n\n"
         "JINJA_FILTERS = {**JINJA_FILTERS, 'body_words': body_words}\n"), encoding="utf-8")
-    item = newsroom.root / "theme" / "templates" / "partials" / "article_list.html"
-    end = "  </div>\n</article>"
-    item.write_text(item.read_text(encoding="utf-8").replace(end, "  <!-- {{ article|body_words }} từ -->\n" + end, 1),
-                    encoding="utf-8")
+    show_in_listings(newsroom, "<!-- {{ article|body_words }} từ -->")
     first = counted_build(newsroom)
     listings = {path for path, reads in first.reads.items() if ".*" in reads}
     assert "index.html" in listings
@@ -283,11 +291,8 @@ def test_a_filter_that_reads_listed_bodies_renders_its_listings_again_when_a_bod
     again = counted_build(newsroom)
     assert set(again.written) & listings
     assert_same_as_clean(newsroom, "a body a filter reads in listings")
-    preview = session_for(newsroom)
-    preview.build()
-    editor.apply("body_again")
-    assert not preview.build().patched
-    assert_same_as_clean(newsroom, "a body a filter reads in listings, in a preview")
+    assert_a_preview_runs_pelican_for_a_body_edit(newsroom, editor, "a body a filter reads in listings, in a preview")
+
 
 def test_a_global_bound_to_data_renders_again_only_the_pages_that_call_it(newsroom: Project) -> None:
     """site_metadata binds the units roster into ``article_json_ld`` (functools.partial): a

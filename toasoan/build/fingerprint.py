@@ -13,7 +13,7 @@ the build key) and of the fingerprints of the values of the names its last rende
   templates read on such an article (:func:`unseen_field`, recorded by :mod:`.reads`: a
   listing showing ``a.content`` has the bodies in its key); a method of the article read
   that way (``a.get_content``), or the article handed to Python code (a filter, a global:
-  ``".*"``), counts as everything about it (its page fingerprint);
+  ``".*"``), counts as everything about it (what its page fingerprint adds to the card);
 * lists, dicts, dataclasses and other objects: their parts, each object once per build;
 * functions by their code's name (the code is in the build key) and what they are bound
   to: ``functools.partial`` arguments, a method's object, a closure's variables, defaults;
@@ -164,10 +164,8 @@ class Fingerprinter:
             value = getattr(content, name, None)
             if name == "content_file":
                 values.append(self._model(value, self._card_skips))
-            elif name == ANY_FIELD:  # handed to Python code, which may read anything of it
+            elif name == ANY_FIELD or callable(value):  # Python code (a filter, a method) may read anything of it
                 values.append(self._beyond_card(content))
-            elif callable(value):  # a method (Pelican memoises some): it may return anything about it
-                values.append(self.page(content))
             else:
                 values.append(self.of(value))
         return _join(type(content).__name__, values)

@@ -100,6 +100,13 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+@functools.cache
+def shown_fields(kind: type, leaving_out: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The fields a dataclass of ``kind`` shows (``repr``), but ``leaving_out``, in order:
+    what its card digest (:class:`ContentFile`) and the build's fingerprints hold."""
+    return tuple(f.name for f in fields(kind) if f.repr and f.name not in leaving_out)
+
+
 @dataclass(frozen=True, slots=True)
 class Meeting(Compact):
     date: dt.datetime

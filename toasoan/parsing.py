@@ -23,12 +23,12 @@ import pickle
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from . import probes
 from .findings import Finding
-from .model import BODY_FIELDS, ContentFile, SiteRules, parse_content_file
+from .model import BODY_FIELDS, ContentFile, SiteRules, parse_content_file, shown_fields
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +65,8 @@ def card_digest(content_file: ContentFile) -> str:
     but its body. Made once per parse (``ContentFile.card_digest``), it stands for the
     content model in the build's fingerprints (``toasoan.build.fingerprint``): in the card
     of an article, which every page listing it has in its key, and wherever the model is."""
-    shown = "\x1f".join(f"{f.name}={getattr(content_file, f.name)!r}" for f in fields(content_file)
-                        if f.repr and f.name not in BODY_FIELDS)
+    shown = "\x1f".join(f"{name}={getattr(content_file, name)!r}"
+                        for name in shown_fields(type(content_file), frozenset(BODY_FIELDS)))
     return hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

@@ -43,7 +43,7 @@ from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
 from ..frontmatter import FieldLines
-from ..model import BODY_FIELDS
+from ..model import BODY_FIELDS, ContentFile, shown_fields
 from .generators import body_of
 from .outputs import digest
 from .reads import ANY_FIELD
@@ -69,7 +69,7 @@ def unseen_field(kind: type) -> Callable[[str], str | None] | None:
     ``".content_file.*"``: everything."""
     if issubclass(kind, Content) and not issubclass(kind, Static):
         return lambda field: None if field in CARD_FIELDS else "." + field
-    if dataclasses.is_dataclass(kind) and any(f.name in _CARD_SKIPS for f in dataclasses.fields(kind)):
+    if issubclass(kind, ContentFile):
         return lambda field: ".content_file." + field if field in _CARD_SKIPS or field == ANY_FIELD else None
     return None
 
@@ -259,7 +259,7 @@ class Fingerprinter:
             return _join("parsed", [value.card_digest, *(f"{name}={self.of(getattr(value, name))}"
                                                         for name in BODY_FIELDS if name not in skips)])
         return _join(type(value).__qualname__, [f"{name}={self.of(getattr(value, name))}"
-                                                for name in _shown_fields(type(value), skips)])
+                                                for name in shown_fields(type(value), skips)])
 
     def _memo_of(self, value: object, kind: str, compute) -> str:
         memo = self._memo[kind]
@@ -282,20 +282,14 @@ class Fingerprinter:
 def _digested(model: object) -> frozenset[str]:
     """The fields the card digest of ``model`` holds (none: not a content model, or made
     without one): those it shows, but its body. A content model is not changed once parsed."""
-    if not getattr(model, "card_digest", ""):
+    if not (isinstance(model, ContentFile) and model.card_digest):
         return frozenset()
     return _in_digest(type(model))
 
 
 @functools.cache
 def _in_digest(kind: type) -> frozenset[str]:
-    return frozenset(_shown_fields(kind, _CARD_SKIPS))
-
-
-@functools.cache
-def _shown_fields(kind: type, skips: frozenset[str]) -> tuple[str, ...]:
-    """The fields a dataclass of ``kind`` shows (``repr``), but ``skips``, in order."""
-    return tuple(f.name for f in dataclasses.fields(kind) if f.repr and f.name not in skips)
+    return frozenset(shown_fields(kind, _CARD_SKIPS))
 
 
 @functools.cache

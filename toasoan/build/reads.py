@@ -196,11 +196,11 @@ class FieldRecorder:
         reads = _RECORDING.get()
         if reads is None:
             return
-        pending = [value for value in (*args, *kwargs) if type(value) not in _PLAIN]
+        pending = [*args, *kwargs]
         seen: set[int] = set()
         while pending:
             value = pending.pop()
-            if id(value) in seen:
+            if type(value) in _PLAIN or id(value) in seen:
                 continue
             seen.add(id(value))
             name_of = self.name_of(type(value))
@@ -208,9 +208,9 @@ class FieldRecorder:
                 if id(value) not in reads.own and (name := name_of(ANY_FIELD)) is not None:
                     reads.add(name)
             elif isinstance(value, dict):
-                pending.extend(v for v in value.values() if type(v) not in _PLAIN)
+                pending.extend(value.values())
             elif isinstance(value, (list, tuple, set, frozenset)):
-                pending.extend(v for v in value if type(v) not in _PLAIN)
+                pending.extend(value)
 
 
 def _plain(values: Iterable[Any]) -> bool:

@@ -179,6 +179,26 @@ def test_shards_indexed_side_by_side_are_the_bundles_one_service_makes(project: 
     assert {p: p.read_bytes() for p in (project.root / "output-2").rglob("*") if p.is_file()} == before
 
 
+def test_a_full_build_makes_the_records_of_each_shard_in_the_thread_that_indexes_it(project: Project, monkeypatch):
+    """A build never holds the text of every page at once: a shard's records are made as it
+    is indexed, each once, and let go once indexed."""
+    project.add("articles/2019/khai-giang.md", ARTICLE)
+    project.add("articles/2018/dao-tao.md", ARTICLE.replace("2019-", "2018-").replace("Học viện khai giảng", "Đào tạo"))
+    made: list[tuple[str, str]] = []
+    record_of = search_index.search_index.record_of
+
+    def spy(source):
+        record = record_of(source)
+        made.append((record.url, threading.current_thread().name))
+        return record
+
+    monkeypatch.setattr(search_index.search_index, "record_of", spy)
+    assert build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output)).ok
+    urls = [url for url, _ in made]
+    assert {url.split("/")[1] for url in urls} >= {"2019", "2018"} and len(urls) == len(set(urls)), made
+    assert all(thread.startswith("search-index") for _, thread in made), made
+
+
 def test_search_script_only_on_the_search_page_and_a_plain_form_in_the_header(site: Project):
     pages = html_pages(site)
     with_script = sorted(path for path, text in pages.items() if "search.js" in text or "pagefind" in

@@ -63,6 +63,25 @@ def test_build_writes_index_item_unit_pages_and_four_exports(site: Project):
         assert (out / name).stat().st_size > 0, name
 
 
+def test_the_exports_are_made_as_the_pages_begin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """They need only the tracked items, and are made before any page, in one process:
+    their making holds much for a moment, and then the process holds least."""
+    from action_tracker.action_tracker import TrackerGenerator
+
+    project = add_story(make_project(tmp_path / "site", sample_content=False))
+    written_before: list[list[str]] = []
+    write_exports = TrackerGenerator.write_exports
+
+    def spy(self, run):
+        written_before.append([path for path in run.ledger.written if path.endswith(".html")])
+        return write_exports(self, run)
+
+    monkeypatch.setattr(TrackerGenerator, "write_exports", spy)
+    build(project)
+    assert written_before == [[]]
+    assert all((project.output / "tracker" / name).is_file() for name in EXPORTS)
+
+
 def test_json_and_csv_list_the_same_items(site: Project):
     data = json.loads((site.output / "tracker/action-items.json").read_text(encoding="utf-8"))
     assert data["version"] == 1 and data["generated"]

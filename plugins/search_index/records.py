@@ -150,24 +150,28 @@ def article_record(article: object) -> SearchRecord:
         parts += [item.id, item.title, item.owner, *item.support]
     return SearchRecord(url=_site_url(article.url), title=model.title, text=_join(*parts),
                         kind=KIND_MEETING if meeting is not None else KIND_ARTICLE,
-                        date=_date(model.date), category=model.category or None, source=article)
+                        date=record_date(article), category=model.category or None, source=article)
+
+
+def page_kind(page: object) -> str | None:
+    """The kind of a page's record (a page or a document); None for pages the theme does
+    not mark searchable."""
+    return SEARCHABLE_TEMPLATES.get(getattr(page, "template", "page"))
 
 
 def page_record(page: object) -> SearchRecord | None:
     """A page or a document (Văn bản); None for pages the theme does not mark searchable."""
-    kind = SEARCHABLE_TEMPLATES.get(getattr(page, "template", "page"))
+    kind = page_kind(page)
     if kind is None:
         return None
     model = getattr(page, "content_file", None)
     title = model.title if model is not None else page.title
     parts = [title]
-    date = None
     if kind == KIND_DOCUMENT:
-        date = model.issued
         parts += [model.doc_type, model.number, short_date(model.issued), model.issuer, model.summary]
     parts.append(body_text(page))
-    return SearchRecord(url=_site_url(page.url), title=title, text=_join(*parts), kind=kind, date=date,
-                        source=page)
+    return SearchRecord(url=_site_url(page.url), title=title, text=_join(*parts), kind=kind,
+                        date=record_date(page), source=page)
 
 
 def item_record(tracked: object) -> SearchRecord:
@@ -177,7 +181,7 @@ def item_record(tracked: object) -> SearchRecord:
     for entry in tracked.history:
         parts += [entry.report.title, entry.status_label, entry.note]
     return SearchRecord(url=_site_url(tracked.url), title=f"{tracked.id} {tracked.title}",
-                        text=_join(*parts), kind=KIND_ITEM, date=_date(tracked.history[0].date), source=tracked)
+                        text=_join(*parts), kind=KIND_ITEM, date=record_date(tracked), source=tracked)
 
 
 def record_of(source: object) -> SearchRecord | None:
@@ -191,13 +195,42 @@ def record_of(source: object) -> SearchRecord | None:
     return item_record(source)
 
 
-def site_records(articles: Iterable, pages: Iterable, tracked_items: Iterable) -> Iterator[SearchRecord]:
+def record_date(source: object) -> dt.date | None:
+    """The date of the record of ``source`` (an article's, a document's issue date, the day a
+    meeting decided an action item; None for a page): which shard it goes in."""
+    from pelican.contents import Article, Content
+
+    if isinstance(source, Article):
+        return _date(source.content_file.date)
+    if isinstance(source, Content):
+        return source.content_file.issued if page_kind(source) == KIND_DOCUMENT else None
+    return _date(source.history[0].date)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where the record of ``source`` goes (its URL and date), before the record is made."""
+
+    url: str
+    date: dt.date | None
+    source: object = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, source: object) -> Placed:
+        return cls(_site_url(source.url), record_date(source), source)
+
+
+def searchable(articles: Iterable, pages: Iterable, tracked_items: Iterable) -> Iterator[object]:
     """Every searchable page of a site: published articles, pages, documents, action items."""
     for article in articles:
         if getattr(article, "content_file", None) is not None and article.status == "published":
-            yield article_record(article)
+            yield article
     for page in pages:
-        if page.status == "published" and (record := page_record(page)) is not None:
-            yield record
-    for tracked in tracked_items:
-        yield item_record(tracked)
+        if page.status == "published" and page_kind(page) is not None:
+            yield page
+    yield from tracked_items
+
+
+def site_records(articles: Iterable, pages: Iterable, tracked_items: Iterable) -> Iterator[SearchRecord]:
+    """The record of every searchable page of a site (:func:`searchable`)."""
+    return filter(None, map(record_of, searchable(articles, pages, tracked_items)))

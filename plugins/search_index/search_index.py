@@ -41,7 +41,7 @@ from toasoan.build.outputs import OutputLedger, Patch, digest
 from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.settings import plugin_enabled
 
-from .records import LANGUAGE, SearchRecord, record_of, site_records
+from .records import LANGUAGE, Placed, SearchRecord, record_of, searchable
 from .reproducible import BundleFormatError, canonicalise
 from .service import PagefindService, ServiceError
 from .store import RecordStore
@@ -86,17 +86,27 @@ def pagefind_version() -> str:
 
 @dataclass
 class Shard:
-    """The records of one bundle, ``output/pagefind/<name>/``, and the key they hash to."""
+    """The records of one bundle, ``output/pagefind/<name>/``, and the key they hash to.
+
+    A shard planned from the pages themselves (:class:`~.records.Placed`) makes its records
+    when first asked: in a full build, in the thread that indexes it, so that a build never
+    holds the text of every page at once (≈ 40 MiB at 5 000 articles)."""
 
     name: str
-    records: list[SearchRecord] = field(default_factory=list, repr=False)
+    made: list[SearchRecord] | None = field(default=None, repr=False)  # None: made from sources when asked
     size: int = 0  # records; still known once they are released
     sources: list = field(default_factory=list, repr=False)  # what each record is of, in order; kept on release
     bundle: dict[str, bytes] | None = field(default=None, repr=False)  # Pagefind's files, when indexed ahead
     unchanged: list[str] = field(default_factory=list, repr=False)  # its files the last build left as they are
 
     def __post_init__(self) -> None:
-        self.size = self.size or len(self.records)
+        self.size = self.size or len(self.sources if self.made is None else self.made)
+
+    @property
+    def records(self) -> list[SearchRecord]:
+        if self.made is None:
+            self.made = list(filter(None, map(record_of, self.sources)))
+        return self.made
 
     @property
     def reldir(self) -> str:
@@ -116,7 +126,7 @@ class Shard:
         """Let the records go (the text of every page in the shard) once the key is known
         and Pagefind has them, or does not need them: a build holds only what is left to index."""
         _ = self.key
-        self.records = []
+        self.made = []
 
 
 def shard_name(year: int, month: int, splits: int) -> str:
@@ -127,15 +137,15 @@ def shard_name(year: int, month: int, splits: int) -> str:
     return f"{year}-{(month - 1) // span * span + 1:02d}"
 
 
-def shard_records(records: Iterable[SearchRecord]) -> list[Shard]:
-    """Records grouped into shards: newest year first, month ranges newest first, then
-    the undated pages; within a shard, by URL (so the bundle does not depend on the
-    order Pelican listed the pages in)."""
-    by_year: dict[int, list[SearchRecord]] = {}
-    undated: list[SearchRecord] = []
+def shard_records(records: Iterable[SearchRecord | Placed]) -> list[Shard]:
+    """Records, or where records go (:class:`~.records.Placed`), grouped into shards: newest
+    year first, month ranges newest first, then the undated pages; within a shard, by URL
+    (so the bundle does not depend on the order Pelican listed the pages in)."""
+    by_year: dict[int, list[SearchRecord | Placed]] = {}
+    undated: list[SearchRecord | Placed] = []
     for record in records:
         (by_year.setdefault(record.date.year, []) if record.date else undated).append(record)
-    groups: dict[str, list[SearchRecord]] = {}
+    groups: dict[str, list[SearchRecord | Placed]] = {}
     for year in sorted(by_year, reverse=True):
         found = by_year[year]
         splits = next((s for s in _SPLITS if math.ceil(len(found) / s) <= SHARD_SIZE), _SPLITS[-1])
@@ -148,14 +158,15 @@ def shard_records(records: Iterable[SearchRecord]) -> list[Shard]:
     return [_shard(name, groups[name]) for name in names]
 
 
-def _shard(name: str, records: Iterable[SearchRecord]) -> Shard:
+def _shard(name: str, records: Iterable[SearchRecord | Placed]) -> Shard:
     ordered = sorted(records, key=lambda r: r.url)
-    return Shard(name, ordered, sources=[r.source for r in ordered])
+    made = None if ordered and isinstance(ordered[0], Placed) else ordered
+    return Shard(name, made, sources=[r.source for r in ordered])
 
 
 def remade(shard: Shard) -> Shard:
-    """``shard`` with the records of its articles, pages and items made again."""
-    return _shard(shard.name, filter(None, map(record_of, shard.sources)))
+    """``shard``, its records to be made again from its articles, pages and items."""
+    return _shard(shard.name, map(Placed.of, shard.sources))
 
 
 DEFAULT_UI = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
@@ -291,7 +302,7 @@ class IndexJob:
     seconds: float = 0.0  # spent by Pagefind (in the longest thread)
 
     @classmethod
-    def plan(cls, output: Path, records: Iterable[SearchRecord], run: BuildRun,
+    def plan(cls, output: Path, records: Iterable[SearchRecord | Placed], run: BuildRun,
              store: RecordStore | None = None) -> IndexJob:
         return cls.of_shards(output, shard_records(records), run, store)
 
@@ -303,8 +314,10 @@ class IndexJob:
         ledger = run.ledger
         run.owned(f"{BUNDLE_DIR}/")
         job = cls(output, shards, run, store)
-        if not ledger.incremental:
+        if not ledger.incremental:  # every shard is indexed: its records are made as it is
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
+            job.stale = list(shards)
+            return job
         job.stale = [s for s in shards if not ledger.fresh_tree(s.reldir, s.key)]
         for shard in shards:
             if not any(shard is stale for stale in job.stale):
@@ -396,11 +409,11 @@ def start_indexing(generators: list) -> None:
 
     def begin() -> None:
         started = time.perf_counter()
-        records = list(site_records(context.get("articles", ()), context.get("pages", ()),
-                                    (context.get("tracked_items") or {}).values()))
+        pages = [Placed.of(source) for source in searchable(
+            context.get("articles", ()), context.get("pages", ()), (context.get("tracked_items") or {}).values())]
         with run.making(PLUGIN_NAME):
-            job = IndexJob.plan(Path(settings["OUTPUT_PATH"]).resolve(), records, run, RecordStore.of(run))
-        logger.info("Chỉ mục tìm kiếm: %d bản ghi, chuẩn bị %.1f s.", len(records), time.perf_counter() - started)
+            job = IndexJob.plan(Path(settings["OUTPUT_PATH"]).resolve(), pages, run, RecordStore.of(run))
+        logger.info("Chỉ mục tìm kiếm: %d trang, chuẩn bị %.1f s.", len(pages), time.perf_counter() - started)
         if BACKGROUND:  # beside the pages
             job.start()
         run.scratch[JOB] = job

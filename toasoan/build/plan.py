@@ -39,7 +39,7 @@ from ..parsing import code_fingerprint
 from ..publication import publication
 from ..tracker import vietnam_today
 from . import outputs
-from .memory import release_free_memory
+from .memory import map_large_blocks, release_free_memory
 from .run import BuildRun
 from .share import SETTING as RENDER_PROCESSES
 
@@ -90,6 +90,7 @@ def run_pelican(pelican) -> None:
         gc.freeze()
         release_free_memory()  # what reading freed, before a helper is forked to render
 
+    map_large_blocks()
     gc.freeze()  # what came before: modules, settings, the content cache Pelican loaded
     try:
         with signals.all_generators_finalized.connected_to(freeze):

@@ -64,21 +64,24 @@ def test_build_writes_index_item_unit_pages_and_four_exports(site: Project):
 
 
 def test_the_exports_are_made_as_the_pages_begin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """They need only the tracked items, and are made before any page, in one process:
-    their making holds much for a moment, and then the process holds least."""
+    """They need only the tracked items, and are made before any page, in the first process
+    once the helper rendering pages beside it is forked: their making holds much for a
+    moment, and then the process holds least."""
     from action_tracker.action_tracker import TrackerGenerator
 
     project = add_story(make_project(tmp_path / "site", sample_content=False))
-    written_before: list[list[str]] = []
+    made: list[tuple[list[str], int]] = []  # the pages written before, the helpers forked
     write_exports = TrackerGenerator.write_exports
 
     def spy(self, run):
-        written_before.append([path for path in run.ledger.written if path.endswith(".html")])
+        made.append(([path for path in run.ledger.written if path.endswith(".html")], len(run.helpers)))
         return write_exports(self, run)
 
     monkeypatch.setattr(TrackerGenerator, "write_exports", spy)
-    build(project)
-    assert written_before == [[]]
+    result = build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output),
+                        TRACKER={"today": TODAY.isoformat()}, RENDER_PROCESSES=2)
+    assert result.ok, (result.error, result.findings)
+    assert made == [([], 1)]
     assert all((project.output / "tracker" / name).is_file() for name in EXPORTS)
 
 

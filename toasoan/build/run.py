@@ -120,9 +120,13 @@ class BuildRun:
             self.beside.pop(0)()
 
     def make(self, plugin: str) -> None:
-        """Make ``plugin``'s recipe now; nothing if it declared none (it is off)."""
-        self.pages_begin()  # at the latest (no writer started it)
+        """Make ``plugin``'s recipe now; nothing if it declared none (it is off). A recipe that
+        writes has the work beside the pages start first, at the latest (no writer started
+        it); a check, which writes nothing, is made when asked, even before the pages begin
+        (and the helpers are forked)."""
         if plugin in self.recipes:
+            if self.recipes[plugin].owns:
+                self.pages_begin()
             with self.making(plugin) as recipe:
                 recipe.make(self)
 

@@ -199,6 +199,33 @@ def test_a_full_build_makes_the_records_of_each_shard_in_the_thread_that_indexes
     assert all(thread.startswith("search-index") for _, thread in made), made
 
 
+def test_an_incremental_build_lets_a_kept_shards_records_go_before_it_makes_the_next(project: Project,
+                                                                                       monkeypatch):
+    """It makes the records of every shard to know which changed; those of a kept shard go
+    at once, so it never holds the text of every page either."""
+    project.add("articles/2019/khai-giang.md", ARTICLE)
+    project.add("articles/2018/dao-tao.md", ARTICLE.replace("2019-", "2018-").replace("Học viện khai giảng", "Đào tạo"))
+    assert build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output)).ok
+    events: list[str] = []
+    record_of, release = search_index.search_index.record_of, search_index.search_index.Shard.release
+
+    def made(source):
+        record = record_of(source)
+        events.append(f"made {record.url.split('/')[1]}")
+        return record
+
+    def released(shard):
+        events.append(f"released {shard.name}")
+        return release(shard)
+
+    monkeypatch.setattr(search_index.search_index, "record_of", made)
+    monkeypatch.setattr(search_index.search_index.Shard, "release", released)
+    edited = ARTICLE.replace("2019-", "2018-").replace("Học viện khai giảng", "Đào tạo lại")
+    project.add("articles/2018/dao-tao.md", edited)
+    assert build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output)).ok
+    assert events.index("released 2019") < events.index("made 2018"), events
+
+
 def test_search_script_only_on_the_search_page_and_a_plain_form_in_the_header(site: Project):
     pages = html_pages(site)
     with_script = sorted(path for path, text in pages.items() if "search.js" in text or "pagefind" in

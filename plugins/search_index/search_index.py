@@ -318,10 +318,11 @@ class IndexJob:
             shutil.rmtree(output / BUNDLE_DIR, ignore_errors=True)
             job.stale = list(shards)
             return job
-        job.stale = [s for s in shards if not ledger.fresh_tree(s.reldir, s.key)]
-        for shard in shards:
-            if not any(shard is stale for stale in job.stale):
+        for shard in shards:  # a kept shard's records go as soon as its key is known
+            if ledger.fresh_tree(shard.reldir, shard.key):
                 shard.release()
+            else:
+                job.stale.append(shard)
         return job
 
     def run(self, shards: list[Shard] | None = None) -> None:

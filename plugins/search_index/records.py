@@ -229,8 +229,3 @@ def searchable(articles: Iterable, pages: Iterable, tracked_items: Iterable) -> 
         if page.status == "published" and page_kind(page) is not None:
             yield page
     yield from tracked_items
-
-
-def site_records(articles: Iterable, pages: Iterable, tracked_items: Iterable) -> Iterator[SearchRecord]:
-    """The record of every searchable page of a site (:func:`searchable`)."""
-    return filter(None, map(record_of, searchable(articles, pages, tracked_items)))

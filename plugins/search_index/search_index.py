@@ -104,6 +104,7 @@ class Shard:
 
     @property
     def records(self) -> list[SearchRecord]:
+        """Its records, made from its sources the first time they are asked for."""
         if self.made is None:
             self.made = list(filter(None, map(record_of, self.sources)))
         return self.made

@@ -28,7 +28,7 @@ def _glibc(name: str) -> Callable[..., int] | None:
         return None
     try:
         return getattr(ctypes.CDLL(None), name)
-    except (OSError, AttributeError):  # e.g. musl: no malloc_trim
+    except (OSError, AttributeError):  # e.g. musl: neither malloc_trim nor mallopt
         return None
 
 

@@ -23,6 +23,7 @@ from toasoan import parsing
 from toasoan.build import share
 from toasoan.build.outputs import LedgerPart
 from toasoan.build.plan import build_site, load_settings
+from toasoan.build.run import BuildRun
 from toasoan.build.writer import IncrementalWriter
 
 pytestmark = pytest.mark.skipif(not parsing.can_fork(), reason="helpers are forked (not on Windows)")
@@ -160,6 +161,21 @@ def pelican_run_on_its_own_waits_for_its_helpers(newsroom: Project) -> None:
     assert {path: alone.get(path) for path in parts[0].written} == {path: one[path] for path in parts[0].written}
 
 
+def the_tracker_exports_are_made_once_the_helpers_are_forked(newsroom: Project) -> None:
+    made: list[tuple[list[str], int]] = []  # the pages written before, the helpers forked
+    make = BuildRun.make
+
+    def spy(run: BuildRun, plugin: str) -> None:
+        if plugin == "action_tracker":
+            made.append(([path for path in run.ledger.written if path.endswith(".html")], len(run.helpers)))
+        make(run, plugin)
+
+    BuildRun.make = spy
+    succeeded(build_with(newsroom, 2, "exports"))
+    assert made == [([], 1)]
+    assert (newsroom.root / "exports" / "tracker" / "action-items.ics").is_file()
+
+
 # ---------------------------------------------------------------------- the tests
 def test_pages_rendered_by_three_processes_are_the_bytes_one_process_writes(newsroom: Project) -> None:
     in_a_new_process(three_processes_write_the_bytes_of_one, newsroom)
@@ -191,6 +207,13 @@ def test_pelican_run_on_its_own_waits_for_its_helpers(newsroom: Project) -> None
     """``pelican`` without our build (no run_pelican): the helpers' pages are all there when
     the run returns (the incremental plugin gathers them at ``finalized``)."""
     in_a_new_process(pelican_run_on_its_own_waits_for_its_helpers, newsroom)
+
+
+def test_the_exports_are_made_as_the_pages_begin(newsroom: Project) -> None:
+    """The tracker's exports need only the tracked items, and are made before any page, in
+    the first process once the helper is forked: their making holds much for a moment, and
+    then the process holds least."""
+    in_a_new_process(the_tracker_exports_are_made_once_the_helpers_are_forked, newsroom)
 
 
 def test_one_process_renders_everything_where_it_cannot_fork(monkeypatch: pytest.MonkeyPatch) -> None:

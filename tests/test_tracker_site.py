@@ -63,28 +63,6 @@ def test_build_writes_index_item_unit_pages_and_four_exports(site: Project):
         assert (out / name).stat().st_size > 0, name
 
 
-def test_the_exports_are_made_as_the_pages_begin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """They need only the tracked items, and are made before any page, in the first process
-    once the helper rendering pages beside it is forked: their making holds much for a
-    moment, and then the process holds least."""
-    from action_tracker.action_tracker import TrackerGenerator
-
-    project = add_story(make_project(tmp_path / "site", sample_content=False))
-    made: list[tuple[list[str], int]] = []  # the pages written before, the helpers forked
-    write_exports = TrackerGenerator.write_exports
-
-    def spy(self, run):
-        made.append(([path for path in run.ledger.written if path.endswith(".html")], len(run.helpers)))
-        return write_exports(self, run)
-
-    monkeypatch.setattr(TrackerGenerator, "write_exports", spy)
-    result = build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output),
-                        TRACKER={"today": TODAY.isoformat()}, RENDER_PROCESSES=2)
-    assert result.ok, (result.error, result.findings)
-    assert made == [([], 1)]
-    assert all((project.output / "tracker" / name).is_file() for name in EXPORTS)
-
-
 def test_json_and_csv_list_the_same_items(site: Project):
     data = json.loads((site.output / "tracker/action-items.json").read_text(encoding="utf-8"))
     assert data["version"] == 1 and data["generated"]

@@ -166,8 +166,9 @@ def _shard(name: str, records: Iterable[SearchRecord | Placed]) -> Shard:
 
 
 def remade(shard: Shard) -> Shard:
-    """``shard``, its records to be made again from its articles, pages and items."""
-    return _shard(shard.name, map(Placed.of, shard.sources))
+    """``shard``, its records to be made again from its articles, pages and items (a body
+    edit moves no page to another place)."""
+    return Shard(shard.name, sources=shard.sources)
 
 
 DEFAULT_UI = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")

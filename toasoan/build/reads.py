@@ -152,10 +152,13 @@ def install(environment: Environment, unseen: Unseen | None = None) -> None:
         environment.tests = HandingOver(environment.tests, fields)
 
 
+_GIVEN = "_toasoan_given"  # on a wrapper HandingOver keeps: the function it was given
+
+
 def given(table: dict[str, Any]) -> dict[str, Any]:
     """An environment's globals, filters or tests as they were given to it: without the
     wrappers :func:`install` keeps in the table (the writer fingerprints these)."""
-    return getattr(table, "given", table)
+    return {name: getattr(value, _GIVEN, value) for name, value in table.items()}
 
 
 # Jinja's own globals, filters and tests (len, operator.eq and the like among them), kept alive by Jinja
@@ -221,18 +224,16 @@ def _plain(values: Iterable[Any]) -> bool:
 class HandingOver(dict):
     """An environment's globals, filters or tests, each function that is not Jinja's own kept
     wrapped so that a call hands its arguments to :meth:`FieldRecorder.handed` (compiled
-    code, ``map`` and ``select`` take the wrapper from the table as from a dict); ``given``
-    holds what was set."""
+    code, ``map`` and ``select`` take the wrapper from the table as from a dict); every way
+    of setting a name wraps, and :func:`given` unwraps."""
 
     def __init__(self, table: dict[str, Any], fields: FieldRecorder) -> None:
         super().__init__()
-        self._fields = fields
-        self.given: dict[str, Any] = {}
+        self._handed = fields.handed
         self.update(table)
 
     def __setitem__(self, name: str, value: Any) -> None:
-        self.given[name] = value
-        super().__setitem__(name, _handing_over(value, self._fields.handed))
+        super().__setitem__(name, _handing_over(value, self._handed))
 
     def update(self, *tables: Any, **values: Any) -> None:
         for name, value in dict(*tables, **values).items():
@@ -243,23 +244,15 @@ class HandingOver(dict):
             self[name] = default
         return self[name]
 
-    def __delitem__(self, name: str) -> None:
-        del self.given[name]
-        super().__delitem__(name)
-
-    def pop(self, name: str, *default: Any) -> Any:
-        self.given.pop(name, None)
-        return super().pop(name, *default)
-
-    def clear(self) -> None:
-        self.given.clear()
-        super().clear()
+    def __ior__(self, table: Any) -> HandingOver:
+        self.update(table)
+        return self
 
 
 def _handing_over(value: Any, handed: Callable[[Iterable[Any], Iterable[Any]], None]) -> Any:
     """``value``, a function set in a table of the environment, wrapped to hand its
     arguments to ``handed`` (Jinja's own, classes and data as they are)."""
-    if id(value) in _JINJAS_OWN or isinstance(value, type) or not callable(value):
+    if id(value) in _JINJAS_OWN or isinstance(value, type) or not callable(value) or hasattr(value, _GIVEN):
         return value
 
     @functools.wraps(value)  # keeps pass_context & co., which Jinja reads off it
@@ -271,6 +264,7 @@ def _handing_over(value: Any, handed: Callable[[Iterable[Any], Iterable[Any]], N
     marked = getattr(type(value).__call__, "jinja_pass_arg", None)  # a callable object's, on its class
     if marked is not None and not hasattr(handing_over, "jinja_pass_arg"):
         handing_over.jinja_pass_arg = marked
+    setattr(handing_over, _GIVEN, value)
     return handing_over
 
 

@@ -568,6 +568,22 @@ def run_bench(sizes: Sequence[int], runs: int, workdir: Path = DEFAULT_WORKDIR,
     return results
 
 
+# What the bench runs beside Tòa soạn's own dependencies: stock Pelican's YAML front matter
+# and the Pagefind CLI (script/bootstrap --test installs both).
+BENCH_PACKAGES = ("pelican-yaml-metadata", "pagefind_bin")
+
+
+def missing_packages(names: Sequence[str]) -> list[str]:
+    """The packages among ``names`` that are not installed."""
+    missing = []
+    for name in names:
+        try:
+            importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(name)
+    return missing
+
+
 def parse_sizes(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in str(text).split(",") if part.strip()]
 
@@ -581,6 +597,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without", default="", help="bỏ các plugin này khỏi Tòa soạn khi đo (phẩy)")
     args = parser.parse_args(argv)
     without = [name.strip() for name in args.without.split(",") if name.strip()]
+    if missing := missing_packages(BENCH_PACKAGES):
+        print(f"Thiếu gói để đo: {', '.join(missing)}. Hãy chạy script/bootstrap --test (cài các công cụ "
+              "đo và kiểm thử) rồi chạy lại invoke bench.", file=sys.stderr)
+        return 2
     try:
         run_bench(parse_sizes(args.sizes), args.runs, args.workdir, args.out, without=without)
     except BenchError as error:

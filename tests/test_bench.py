@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import bench.harness
 from bench.corpus import MAX_WORDS, MIN_WORDS, generate
 from bench.harness import (
     FLOOR_PARTS,
@@ -25,6 +26,8 @@ from bench.harness import (
     Trash,
     compile_project,
     machinery_lines,
+    main,
+    missing_packages,
     run_bench,
     size_table,
 )
@@ -158,3 +161,13 @@ def test_the_floor_asks_for_a_build_first_when_no_search_records_are_stored(tmp_
     wrong = subprocess.run([sys.executable, "-m", "bench.floor", "html"], cwd=site, capture_output=True,
                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
     assert wrong.returncode == 2 and "search|markdown" in wrong.stderr
+
+
+def test_the_bench_names_a_missing_package_and_how_to_install_it(tmp_path: Path, monkeypatch, capsys) -> None:
+    assert missing_packages(("pelican", "khong-co-goi-nay")) == ["khong-co-goi-nay"]
+    monkeypatch.setattr(bench.harness, "BENCH_PACKAGES", ("pelican-yaml-metadata", "khong-co-goi-nay"))
+    assert main(["--sizes", "5", "--runs", "1", "--workdir", str(tmp_path / "w"), "--out", str(tmp_path / "r.md")]) == 2
+    error = capsys.readouterr().err
+    assert "khong-co-goi-nay" in error and "script/bootstrap --test" in error
+    assert "pelican-yaml-metadata" not in error  # installed by the test extras
+    assert not (tmp_path / "w").exists() and not (tmp_path / "r.md").exists()  # nothing measured

@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .memory import release_free_memory
 from .outputs import FullBuild, Helper, OutputLedger, digest
 
 SETTING = "BUILD_RUN"
@@ -115,9 +116,16 @@ class BuildRun:
         self.beside.append(start)
 
     def pages_begin(self) -> None:
-        """The writer's helpers are forked (or none will be): start the work beside the pages."""
+        """The writer's helpers are forked (or none will be): start the work beside the pages,
+        then give back to the system what that work freed. The tracker's exports are made
+        then: their temporaries, freed between objects that stay, kept ≈ 20 MiB resident at
+        5 000 articles and ≈ 90 MiB at 20 000 until the writer's next release, hundreds of
+        pages later."""
+        if not self.beside:
+            return
         while self.beside:
             self.beside.pop(0)()
+        release_free_memory()
 
     def make(self, plugin: str) -> None:
         """Make ``plugin``'s recipe now; nothing if it declared none (it is off). A recipe that

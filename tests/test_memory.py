@@ -10,14 +10,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# A heap of 60 MB freed but for one small object every 50 KB, which keeps glibc from giving
-# it back by itself; the resident size in MiB after the free, then after the release.
-FRAGMENTED = """
-from toasoan.build.memory import release_free_memory
-
+# The resident size of the process running a snippet below, in MiB.
+RESIDENT = """
 def resident():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
+"""
+
+# A heap of 60 MB freed but for one small object every 50 KB, which keeps glibc from giving
+# it back by itself; the resident size in MiB after the free, then after the release.
+FRAGMENTED = RESIDENT + """
+from toasoan.build.memory import release_free_memory
 
 kept, freed = [], []
 for n in range(60_000):
@@ -41,13 +44,9 @@ def test_freed_memory_goes_back_to_the_system() -> None:
 # Large blocks freed between small ones that stay: glibc, having raised its mapping
 # threshold once a 4 MB block was freed, takes the 2 MB blocks from the heap, where they
 # stay resident once freed. The resident size in MiB the freed blocks still hold.
-LARGE_BLOCKS = """
+LARGE_BLOCKS = RESIDENT + """
 import sys
 from toasoan.build.memory import map_large_blocks
-
-def resident():
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
 
 if sys.argv[1] == "mapped":
     map_large_blocks()
@@ -75,14 +74,10 @@ def test_large_blocks_freed_go_back_to_the_system_at_once() -> None:
 
 # Work beside the pages that leaves its temporaries freed between objects that stay (as the
 # tracker's exports do), run as the pages begin; the resident size in MiB after it.
-BESIDE = """
+BESIDE = RESIDENT + """
 import sys
 from pathlib import Path
 from toasoan.build.run import BuildRun
-
-def resident():
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
 
 kept = []
 

@@ -10,24 +10,28 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The resident size of the process running a snippet below, in MiB.
+# What the snippets below share: the resident size of the process running one, in MiB, and a
+# heap of 60 MB made and freed but for one small object every 50 KB (added to ``kept``),
+# which keeps glibc from giving it back by itself.
 RESIDENT = """
 def resident():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
+
+def fragment(kept):
+    freed = []
+    for n in range(60_000):
+        freed.append(bytes(1000))
+        if n % 50 == 0:
+            kept.append(bytes(1000))
 """
 
-# A heap of 60 MB freed but for one small object every 50 KB, which keeps glibc from giving
-# it back by itself; the resident size in MiB after the free, then after the release.
+# A fragmented heap; the resident size in MiB after the free, then after the release.
 FRAGMENTED = RESIDENT + """
 from toasoan.build.memory import release_free_memory
 
-kept, freed = [], []
-for n in range(60_000):
-    freed.append(bytes(1000))
-    if n % 50 == 0:
-        kept.append(bytes(1000))
-del freed
+kept = []
+fragment(kept)
 before = resident()
 release_free_memory()
 print(before, resident())
@@ -82,11 +86,7 @@ from toasoan.build.run import BuildRun
 kept = []
 
 def exports():
-    freed = []
-    for n in range(60_000):
-        freed.append(bytes(1000))
-        if n % 50 == 0:
-            kept.append(bytes(1000))
+    fragment(kept)
 
 run = BuildRun.writing_all(Path(sys.argv[2]))
 start = resident()

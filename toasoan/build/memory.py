@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
 import sys
 from collections.abc import Callable
 
@@ -37,6 +38,18 @@ def release_free_memory() -> None:
     trim = _glibc("malloc_trim")
     if trim is not None:
         trim(0)
+
+
+def release_page_garbage() -> None:
+    """Free the reference cycles rendering made since the last call, keep what survives out
+    of later collections (``gc.freeze``: the next call scans only what is newer), and return
+    the freed pages to the system. A build runs with the collector off; a page whose
+    templates define macros leaves a cycle (its Jinja context holds the macros, which hold
+    it): ≈ 670 contexts and their page values at the end of a helper's share at 5 000
+    articles, kept to the end without this."""
+    gc.collect()
+    gc.freeze()
+    release_free_memory()
 
 
 @functools.cache

@@ -42,7 +42,7 @@ from pelican.writers import Writer
 
 from . import outputs, share
 from .fingerprint import Fingerprinter, Unfingerprintable, card_fields, is_field, unseen_field
-from .memory import release_free_memory
+from .memory import release_page_garbage
 from .outputs import Reads
 from .reads import given, install, recording, records
 from .run import SETTING, run_of
@@ -51,7 +51,7 @@ from .run import SETTING, run_of
 OWN_CONTENT = ("article", "page")
 # Names the writer sets for each page (with relative URLs, SITEURL too).
 PAGE_NAMES = frozenset(("output_file", "localsiteurl", "SITEURL"))
-TRIM_EVERY = 500  # pages rendered between two release_free_memory() calls
+TRIM_EVERY = 500  # pages rendered between two release_page_garbage() calls
 
 
 class UnknownGlobal(Exception):
@@ -194,7 +194,7 @@ class IncrementalWriter(Writer):
             return written
         self._rendered += 1
         if self._rendered % TRIM_EVERY == 0:  # what rendering freed goes back as it goes
-            release_free_memory()
+            release_page_garbage()
         reads = tuple(sorted(found))
         if reads == last:
             reads = last  # and the key made from them stands

@@ -21,7 +21,7 @@ import sitekit
 from sitekit import Project
 from toasoan import parsing
 from toasoan.build import share
-from toasoan.build.outputs import LedgerPart
+from toasoan.build.outputs import LedgerPart, OutputLedger
 from toasoan.build.plan import build_site, load_settings
 from toasoan.build.run import BuildRun
 from toasoan.build.writer import IncrementalWriter
@@ -60,9 +60,9 @@ def in_helpers_only(change: Callable[[object], None]) -> None:
     """``change(writer)`` runs in each helper as it starts (never in the first process)."""
     render = share._render_share
 
-    def changed(writer, generators, part, connection) -> None:
+    def changed(writer, generators, part) -> LedgerPart:
         change(writer)
-        render(writer, generators, part, connection)
+        return render(writer, generators, part)
 
     share._render_share = changed
 
@@ -161,19 +161,43 @@ def pelican_run_on_its_own_waits_for_its_helpers(newsroom: Project) -> None:
     assert {path: alone.get(path) for path in parts[0].written} == {path: one[path] for path in parts[0].written}
 
 
-def the_tracker_exports_are_made_once_the_helpers_are_forked(newsroom: Project) -> None:
-    made: list[tuple[list[str], int]] = []  # the pages written before, the helpers forked
-    make = BuildRun.make
+def the_work_beside_the_pages_runs_in_processes_of_its_own(newsroom: Project) -> None:
+    started: list[tuple[str, list[str], int, bool]] = []  # plugin, pages written before, helpers, apart
+    beside = BuildRun.beside_process
 
-    def spy(run: BuildRun, plugin: str) -> None:
-        if plugin == "action_tracker":
-            made.append(([path for path in run.ledger.written if path.endswith(".html")], len(run.helpers)))
-        make(run, plugin)
+    def spy(run: BuildRun, plugin: str, work: Callable[[], None]) -> bool:
+        apart = beside(run, plugin, work)
+        started.append((plugin, [path for path in run.ledger.written if path.endswith(".html")],
+                        len(run.helpers), apart))
+        return apart
 
-    BuildRun.make = spy
-    succeeded(build_with(newsroom, 2, "exports"))
-    assert made == [([], 1)]
-    assert (newsroom.root / "exports" / "tracker" / "action-items.ics").is_file()
+    taken: list[LedgerPart] = []
+    take = OutputLedger.take
+    OutputLedger.take = lambda ledger, part: (taken.append(part), take(ledger, part))[1]
+    BuildRun.beside_process = spy
+    succeeded(build_with(newsroom, 2, "apart"))
+    assert sorted(started) == [("action_tracker", [], 1, True), ("search_index", [], 1, True)]
+    made_apart = {path for part in taken for path in part.written if not path.endswith((".html", ".xml"))}
+    assert {"tracker/action-items.ics", "tracker/action-items.json", "pagefind/shards.json"} <= made_apart
+    BuildRun.beside_process = lambda run, plugin, work: False  # the same work, in the first process
+    succeeded(build_with(newsroom, 2, "here"))
+    assert_same_files(newsroom.root / "apart", newsroom.root / "here", "work beside the pages, apart or here")
+
+
+def work_apart_failing_fails_the_build(newsroom: Project) -> None:
+    succeeded(build_with(newsroom, 2, "output"))
+    before = files(newsroom.output)
+    beside = BuildRun.beside_process
+
+    def broken() -> None:
+        raise ValueError("xuất tệp hỏng ở tiến trình riêng")
+
+    BuildRun.beside_process = lambda run, plugin, work: beside(
+        run, plugin, broken if plugin == "action_tracker" else work)
+    result = build_with(newsroom, 2, "output")
+    assert not result.ok and "ValueError: xuất tệp hỏng ở tiến trình riêng" in result.error, result.error
+    assert files(newsroom.output) == before
+    assert not multiprocessing.active_children()
 
 
 # ---------------------------------------------------------------------- the tests
@@ -209,11 +233,13 @@ def test_pelican_run_on_its_own_waits_for_its_helpers(newsroom: Project) -> None
     in_a_new_process(pelican_run_on_its_own_waits_for_its_helpers, newsroom)
 
 
-def test_the_exports_are_made_as_the_pages_begin(newsroom: Project) -> None:
-    """The tracker's exports need only the tracked items, and are made before any page, in
-    the first process once the helper is forked: their making holds much for a moment, and
-    then the process holds least."""
-    in_a_new_process(the_tracker_exports_are_made_once_the_helpers_are_forked, newsroom)
+def test_the_work_beside_the_pages_runs_in_processes_of_its_own_and_writes_the_same_bytes(
+        newsroom: Project) -> None:
+    in_a_new_process(the_work_beside_the_pages_runs_in_processes_of_its_own, newsroom)
+
+
+def test_work_beside_the_pages_failing_in_its_own_process_fails_the_build(newsroom: Project) -> None:
+    in_a_new_process(work_apart_failing_fails_the_build, newsroom)
 
 
 def test_one_process_renders_everything_where_it_cannot_fork(monkeypatch: pytest.MonkeyPatch) -> None:

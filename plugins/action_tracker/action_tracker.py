@@ -10,7 +10,8 @@
   ``tracked_items`` (all of them) and ``tracker_url``; it draws the two charts of
   ``/tracker/`` (:mod:`.charts`: items by status after each meeting, progress per unit).
   It has the run make the exports once the pages begin
-  (:meth:`toasoan.build.run.BuildRun.when_pages_begin`). Its ``generate_output`` writes
+  (:meth:`toasoan.build.run.BuildRun.when_pages_begin`), in a process of their own where
+  the run forks (:meth:`~toasoan.build.run.BuildRun.beside_process`). Its ``generate_output`` writes
   ``/tracker/``, one page per item and per unit.
 """
 
@@ -110,11 +111,13 @@ class TrackerGenerator(Generator):
             draft.tracked_items = {}
         self.context["tracked_items"] = tracked
         self.context["tracker_url"] = f"{self.tracker_path}/"
-        # The exports need only the tracked items: they are made as the pages begin, while
-        # the process holds least (their making holds ≈ 25 MiB at 5 000 articles for a moment).
+        # The exports need only the tracked items: they are made as the pages begin, in a
+        # process of their own where the run forks (their making holds ≈ 25 MiB at 5 000
+        # articles for a moment), else here while the process holds least.
         run = run_of(self.settings)
         run.memory[PLUGIN_NAME] = self
-        run.when_pages_begin(lambda: run.make(PLUGIN_NAME))
+        run.when_pages_begin(lambda: run.beside_process(PLUGIN_NAME, lambda: write_exports(run))
+                             or run.make(PLUGIN_NAME))
 
     def _page_context(self) -> dict:
         return {

@@ -13,7 +13,10 @@ In an incremental build (:mod:`toasoan.build.outputs`) a shard whose records did
 kept from the last build; only the changed shards are indexed again. Indexing runs in
 background threads, two Pagefind services side by side (:data:`SERVICES`), from
 ``all_generators_finalized`` (records are final then: the tracker has tracked its items)
-while Pelican writes the pages, and is awaited at ``finalized``, when
+while Pelican writes the pages — in a forked process of its own where the run forks
+(:meth:`toasoan.build.run.BuildRun.beside_process`: its records, payloads and Pagefind's
+answers neither add to the first process's memory nor wait for its interpreter lock) —
+and is awaited at ``finalized``, when
 the plugin's recipe (:class:`toasoan.build.run.Recipe`, owning ``pagefind/``) is made: when
 Pagefind fails, :class:`SearchIndexError` fails the build and the old site stays. Made again
 after a patch, the recipe indexes the shards holding an edited page; it starts them
@@ -410,13 +413,24 @@ def start_indexing(generators: list) -> None:
     if PLUGIN_NAME not in run.recipes:
         return
 
-    def begin() -> None:
+    def plan() -> IndexJob:
         started = time.perf_counter()
         pages = [Placed.of(source) for source in searchable(
             context.get("articles", ()), context.get("pages", ()), (context.get("tracked_items") or {}).values())]
         with run.making(PLUGIN_NAME):
             job = IndexJob.plan(Path(settings["OUTPUT_PATH"]).resolve(), pages, run, RecordStore.of(run))
         logger.info("Chỉ mục tìm kiếm: %d trang, chuẩn bị %.1f s.", len(pages), time.perf_counter() - started)
+        return job
+
+    def index_apart() -> None:  # in a process of its own: its services in threads there
+        job = plan()
+        job.start()
+        job.finish()
+
+    def begin() -> None:
+        if BACKGROUND and run.beside_process(PLUGIN_NAME, index_apart):
+            return
+        job = plan()
         if BACKGROUND:  # beside the pages
             job.start()
         run.scratch[JOB] = job
@@ -445,7 +459,10 @@ def index_edited(run: BuildRun) -> None:
 
 def index_site(run: BuildRun) -> None:
     """The recipe: wait for the index started at ``all_generators_finalized`` (or, made
-    again, by :func:`index_edited`) and finish it."""
+    again, by :func:`index_edited`) and finish it. An index made in a process of its own
+    is done there; the run takes in what it wrote."""
+    if run.awaited(PLUGIN_NAME):
+        return
     job = run.scratch.pop(JOB, None)
     if job is None:
         index_edited(run)

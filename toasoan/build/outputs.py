@@ -58,12 +58,15 @@ class Entry:
 
 @dataclass
 class LedgerPart:
-    """What one process rendering a share of the pages learned (:mod:`.share`): the outputs
-    it wrote (from which key, having read what) and those it kept."""
+    """What a forked process learned of its outputs (a share of the pages, :mod:`.share`; a
+    plugin's folder made beside the pages, :meth:`.run.BuildRun.beside_process`): the
+    outputs it wrote (from which key, having read what), those it kept, and the folders
+    written or kept whole (from which key)."""
 
     written: dict[str, str | None]
     reads: dict[str, Reads]
     kept: dict[str, Entry]
+    trees: dict[str, str] = field(default_factory=dict)
 
 
 class Helper(Background, Protocol):
@@ -151,11 +154,22 @@ class OutputLedger:
                           {p: self.reads[p] for p in paths if p in self.reads},
                           {p: self.kept[p] for p in paths if p in self.kept})
 
+    def part_under(self, owns: Iterable[str]) -> LedgerPart:
+        """What this ledger learned of ``owns`` (files, and folders ending in ``/``: a
+        plugin's outputs made in a forked process), sent to the first process."""
+        prefixes = tuple(_norm(path).rstrip("/") + "/" for path in owns)
+
+        def under(table: dict) -> dict:
+            return {path: value for path, value in table.items() if f"{path}/".startswith(prefixes)}
+
+        return LedgerPart(under(self.written), under(self.reads), under(self.kept), under(self.trees))
+
     def take(self, part: LedgerPart) -> None:
-        """Take in what a helper learned of its share (:meth:`part`)."""
+        """Take in what a forked process learned (:meth:`part`, :meth:`part_under`)."""
         self.written.update(part.written)
         self.reads.update(part.reads)
         self.kept.update(part.kept)
+        self.trees.update(part.trees)
 
     def reads_of(self, relpath: str) -> Reads | None:
         """The names the last build's page at ``relpath`` read (None: unknown)."""

@@ -54,8 +54,10 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..parsing import may_fork
+from . import forked
 from .memory import release_free_memory
-from .outputs import FullBuild, Helper, OutputLedger, digest
+from .outputs import FullBuild, Helper, LedgerPart, OutputLedger, digest
 
 SETTING = "BUILD_RUN"
 
@@ -95,6 +97,8 @@ class BuildRun:
     beside: list[Callable[[], None]] = field(default_factory=list)  # to start once the pages begin
     kept: bool = False  # a preview keeps the Pelican run to patch it (toasoan.build.session)
     _making: Recipe | None = field(default=None, repr=False)
+    # plugin → the process of its own making its outputs (None once awaited)
+    _apart: dict[str, forked.Helper | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def writing_all(cls, output: Path, settings: MutableMapping | None = None) -> BuildRun:
@@ -118,7 +122,8 @@ class BuildRun:
     def pages_begin(self) -> None:
         """The writer's helpers are forked (or none will be): start the work beside the pages,
         then give back to the system what that work freed. The tracker's exports are made
-        then: their temporaries, freed between objects that stay, kept ≈ 20 MiB resident at
+        then (here where the run does not fork, :meth:`beside_process`): their temporaries,
+        freed between objects that stay, kept ≈ 20 MiB resident at
         5 000 articles and ≈ 90 MiB at 20 000 until the writer's next release, hundreds of
         pages later."""
         if not self.beside:
@@ -126,6 +131,39 @@ class BuildRun:
         while self.beside:
             self.beside.pop(0)()
         release_free_memory()
+
+    def beside_process(self, plugin: str, work: Callable[[], None]) -> bool:
+        """Run ``work`` — the work beside the pages that makes ``plugin``'s outputs, as its
+        recipe would — in a forked process of its own (:mod:`.forked`), whose memory and
+        interpreter lock are not this process's; what it writes is taken into this run's
+        ledger when the recipe has it awaited (:meth:`awaited`). False where this run does
+        not fork (a preview keeps its run to patch it; no ``fork``; another thread runs):
+        then the plugin does the work here."""
+        if self.kept or not may_fork() or plugin not in self.recipes:
+            return False
+        recipe = self.recipes[plugin]
+
+        def in_its_own_process() -> LedgerPart:
+            self.beside, self._apart = [], {}  # the first process starts the rest of the work
+            with self.making(plugin):
+                work()
+            return self.ledger.part_under(recipe.owns)
+
+        helper = forked.fork(f"toasoan-{plugin}", in_its_own_process)
+        self.ledger.follow(helper)  # a build failing meanwhile stops it before removing staging
+        self._apart[plugin] = helper
+        return True
+
+    def awaited(self, plugin: str) -> bool:
+        """Whether ``plugin``'s work ran in a process of its own (:meth:`beside_process`); if
+        it is still running, wait for it and take in what it wrote (its failure is raised)."""
+        if plugin not in self._apart:
+            return False
+        helper = self._apart[plugin]
+        if helper is not None:
+            self._apart[plugin] = None
+            self.ledger.take(helper.finish())
+        return True
 
     def make(self, plugin: str) -> None:
         """Make ``plugin``'s recipe now; nothing if it declared none (it is off). A recipe that
@@ -170,9 +208,12 @@ class BuildRun:
         self.ledger.follow(helper)  # a failed build stops it before removing the staging folder
 
     def gather(self) -> None:
-        """Wait for the helpers and take in what they rendered; a helper's failure is raised."""
+        """Wait for the helpers and the processes of their own making plugins' outputs, and
+        take in what they wrote; a failure is raised."""
         while self.helpers:
             self.ledger.take(self.helpers.pop(0).finish())
+        for plugin in list(self._apart):
+            self.awaited(plugin)
 
     def start_early(self, edited: Sequence[object]) -> None:
         """Hand the edited files, read on their own, to the recipes that can start early."""

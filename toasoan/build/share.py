@@ -23,7 +23,7 @@ share — what it wrote, from which key, what each page read, what it kept — a
 process takes it in (:meth:`toasoan.build.run.BuildRun.gather`) at ``finalized`` (the
 incremental plugin, which installs the writer: so also when Pelican runs on its own). A helper
 that fails sends its exception: the build fails with it, the outputs untouched. A build
-that fails meanwhile stops its helpers before removing the staging folder.
+that fails meanwhile stops its helpers before removing the staging folder (:mod:`.forked`).
 
 Forked processes exist only where ``fork`` does (not on Windows): there, and with one core,
 the writer renders everything itself. ``RENDER_PROCESSES`` in the settings sets how many
@@ -32,19 +32,14 @@ processes render (default: the cores this process may use).
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import multiprocessing
-import os
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..parsing import may_fork, workers
+from . import forked
 from .outputs import LedgerPart
 from .run import run_of
-
-logger = logging.getLogger(__name__)
 
 SETTING = "RENDER_PROCESSES"
 GENERATORS = "share.generators"  # the run's scratch: the generators, handed over at all_generators_finalized
@@ -67,7 +62,7 @@ class Share:
         return owner(relpath, self.count) == self.index
 
 
-FIRST_WEIGHT = 0.5  # the first process's share of pages, to a helper's 1: it also makes the recipes
+FIRST_WEIGHT = 0.7  # the first process's share of pages, to a helper's 1: it also makes the recipes
 
 
 def owner(relpath: str, count: int) -> int:
@@ -101,91 +96,26 @@ def start(writer, generators: Sequence[object]) -> Share | None:
     if count < 2 or not generators:
         return None
     run = run_of(writer.settings)
-    context = multiprocessing.get_context("fork")
     for index in range(1, count):
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_render_share, name=f"toasoan-render-{index}", daemon=True,
-                                  args=(writer, generators, Share(index, count), sending))
-        process.start()
-        sending.close()
-        run.follow(Helper(process, receiving))
+        work = partial(_render_share, writer, generators, Share(index, count))
+        run.follow(forked.fork(f"toasoan-render-{index}", work, Helper))
     return Share(0, count)
 
 
-@dataclass
-class Helper:
-    """A forked process rendering its share, as the first process sees it."""
-
-    process: multiprocessing.Process
-    connection: object  # the receiving end of its pipe
-
-    def finish(self) -> LedgerPart:
-        """What it learned of its share, once it is done; its exception if it failed."""
-        try:
-            sent = self.connection.recv()
-        except EOFError:  # it ended without a word
-            sent = None
-        finally:
-            self.connection.close()
-            self.process.join()
-        if sent is None:
-            sent = RuntimeError(f"Tiến trình dựng trang {self.process.name} dừng bất thường "
-                                f"(mã thoát {self.process.exitcode}).")
-        if isinstance(sent, BaseException):
-            raise sent
-        return sent
-
-    def join(self, timeout: float | None = None) -> None:
-        """Stop it (the build failed: its staging folder goes)."""
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join(timeout)
+class Helper(forked.Helper):
+    """A forked process rendering its share, as the first process sees it: :meth:`finish`
+    gives what it learned of its share (a :class:`~.outputs.LedgerPart`)."""
 
 
-def _render_share(writer, generators: Sequence[object], share: Share, connection) -> None:
+def _render_share(writer, generators: Sequence[object], share: Share) -> LedgerPart:
     """A helper's work: its share of every page and feed (see module doc)."""
     from pelican.generators import SourceFileGenerator, StaticGenerator
 
-    _let_go_of_inherited_descriptors(keep=connection.fileno())
     run = run_of(writer.settings)
     run.recipes, run.beside = {}, []  # the first process makes them, and works beside the pages
     writer.share = share
-    try:
-        for generator in generators:
-            if hasattr(generator, "generate_output") and not isinstance(
-                    generator, (StaticGenerator, SourceFileGenerator)):
-                generator.generate_output(writer)
-        sent: object = writer.ledger.part(share.handled)
-    except BaseException as error:  # noqa: BLE001 - the first process raises it
-        sent = _sendable(error)
-    connection.send(sent)
-    connection.close()
-
-
-def _let_go_of_inherited_descriptors(keep: int) -> None:
-    """Point every descriptor the helper inherited (but the standard streams and ``keep``) at
-    the null device. A pipe or socket of the first process's kept open here would stay open
-    while the helper lives: a subprocess reading a pipe the first process closes to say it
-    is done would wait for the helper's copy too. A number is never freed, so an object of
-    the first process closing "its" descriptor later closes only the null device."""
-    folder = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
-    null = os.open(os.devnull, os.O_RDWR)
-    try:
-        for name in os.listdir(folder):
-            number = int(name)
-            if number > 2 and number not in (keep, null):
-                with contextlib.suppress(OSError):  # the listing's own descriptor, closed since
-                    os.fstat(number)
-                    os.dup2(null, number)
-    finally:
-        os.close(null)
-
-
-def _sendable(error: BaseException) -> BaseException:
-    """``error``, or one with its message if it cannot cross to the first process."""
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:
-        logger.debug("a helper's error cannot be pickled", exc_info=True)
-        return RuntimeError(f"{type(error).__name__}: {error}")
-    return error
+    for generator in generators:
+        if hasattr(generator, "generate_output") and not isinstance(
+                generator, (StaticGenerator, SourceFileGenerator)):
+            generator.generate_output(writer)
+    return writer.ledger.part(share.handled)

@@ -1,8 +1,8 @@
 """Work done in a forked process beside the first one, its result sent back through a pipe.
 
 The render helpers (:mod:`.share`) and the work beside the pages a plugin has the run put in
-a process of its own (:meth:`toasoan.build.run.BuildRun.beside_process`: the search index)
-are forked with :func:`fork`. The forked process runs ``work()`` and sends what it returns —
+a process of its own (:meth:`toasoan.build.run.BuildRun.beside_process`: the search index,
+the tracker's exports) are forked with :func:`fork`. The forked process runs ``work()`` and sends what it returns —
 or its exception — to the first process, which gets it from :meth:`Helper.finish`; a build
 that fails meanwhile stops it (:meth:`Helper.join`) before removing the staging folder.
 

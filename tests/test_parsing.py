@@ -108,6 +108,25 @@ def caches_saved_beside(content: str, folder: str) -> None:
     assert _saved(content, folder / "shared").html == ""  # the shared cache keeps no HTML
 
 
+def test_a_cache_that_only_adds_reads_a_shard_only_to_save_it(content: Path, tmp_path: Path) -> None:
+    """The build adds every file it parses to the cache ``invoke check`` reads: it does not
+    read that cache's shards to add to them (a cold build held them all for a moment), and
+    what it saves holds what was there and what it added."""
+    (content / "articles" / "khac.md").write_text(ARTICLE.replace("số hoá", "chuyển đổi số"), encoding="utf-8")
+    files, rules, folder = files_of(content), rules_for(content), tmp_path / "shared"
+    first = ParseCache(folder, "fp", content, prune=False)
+    parse_files(files[:1], rules, CountingRender(), also=first)
+    first.save()
+    adding = ParseCache(folder, "fp", content, prune=False)
+    parse_files(files[1:], rules, CountingRender(), also=adding)
+    assert adding.shards == {} and sum(map(len, adding.added.values())) == 1, "nothing read to add"
+    adding.save()
+    assert adding.shards == {} and adding.added == {}, "each shard let go once written"
+    again = ParseCache(folder, "fp", content, prune=False)
+    for relpath, raw in files:
+        assert again.get(parsing.cache_key(relpath, parsing.blob_id(raw))) is not None, relpath
+
+
 def test_caches_are_saved_in_this_process_while_another_thread_runs(content: Path, tmp_path: Path) -> None:
     cache = ParseCache(tmp_path / "build", "fp", content)
     parsed = parse_files(files_of(content), rules_for(content), CountingRender(), cache)

@@ -116,8 +116,12 @@ class TrackerGenerator(Generator):
         # articles for a moment), else here while the process holds least.
         run = run_of(self.settings)
         run.memory[PLUGIN_NAME] = self
-        run.when_pages_begin(lambda: run.beside_process(PLUGIN_NAME, lambda: write_exports(run))
-                             or run.make(PLUGIN_NAME))
+
+        def make_exports() -> None:
+            if not run.beside_process(PLUGIN_NAME, lambda: write_exports(run)):
+                run.make(PLUGIN_NAME)
+
+        run.when_pages_begin(make_exports)
 
     def _page_context(self) -> dict:
         return {

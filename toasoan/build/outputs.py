@@ -69,14 +69,6 @@ class LedgerPart:
     trees: dict[str, str] = field(default_factory=dict)
 
 
-class Helper(Background, Protocol):
-    """A process rendering a share of the pages into the staging folder (toasoan.build.share)."""
-
-    def finish(self) -> LedgerPart:
-        """What it learned of its share, once it is done (its failure is raised)."""
-        ...
-
-
 @dataclass
 class OutputLedger:
     """Decides, per output, whether the previous build's file can stay (see module doc)."""

@@ -57,7 +57,7 @@ from pathlib import Path
 from ..parsing import may_fork
 from . import forked
 from .memory import release_free_memory
-from .outputs import FullBuild, Helper, LedgerPart, OutputLedger, digest
+from .outputs import FullBuild, LedgerPart, OutputLedger, digest
 
 SETTING = "BUILD_RUN"
 
@@ -91,7 +91,7 @@ class BuildRun:
     scratch: dict[str, object] = field(default_factory=dict)  # plugin → what it holds while the run lasts
     recipes: dict[str, Recipe] = field(default_factory=dict)  # plugin → its recipe, in declaration order
     edited: tuple[object, ...] = ()  # articles and pages whose bodies changed since the recipes were made
-    helpers: list[Helper] = field(default_factory=list)  # processes rendering a share of the pages (.share)
+    helpers: list[forked.Helper] = field(default_factory=list)  # processes rendering a share of the pages (.share)
     # The settings of the Pelican run it drives (a patch: the kept run's): what a recipe reads
     settings: MutableMapping = field(default_factory=dict, repr=False)
     beside: list[Callable[[], None]] = field(default_factory=list)  # to start once the pages begin
@@ -202,7 +202,7 @@ class BuildRun:
         for plugin in [p for p, recipe in self.recipes.items() if recipe.bodies]:
             self.make(plugin)
 
-    def follow(self, helper: Helper) -> None:
+    def follow(self, helper: forked.Helper) -> None:
         """``helper`` renders a share of the pages into the staging folder (:mod:`.share`)."""
         self.helpers.append(helper)
         self.ledger.follow(helper)  # a failed build stops it before removing the staging folder

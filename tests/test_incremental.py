@@ -14,7 +14,6 @@ import dataclasses
 import datetime as dt
 import os
 import random
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -136,24 +135,6 @@ def test_fingerprints_see_every_field_of_nested_values() -> None:
     assert Fingerprinter().of({"items": [dataclasses.replace(item)]}) == same
     for change in ({"title": "Nâng cấp cổng"}, {"due": dt.date(2020, 1, 1)}, {"progress": 50}):
         assert Fingerprinter().of({"items": [dataclasses.replace(item, **change)]}) != same, change
-
-
-def test_a_pages_own_lists_and_dicts_are_not_kept_by_the_fingerprints() -> None:
-    """A list or dict made for one page (a page of a listing, the items beside an article) is
-    fingerprinted each time it is asked for, not kept to the end of the build; what it
-    holds is, and a container holding itself is fingerprinted all the same."""
-    fingerprints = Fingerprinter()
-    item = ActionItem(id="CNTT-2019-01", title="Nâng cấp cổng thông tin", owner="Văn phòng",
-                      due=dt.date(2019, 12, 31))
-    for made_for_a_page in ([item], {"items": [item]}, (item,), {item}):
-        held = sys.getrefcount(made_for_a_page)
-        first = fingerprints.of(made_for_a_page)
-        assert sys.getrefcount(made_for_a_page) == held, type(made_for_a_page)
-        assert fingerprints.of(made_for_a_page) == first
-    assert any(kept is item for kept in fingerprints._alive), "what it holds is fingerprinted once"
-    itself: list = [item]
-    itself.append(itself)
-    assert fingerprints.of(itself) != fingerprints.of([item, [item]])
 
 
 def test_field_lines_are_fingerprinted_by_their_text_without_being_parsed() -> None:

@@ -14,8 +14,7 @@ the build key) and of the fingerprints of the values of the names its last rende
   listing showing ``a.content`` has the bodies in its key); a method of the article read
   that way (``a.get_content``), or the article handed to Python code (a filter, a global:
   ``".*"``), counts as everything about it (what its page fingerprint adds to the card);
-* lists, dicts, dataclasses and other objects: their parts (each object but a plain list,
-  tuple, dict or set once per build);
+* lists, dicts, dataclasses and other objects: their parts, each object once per build;
 * functions by their code's name (the code is in the build key) and what they are bound
   to: ``functools.partial`` arguments, a method's object, a closure's variables, defaults;
 * anything that cannot be fingerprinted reliably gets a random value, so its page is
@@ -57,10 +56,6 @@ CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags"
 _NOT_SHOWN = frozenset(("settings", "_context", "metadata", "_content", "_get_content", "_summary", "content_file"))
 # Fields of a content-model object a card leaves out: the body is only on its own page.
 _CARD_SKIPS = frozenset(BODY_FIELDS)
-# Plain containers: a page's own lists and dicts are made for it (a page of a list, the items
-# beside an article), so a memo would keep every one alive to the end of the build
-# (≈ 37 000 at 5 000 articles, none of the dicts asked for twice); what they hold is memoised.
-_CONTAINERS = frozenset((list, tuple, dict, set, frozenset))
 Card = tuple[tuple[str, ...], frozenset[str]]  # the fields a card shows, those its content model leaves out
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
 
@@ -110,8 +105,7 @@ def _join(tag: str, parts: Iterable[str]) -> str:
 
 
 class Fingerprinter:
-    """Fingerprints for one build; each object is fingerprinted once (memoised by identity),
-    but plain containers, often made for one page."""
+    """Fingerprints for one build; each object is fingerprinted once (memoised by identity)."""
 
     def __init__(self, context: Mapping | None = None, settings: Mapping | None = None, *,
                  strict: bool = False, card: Card = (CARD_FIELDS, _CARD_SKIPS)) -> None:
@@ -195,8 +189,6 @@ class Fingerprinter:
             return self.page(value) if self.strict else self.card(value)  # a global is Python code
         if isinstance(value, (PaginatedPage, Paginator)):  # made for one page: not kept for the next
             return self._compound(value)
-        if type(value) in _CONTAINERS:  # often made for one page: fingerprinted each time, not kept
-            return self._guarded(value, "of", self._compound)
         return self._memo_of(value, "of", self._compound)
 
     def _compound(self, value: object) -> str:
@@ -274,20 +266,17 @@ class Fingerprinter:
         found = memo.get(id(value))
         if found is not None:
             return found
-        result = memo[id(value)] = self._guarded(value, kind, compute)
-        self._alive.append(value)
-        return result
-
-    def _guarded(self, value: object, kind: str, compute) -> str:
-        """``compute(value)``, unless ``value`` is being fingerprinted further up (a cycle)."""
         key = (id(value), kind)
-        if key in self._busy:
+        if key in self._busy:  # a cycle: the object is being fingerprinted further up
             return f"cycle:{type(value).__qualname__}"
         self._busy.add(key)
         try:
-            return compute(value)
+            result = compute(value)
         finally:
             self._busy.discard(key)
+        memo[id(value)] = result
+        self._alive.append(value)
+        return result
 
 
 def _digested(model: object) -> frozenset[str]:

@@ -46,13 +46,19 @@ def build_with(project: Project, processes: int, folder: str, *, incremental: bo
 def helper_parts() -> list[LedgerPart]:
     """What each helper sends back to the first process, as it arrives (from now on)."""
     parts: list[LedgerPart] = []
-    finish = share.Helper.finish
+    follow = BuildRun.follow
 
-    def recorded(helper: share.Helper) -> LedgerPart:
-        parts.append(finish(helper))
-        return parts[-1]
+    def recorded(run: BuildRun, helper) -> None:  # the render helpers are the ones a run follows
+        finish = helper.finish
 
-    share.Helper.finish = recorded
+        def finishing() -> LedgerPart:
+            parts.append(finish())
+            return parts[-1]
+
+        helper.finish = finishing
+        follow(run, helper)
+
+    BuildRun.follow = recorded
     return parts
 
 
@@ -165,7 +171,7 @@ def the_work_beside_the_pages_runs_in_processes_of_its_own(newsroom: Project) ->
     started: list[tuple[str, list[str], int, bool]] = []  # plugin, pages written before, helpers, apart
     beside = BuildRun.beside_process
 
-    def spy(run: BuildRun, plugin: str, work: Callable[[], None]) -> bool:
+    def spy(run: BuildRun, plugin: str, work: Callable[[], None] | None = None) -> bool:
         apart = beside(run, plugin, work)
         started.append((plugin, [path for path in run.ledger.written if path.endswith(".html")],
                         len(run.helpers), apart))
@@ -179,7 +185,7 @@ def the_work_beside_the_pages_runs_in_processes_of_its_own(newsroom: Project) ->
     assert sorted(started) == [("action_tracker", [], 1, True), ("search_index", [], 1, True)]
     made_apart = {path for part in taken for path in part.written if not path.endswith((".html", ".xml"))}
     assert {"tracker/action-items.ics", "tracker/action-items.json", "pagefind/shards.json"} <= made_apart
-    BuildRun.beside_process = lambda run, plugin, work: False  # the same work, in the first process
+    BuildRun.beside_process = lambda run, plugin, work=None: False  # the same work, in the first process
     succeeded(build_with(newsroom, 2, "here"))
     assert_same_files(newsroom.root / "apart", newsroom.root / "here", "work beside the pages, apart or here")
 
@@ -192,7 +198,7 @@ def work_apart_failing_fails_the_build(newsroom: Project) -> None:
     def broken() -> None:
         raise ValueError("xuất tệp hỏng ở tiến trình riêng")
 
-    BuildRun.beside_process = lambda run, plugin, work: beside(
+    BuildRun.beside_process = lambda run, plugin, work=None: beside(
         run, plugin, broken if plugin == "action_tracker" else work)
     result = build_with(newsroom, 2, "output")
     assert not result.ok and "ValueError: xuất tệp hỏng ở tiến trình riêng" in result.error, result.error

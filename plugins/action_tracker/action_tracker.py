@@ -118,7 +118,7 @@ class TrackerGenerator(Generator):
         run.memory[PLUGIN_NAME] = self
 
         def make_exports() -> None:
-            if not run.beside_process(PLUGIN_NAME, lambda: write_exports(run)):
+            if not run.beside_process(PLUGIN_NAME):
                 run.make(PLUGIN_NAME)
 
         run.when_pages_begin(make_exports)

@@ -54,15 +54,15 @@ class Helper:
         self.process.join(timeout)
 
 
-def fork(name: str, work: Callable[[], object], kind: type[Helper] = Helper) -> Helper:
+def fork(name: str, work: Callable[[], object]) -> Helper:
     """Run ``work()`` in a forked process named ``name`` (see module doc); the first
-    process's handle on it, a ``kind``."""
+    process's handle on it."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_work_and_send, name=name, daemon=True, args=(work, sending))
     process.start()
     sending.close()
-    return kind(process, receiving)
+    return Helper(process, receiving)
 
 
 def _work_and_send(work: Callable[[], object], connection) -> None:

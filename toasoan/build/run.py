@@ -52,6 +52,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..parsing import may_fork
@@ -121,20 +122,18 @@ class BuildRun:
 
     def pages_begin(self) -> None:
         """The writer's helpers are forked (or none will be): start the work beside the pages,
-        then give back to the system what that work freed. The tracker's exports are made
-        then (here where the run does not fork, :meth:`beside_process`): their temporaries,
-        freed between objects that stay, kept ≈ 20 MiB resident at
-        5 000 articles and ≈ 90 MiB at 20 000 until the writer's next release, hundreds of
-        pages later."""
+        then give back to the system what that work freed in this process (the tracker's
+        exports, where they are not made apart: ≈ 20 MiB at 5 000 articles, kept until the
+        writer's next release otherwise)."""
         if not self.beside:
             return
         while self.beside:
             self.beside.pop(0)()
         release_free_memory()
 
-    def beside_process(self, plugin: str, work: Callable[[], None]) -> bool:
-        """Run ``work`` — the work beside the pages that makes ``plugin``'s outputs, as its
-        recipe would — in a forked process of its own (:mod:`.forked`), whose memory and
+    def beside_process(self, plugin: str, work: Callable[[], None] | None = None) -> bool:
+        """Run ``work`` — the work beside the pages that makes ``plugin``'s outputs; by
+        default its recipe — in a forked process of its own (:mod:`.forked`), whose memory and
         interpreter lock are not this process's; what it writes is taken into this run's
         ledger when the recipe has it awaited (:meth:`awaited`). False where this run does
         not fork (a preview keeps its run to patch it; no ``fork``; another thread runs):
@@ -146,7 +145,7 @@ class BuildRun:
         def in_its_own_process() -> LedgerPart:
             self.beside, self._apart = [], {}  # the first process starts the rest of the work
             with self.making(plugin):
-                work()
+                (work or partial(recipe.make, self))()
             return self.ledger.part_under(recipe.owns)
 
         helper = forked.fork(f"toasoan-{plugin}", in_its_own_process)

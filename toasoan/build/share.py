@@ -98,13 +98,8 @@ def start(writer, generators: Sequence[object]) -> Share | None:
     run = run_of(writer.settings)
     for index in range(1, count):
         work = partial(_render_share, writer, generators, Share(index, count))
-        run.follow(forked.fork(f"toasoan-render-{index}", work, Helper))
+        run.follow(forked.fork(f"toasoan-render-{index}", work))
     return Share(0, count)
-
-
-class Helper(forked.Helper):
-    """A forked process rendering its share, as the first process sees it: :meth:`finish`
-    gives what it learned of its share (a :class:`~.outputs.LedgerPart`)."""
 
 
 def _render_share(writer, generators: Sequence[object], share: Share) -> LedgerPart:

@@ -23,6 +23,7 @@ from search_index.records import KIND_PAGE, body_text
 
 from sitekit import ARTICLE, Project
 from toasoan.build.plan import build_site
+from toasoan.build.run import BuildRun
 
 
 def test_folded_words_are_the_ones_pagefind_cannot_fold_itself():
@@ -139,7 +140,14 @@ def test_two_builds_write_the_same_bundles_and_an_unchanged_build_keeps_them(pro
     assert any("/filter/" in p for p in first)
 
 
+def indexed_here(monkeypatch) -> None:
+    """The search index runs in this process, where a test's spies are: a build that may fork
+    (no other thread in the test worker) indexes in a process of its own."""
+    monkeypatch.setattr(BuildRun, "beside_process", lambda run, plugin, work=None: False)
+
+
 def test_shards_indexed_side_by_side_are_the_bundles_one_service_makes(project: Project, monkeypatch):
+    indexed_here(monkeypatch)
     project.add("articles/2019/khai-giang.md", ARTICLE)
     project.add("articles/2018/dao-tao.md", ARTICLE.replace("2019-", "2018-").replace("Học viện khai giảng", "Đào tạo"))
     threads: dict[str, str] = {}
@@ -182,6 +190,7 @@ def test_shards_indexed_side_by_side_are_the_bundles_one_service_makes(project: 
 def test_a_full_build_makes_the_records_of_each_shard_in_the_thread_that_indexes_it(project: Project, monkeypatch):
     """A build never holds the text of every page at once: a shard's records are made as it
     is indexed, each once, and let go once indexed."""
+    indexed_here(monkeypatch)
     project.add("articles/2019/khai-giang.md", ARTICLE)
     project.add("articles/2018/dao-tao.md", ARTICLE.replace("2019-", "2018-").replace("Học viện khai giảng", "Đào tạo"))
     made: list[tuple[str, str]] = []
@@ -203,6 +212,7 @@ def test_an_incremental_build_lets_a_kept_shards_records_go_before_it_makes_the_
                                                                                        monkeypatch):
     """It makes the records of every shard to know which changed; those of a kept shard go
     at once, so it never holds the text of every page either."""
+    indexed_here(monkeypatch)
     project.add("articles/2019/khai-giang.md", ARTICLE)
     project.add("articles/2018/dao-tao.md", ARTICLE.replace("2019-", "2018-").replace("Học viện khai giảng", "Đào tạo"))
     assert build_site(project.root / "pelicanconf.py", OUTPUT_PATH=str(project.output)).ok

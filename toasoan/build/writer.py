@@ -31,13 +31,14 @@ processes, each rendering its share (:mod:`.share`).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from pelican import signals
 from pelican.paginator import Paginator
-from pelican.utils import get_relative_path, path_to_url
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from . import outputs, share
@@ -52,6 +53,8 @@ OWN_CONTENT = ("article", "page")
 # Names the writer sets for each page (with relative URLs, SITEURL too).
 PAGE_NAMES = frozenset(("output_file", "localsiteurl", "SITEURL"))
 TRIM_EVERY = 500  # pages rendered between two release_page_garbage() calls
+
+logger = logging.getLogger(__name__)
 
 
 class UnknownGlobal(Exception):
@@ -188,10 +191,10 @@ class IncrementalWriter(Writer):
             signals.content_written.send(os.path.join(self.output_path, name), context=localcontext)
             return None
         with recording(_own_values(kwargs)) as found:
-            written = super().write_file(*pass_on, **kwargs)
+            self._write_page(name, template, context, localcontext, override_output)
         if not records(template.environment):  # what the page read is unknown: never kept
             self.ledger.wrote(name, None)
-            return written
+            return None
         self._rendered += 1
         if self._rendered % TRIM_EVERY == 0:  # what rendering freed goes back as it goes
             release_page_garbage()
@@ -202,7 +205,20 @@ class IncrementalWriter(Writer):
             reads = self._reads.setdefault(reads, reads)
             key = self.page_key(template, localcontext, context, own, reads)
         self.ledger.wrote(name, key, reads)
-        return written
+        return None
+
+    def _write_page(self, name: str, template, context: dict, localcontext: dict, override: bool) -> None:
+        """Render one page into its file as Pelican's ``Writer.write_file`` does, but write each
+        piece as its template makes it (``template.generate``): a page of thousands of items
+        (``/tracker/``) is never held whole in memory, nor the pieces it would be joined from."""
+        if localcontext["localsiteurl"]:
+            context["localsiteurl"] = localcontext["localsiteurl"]
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._open_w(path, "utf-8", override=override) as file:
+            file.writelines(template.generate(localcontext))
+        logger.info('Writing "%s"', path)
+        signals.content_written.send(path, context=localcontext)
 
     def _pages(self, name, url, template_name, to_paginate: dict, kwargs: dict) -> Iterator[tuple[str, dict]]:
         """Each page of a paginated list: where it goes and what it is given, as Pelican's

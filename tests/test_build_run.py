@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,11 @@ def test_a_recipe_reads_the_settings_of_the_pelican_run_it_is_made_in(tmp_path: 
     assert seen == ["https://cu.example", "https://hvdt.example", "https://cu.example"]
     alone = {"OUTPUT_PATH": str(tmp_path)}
     assert run_of(alone).settings is alone  # a run outside a build
+
+
+@pytest.mark.parametrize("spelt", ["a/b/c.html", "/a/b/c.html", "a//b/./c.html", "./a/b/c.html",
+                                   os.path.join("a", "b", "c.html")])
+def test_the_ledger_names_an_output_the_same_however_its_path_is_spelt(tmp_path: Path, spelt: str) -> None:
+    ledger = OutputLedger(tmp_path / "output", tmp_path / "staging", "build-key")
+    ledger.wrote(spelt, "k")
+    assert set(ledger.written) == {"a/b/c.html"}

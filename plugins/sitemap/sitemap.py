@@ -14,13 +14,14 @@ update; a document's ``modified``/``issued``; for a listing, the newest of its a
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
-from xml.etree import ElementTree
+from xml.sax.saxutils import XMLGenerator
 
 from pelican import signals
 
@@ -131,16 +132,32 @@ class Sitemap:
                                                  for name, moment in sorted(self.entries.items())))
 
     def xml(self, base: str) -> bytes:
-        ElementTree.register_namespace("", NAMESPACE)
-        root = ElementTree.Element(f"{{{NAMESPACE}}}urlset")
+        """The sitemap, written as it is made (``XMLGenerator``): an ElementTree of its
+        ≈ 50 000 elements at 5 000 articles held ≈ 17 MiB at the end of the build."""
+        out = io.BytesIO()
+        xml = XMLGenerator(out, encoding="utf-8")
+        xml.startDocument()
+        xml.startElement("urlset", {"xmlns": NAMESPACE})
         for name in sorted(self.entries, key=lambda n: (n.count("/"), n)):
-            url = ElementTree.SubElement(root, f"{{{NAMESPACE}}}url")
-            ElementTree.SubElement(url, f"{{{NAMESPACE}}}loc").text = absolute(base, name)
-            moment = self.entries[name]
-            if moment:
-                ElementTree.SubElement(url, f"{{{NAMESPACE}}}lastmod").text = moment.isoformat()
-        ElementTree.indent(root)
-        return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+            xml.ignorableWhitespace("\n  ")
+            xml.startElement("url", {})
+            _element(xml, "loc", absolute(base, name))
+            if moment := self.entries[name]:
+                _element(xml, "lastmod", moment.isoformat())
+            xml.ignorableWhitespace("\n  ")
+            xml.endElement("url")
+        xml.ignorableWhitespace("\n")
+        xml.endElement("urlset")
+        xml.endDocument()
+        return out.getvalue() + b"\n"
+
+
+def _element(xml: XMLGenerator, name: str, text: str) -> None:
+    """``<name>text</name>`` on a line of its own in a ``<url>``."""
+    xml.ignorableWhitespace("\n    ")
+    xml.startElement(name, {})
+    xml.characters(text)
+    xml.endElement(name)
 
 
 def robots_txt(base: str, sitemap_url: str, disallow: Iterable[str]) -> str:

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import os
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -135,6 +136,22 @@ def test_fingerprints_see_every_field_of_nested_values() -> None:
     assert Fingerprinter().of({"items": [dataclasses.replace(item)]}) == same
     for change in ({"title": "Nâng cấp cổng"}, {"due": dt.date(2020, 1, 1)}, {"progress": 50}):
         assert Fingerprinter().of({"items": [dataclasses.replace(item, **change)]}) != same, change
+
+
+def test_small_values_are_not_kept_to_the_end_of_the_build_but_a_listing_is() -> None:
+    """A page's own small lists (its tags, an action item's history) are fingerprinted again
+    when met again rather than kept alive with their fingerprint to the end of the build; a
+    listing's list, which every page of the listing is given whole, is fingerprinted once.
+    A small list that holds itself still gets a fingerprint."""
+    fingerprints = Fingerprinter()
+    tags, listing = ["Đào tạo", "Chuyển đổi số"], [f"Bài {n}" for n in range(40)]
+    held = sys.getrefcount(tags), sys.getrefcount(listing)
+    assert fingerprints.of(tags) == fingerprints.of(list(tags)) != fingerprints.of(tags[:1])
+    fingerprints.of(listing)
+    assert (sys.getrefcount(tags), sys.getrefcount(listing)) == (held[0], held[1] + 1)
+    loop: list[object] = ["Đào tạo"]
+    loop.append(loop)
+    assert fingerprints.of(loop) != fingerprints.of(["Đào tạo", []])
 
 
 def test_field_lines_are_fingerprinted_by_their_text_without_being_parsed() -> None:

@@ -99,6 +99,14 @@ class Unfingerprintable(Exception):
     """A value whose fingerprint cannot be known (strict mode): a page using it could go stale."""
 
 
+# Lists, tuples, dicts and sets with fewer items than this are fingerprinted again each time
+# they are met rather than memoised: most belong to one value (a page's own article, an
+# action item's history), which is memoised itself. A listing's list is memoised: every
+# page of the listing is given it whole.
+MEMO_FROM = 16
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
 def _join(tag: str, parts: Iterable[str]) -> str:
     """One hash of a value made of ``parts``; ``tag`` says what kind of value."""
     return digest(tag, *parts)
@@ -189,6 +197,8 @@ class Fingerprinter:
             return self.page(value) if self.strict else self.card(value)  # a global is Python code
         if isinstance(value, (PaginatedPage, Paginator)):  # made for one page: not kept for the next
             return self._compound(value)
+        if isinstance(value, _CONTAINERS) and len(value) < MEMO_FROM:  # cheap again; kept, it would outlive its page
+            return self._unmemoised(value)
         return self._memo_of(value, "of", self._compound)
 
     def _compound(self, value: object) -> str:
@@ -266,17 +276,24 @@ class Fingerprinter:
         found = memo.get(id(value))
         if found is not None:
             return found
-        key = (id(value), kind)
-        if key in self._busy:  # a cycle: the object is being fingerprinted further up
-            return f"cycle:{type(value).__qualname__}"
-        self._busy.add(key)
-        try:
-            result = compute(value)
-        finally:
-            self._busy.discard(key)
+        result = self._guarded(value, kind, compute)
         memo[id(value)] = result
         self._alive.append(value)
         return result
+
+    def _unmemoised(self, value: object) -> str:
+        return self._guarded(value, "of", self._compound)
+
+    def _guarded(self, value: object, kind: str, compute) -> str:
+        """``compute(value)``, unless ``value`` is being fingerprinted further up (a cycle)."""
+        key = (id(value), kind)
+        if key in self._busy:
+            return f"cycle:{type(value).__qualname__}"
+        self._busy.add(key)
+        try:
+            return compute(value)
+        finally:
+            self._busy.discard(key)
 
 
 def _digested(model: object) -> frozenset[str]:

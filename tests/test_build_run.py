@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from toasoan.build.outputs import Entry, OutputLedger, digest
+from toasoan.build.outputs import Entry, OutputLedger, digest, digest_each
 from toasoan.build.run import SETTING, BuildRun, Recipe, UndeclaredOutput, run_of
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
@@ -121,3 +121,9 @@ def test_the_ledger_names_an_output_the_same_however_its_path_is_spelt(tmp_path:
     ledger = OutputLedger(tmp_path / "output", tmp_path / "staging", "build-key")
     ledger.wrote(spelt, "k")
     assert set(ledger.written) == {"a/b/c.html"}
+
+
+def test_many_parts_hashed_as_they_come_give_the_digest_of_them_all() -> None:
+    parts = ["sitemap", b"https://hvdt.example", *(f"{n}/index.html" for n in range(1000)), "Đào tạo", 7]
+    assert digest_each(iter(parts)) == digest(*parts) != digest_each(iter(parts[1:]))
+    assert digest_each(()) == digest()

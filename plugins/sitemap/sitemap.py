@@ -19,13 +19,14 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import XMLGenerator
 
 from pelican import signals
 
-from toasoan.build.outputs import digest
+from toasoan.build.outputs import digest_each
 from toasoan.build.run import BuildRun, Recipe, run_of
 from toasoan.settings import plugin_enabled
 from toasoan.text import VIETNAM
@@ -128,8 +129,9 @@ class Sitemap:
 
     def key(self, base: str) -> str:
         """What :meth:`xml` writes, hashed: an unchanged sitemap is not serialised again."""
-        return digest("sitemap", base, *(f"{name} {moment.isoformat() if moment else ''}"
-                                                 for name, moment in sorted(self.entries.items())))
+        entries = (f"{name} {moment.isoformat() if (moment := self.entries[name]) else ''}"
+                   for name in sorted(self.entries))
+        return digest_each(chain(("sitemap", base), entries))
 
     def xml(self, base: str) -> bytes:
         """The sitemap, written as it is made (``XMLGenerator``): an ElementTree of its

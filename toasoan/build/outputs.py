@@ -36,6 +36,16 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(data + b"\x1f" if parts else b"", digest_size=16).hexdigest()
 
 
+def digest_each(parts: Iterable[object]) -> str:
+    """:func:`digest` of ``parts``, hashed one by one as they come: thousands of parts made on
+    the fly (a sitemap's entries) are never held together."""
+    hashed = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hashed.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
+        hashed.update(b"\x1f")
+    return hashed.hexdigest()
+
+
 Reads = tuple[str, ...]  # the names a page read while rendered, sorted (toasoan.build.reads)
 
 

@@ -46,6 +46,12 @@ def content_files(rules: SiteRules) -> Iterator[str]:
                     yield path.relative_to(root).as_posix()
 
 
+def content_bytes(rules: SiteRules) -> Iterator[tuple[str, bytes]]:
+    """Each content file (:func:`content_files`) and its bytes, read as they are asked for."""
+    for relpath in content_files(rules):
+        yield relpath, (rules.content_root / relpath).read_bytes()
+
+
 def read_content(rules: SiteRules) -> tuple[list[ContentFile], list[Finding]]:
     """Parse every content file and run the cross-file checks.
 
@@ -53,9 +59,8 @@ def read_content(rules: SiteRules) -> tuple[list[ContentFile], list[Finding]]:
     so checking again after an edit parses only what changed, and a review of a branch
     afterwards only what the branch changed.
     """
-    files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
     cache = model_cache(site_cache(rules.content_root.resolve().parent), rules)
-    parsed = parse_files(files, rules, cache=cache)
+    parsed = parse_files(content_bytes(rules), rules, cache=cache)
     cache.save()
     documents = [p.content_file for p in parsed.values() if p.content_file is not None]
     findings = [f for p in parsed.values() for f in p.findings]

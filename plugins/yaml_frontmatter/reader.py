@@ -22,6 +22,7 @@ import functools
 import html
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from markdown import Markdown
@@ -32,7 +33,7 @@ from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 from toasoan.build.generators import generator_contents
 from toasoan.build.memory import release_free_memory
 from toasoan.build.run import run_of
-from toasoan.content import content_files, local_cache, site_cache
+from toasoan.content import content_bytes, local_cache, site_cache
 from toasoan.model import Article, ContentFile, Document, MeetingReport, Page, SiteRules
 from toasoan.parsing import (
     ParseCache,
@@ -202,15 +203,20 @@ def prefetch(pelican) -> None:
     if not plugin_enabled(settings, "yaml_frontmatter"):
         return
     rules, _ = site_rules(settings)
-    files = [(relpath, (rules.content_root / relpath).read_bytes()) for relpath in content_files(rules)]
-    parsed = parse_remembered(settings, rules, files, HtmlRenderer(settings, rules), whole=True)
-    run_of(settings).scratch[PREFETCHED] = {relpath: (content_key(relpath, raw), parsed[relpath])
-                                           for relpath, raw in files}
-    del files, parsed
+    keys: dict[str, str] = {}  # each file's cache key, from the bytes read now
+
+    def read() -> Iterator[tuple[str, bytes]]:
+        for relpath, raw in content_bytes(rules):
+            keys[relpath] = content_key(relpath, raw)
+            yield relpath, raw
+
+    parsed = parse_remembered(settings, rules, read(), HtmlRenderer(settings, rules), whole=True)
+    run_of(settings).scratch[PREFETCHED] = {relpath: (key, parsed[relpath]) for relpath, key in keys.items()}
+    del parsed
     release_free_memory()  # the files read, the parse pool's pickles
 
 
-def parse_remembered(settings: dict, rules: SiteRules, files: list[tuple[str, bytes]], render: HtmlRenderer,
+def parse_remembered(settings: dict, rules: SiteRules, files: Iterable[tuple[str, bytes]], render: HtmlRenderer,
                      *, whole: bool) -> dict[str, ParsedFile]:
     """``files`` parsed through the build's parse cache (``whole``: they are every content
     file, so the cache keeps only them), and put into the cache ``invoke check`` reads."""

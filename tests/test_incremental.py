@@ -330,7 +330,7 @@ def test_a_manifest_reads_back_as_it_was_saved(tmp_path: Path, count: int) -> No
     reads = (None, ("SITEURL", "article", "articles"), ())
     entries = {f"{n % 7}/bài-\"{n}\"/index.html": Entry(digest(n), n, 10**18 + n, reads[n % 3]) for n in range(count)}
     manifest = Manifest(tmp_path / "outputs.json")
-    manifest.save(entries, {"pagefind/2019": digest("shard")}, "inputs", run="r1")
+    assert manifest.save(entries.items(), {"pagefind/2019": digest("shard")}, "inputs", run="r1") == count
     previous = manifest.load()
     assert previous is not None
     assert (previous.files, previous.trees, previous.inputs, previous.run) == (

@@ -151,18 +151,24 @@ class TrackerGenerator(Generator):
         """The four exports; an incremental build keeps them while the tracked items are the same."""
         site_url = self.settings.get("SITEURL") or ""
         title = str(self.options["title"])
-        data = tr.to_json(self.items, self.generated, site_url)  # all the exports show: the key
+        key = self._write_json(run, site_url, title)
         makers = {
-            "json": lambda: data,
             "csv": lambda: tr.to_csv(tr.csv_row(t, self.today, site_url) for t in self.items),
             "ics": lambda: to_ics(self.items, self.generated, title, site_url),
             "atom": lambda: to_atom(self.items, title, absolute(site_url, f"{self.tracker_path}/"),
                                     absolute(site_url, EXPORTS["atom"].url(self.tracker_path)), site_url,
                                     updated=self.generated),
         }
-        key = digest(data, self.today, title)
         for name, make in makers.items():
             run.output(EXPORTS[name].url(self.tracker_path), make, key)
+
+    def _write_json(self, run: BuildRun, site_url: str, title: str) -> str:
+        """``action-items.json``, which holds all the exports show: the key of the four. Let
+        go before the others are made (≈ 5 MB at 5 000 articles)."""
+        data = tr.to_json(self.items, self.generated, site_url)
+        key = digest(data, self.today, title)
+        run.output(EXPORTS["json"].url(self.tracker_path), lambda: data, key)
+        return key
 
 
 def get_generators(pelican) -> type[Generator] | None:

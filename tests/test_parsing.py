@@ -127,6 +127,30 @@ def test_a_cache_that_only_adds_reads_a_shard_only_to_save_it(content: Path, tmp
         assert again.get(parsing.cache_key(relpath, parsing.blob_id(raw))) is not None, relpath
 
 
+def test_files_parsed_as_they_are_read_are_let_go_once_the_cache_has_their_parse(content: Path,
+                                                                                 tmp_path: Path) -> None:
+    """An edit's build reads every content file, but holds the bytes of those the cache has
+    no parse of only (not 20 MiB of them at 5 000 articles): each file read is let go before
+    the next is asked for."""
+    for n in range(5):
+        (content / "articles" / f"bai-{n}.md").write_text(ARTICLE.replace("số hoá", f"số hoá {n}"), encoding="utf-8")
+    rules, files = rules_for(content), files_of(content)
+    cache = ParseCache(tmp_path / "cache", "fp", content)
+    parse_files(files, rules, CountingRender(), cache)
+    held: list[int] = []  # when a file is asked for, how many read before the last are still held elsewhere
+
+    def reading():
+        given: list[bytes] = []
+        for relpath, raw in files:
+            held.append(sum(sys.getrefcount(given[n]) > 2 for n in range(len(given) - 1)))  # given's, the call's
+            given.append(bytes(bytearray(raw)))
+            yield relpath, given[-1]
+
+    parsed = parse_files(reading(), rules, CountingRender(), cache)
+    assert sorted(parsed) == [relpath for relpath, _ in files]
+    assert held == [0] * len(files), held
+
+
 def test_caches_are_saved_in_this_process_while_another_thread_runs(content: Path, tmp_path: Path) -> None:
     cache = ParseCache(tmp_path / "build", "fp", content)
     parsed = parse_files(files_of(content), rules_for(content), CountingRender(), cache)

@@ -198,7 +198,7 @@ class Fingerprinter:
         if isinstance(value, (PaginatedPage, Paginator)):  # made for one page: not kept for the next
             return self._compound(value)
         if isinstance(value, _CONTAINERS) and len(value) < MEMO_FROM:  # cheap again; kept, it would outlive its page
-            return self._unmemoised(value)
+            return self._guarded(value, "of", self._compound)
         return self._memo_of(value, "of", self._compound)
 
     def _compound(self, value: object) -> str:
@@ -280,9 +280,6 @@ class Fingerprinter:
         memo[id(value)] = result
         self._alive.append(value)
         return result
-
-    def _unmemoised(self, value: object) -> str:
-        return self._guarded(value, "of", self._compound)
 
     def _guarded(self, value: object, kind: str, compute) -> str:
         """``compute(value)``, unless ``value`` is being fingerprinted further up (a cycle)."""

@@ -208,8 +208,9 @@ class IncrementalWriter(Writer):
         return None
 
     def _write_page(self, name: str, template, context: dict, localcontext: dict, override: bool) -> None:
-        """Render one page into its file as Pelican's ``Writer.write_file`` does, but write each
-        piece as its template makes it (``template.generate``): a page of thousands of items
+        """Render one page into its file as Pelican's ``Writer.write_file`` does (through its
+        ``_open_w``, which keeps Pelican's rules on writing a file twice), but write each piece
+        as its template makes it (``template.generate``): a page of thousands of items
         (``/tracker/``) is never held whole in memory, nor the pieces it would be joined from."""
         if localcontext["localsiteurl"]:
             context["localsiteurl"] = localcontext["localsiteurl"]

@@ -318,15 +318,21 @@ def parse_files(files: Iterable[tuple[str, bytes]], rules: SiteRules, render: Re
     """``{relpath: ParsedFile}`` for files read from disk (:func:`parse_versions`), which may
     come as they are read: the bytes of a file are kept only when ``cache`` lacks its parse
     (an edit's build holds one file's, not every file's: ≈ 20 MiB at 5 000 articles)."""
-    unparsed: dict[str, bytes] = {}
-    versions: list[Version] = []
+    order: list[str] = []
+    found: dict[str, ParsedFile] = {}
+    unparsed: dict[Version, bytes] = {}
     for relpath, raw in files:
-        versions.append((relpath, blob_id(raw)))
-        if cache is None or cache.get(cache_key(*versions[-1])) is None:
-            unparsed[relpath] = raw
-    parsed = parse_versions(versions, lambda missing: [unparsed[relpath] for relpath, _ in missing],
-                            rules, render, cache, also)
-    return {version[0]: parsed[version] for version in versions}
+        order.append(relpath)
+        version = (relpath, blob_id(raw))
+        cached = cache.get(cache_key(*version)) if cache is not None else None
+        if cached is None:
+            unparsed[version] = raw
+        else:
+            found[relpath] = cached
+    made = parse_versions(list(unparsed), lambda missing: [unparsed[version] for version in missing],
+                          rules, render, cache, also)
+    found.update((relpath, parsed) for (relpath, _), parsed in made.items())
+    return {relpath: found[relpath] for relpath in order}
 
 
 def parse_many(files: list[tuple[str, bytes]], rules: SiteRules, render: Render | None = None) -> list[ParsedFile]:

@@ -147,6 +147,16 @@ def test_json_record_has_the_documented_schema(story):
     assert data["version"] == 1 and data["generated"] == "2019-10-15T09:00:00"
 
 
+@pytest.mark.parametrize("count", [0, 1, None])
+def test_json_is_the_indented_dump_of_the_whole_though_made_a_record_at_a_time(story, count):
+    items = track(story)[:count]
+    generated = dt.datetime(2019, 10, 15, 9, 0)
+    whole = {"version": 1, "generated": "2019-10-15T09:00:00",
+             "items": [item_record(t, "https://hvdt.example.vn") for t in items]}
+    assert to_json(items, generated, "https://hvdt.example.vn") == \
+        (json.dumps(whole, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def test_csv_has_bom_id_first_and_neutralises_formulas(story):
     items = track(story)
     text = to_csv(csv_row(t, TODAY) for t in items)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from action_tracker.exports import _components, to_ics
+from action_tracker.exports import ATOM_SUBTITLE, _components, _entry_fields, _feed_entries, to_atom, to_ics
 from bs4 import BeautifulSoup
+from feedgenerator import Atom1Feed
 from tracker_story import FORMULA_TITLE, PUBLIC_IDS, TODAY, add_story
 
 from sitekit import Project, make_project
@@ -111,6 +112,24 @@ def test_ics_is_what_icalendar_writes_for_the_whole_calendar(site: Project):
         whole.add_component(component)
     assert len(whole.subcomponents) == 2 * len(PUBLIC_IDS)
     assert made == whole.to_ical()
+
+
+def test_atom_is_what_feedgenerator_writes_with_every_entry_added_at_once(site: Project):
+    """The export makes each entry as it is written; its bytes must be feedgenerator's own
+    feed of every entry (the newest entry's date as the feed's)."""
+    rules, _ = site_rules(load_settings(site.root / "pelicanconf.py"))
+    items = track(read_content(rules)[0])
+    page, feed_url = "https://hocvien.example.vn/tracker/", "https://hocvien.example.vn/tracker/action-items.atom"
+    made = to_atom(items, "Theo dõi nhiệm vụ CNTT", page, feed_url, "https://hocvien.example.vn",
+                   updated=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    whole = Atom1Feed(title="Theo dõi nhiệm vụ CNTT", link=page, feed_url=feed_url, language="vi",
+                      description=ATOM_SUBTITLE)
+    for fields in _entry_fields(_feed_entries(items), "https://hocvien.example.vn"):
+        whole.add_item(**fields)
+    assert len(whole.items) == 10
+    out = io.BytesIO()
+    whole.write(out, "utf-8")
+    assert made == out.getvalue()
 
 
 def test_atom_feed_has_one_entry_per_decision_and_update(site: Project):

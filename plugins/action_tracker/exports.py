@@ -31,6 +31,7 @@ VTODO_STATUS = {
     "cancelled": "CANCELLED",
 }
 ICAL_PRIORITY = {"high": 1, "normal": 5, "low": 9}
+ATOM_SUBTITLE = "Các thay đổi về trạng thái, tiến độ và hạn của nhiệm vụ CNTT."
 
 
 def absolute(site_url: str, url: str) -> str:
@@ -167,26 +168,31 @@ def to_atom(items: list[TrackedItem], title: str, page_url: str, feed_url: str,
             site_url: str = "", *, updated: dt.datetime) -> bytes:
     """An Atom feed with one entry per decision or update, newest first (``updated``: its
     date when there is none)."""
-    domain = site_domain(site_url)
-    by_item = [(entry, tracked) for tracked in sorted(items, key=lambda t: t.id)
-               for entry in tracked.history]
-    entries = sorted(by_item, key=lambda pair: pair[0].date, reverse=True)  # stable: ids ascend
-
-    def fields() -> Iterator[dict[str, object]]:
-        for entry, tracked in entries:
-            yield {
-                "title": _entry_title(tracked, entry),
-                "link": f"{absolute(site_url, tracked.url)}#{entry.anchor}",
-                "description": _entry_text(tracked, entry),
-                "unique_id": f"tag:{domain},{entry.date.date().isoformat()}:{tracked.url}{entry.anchor}",
-                "pubdate": entry.date,
-                "updateddate": entry.date,
-                "categories": [tracked.owner, entry.status_label],
-            }
-
-    feed = _StreamedAtom(title=title, link=page_url, feed_url=feed_url, language="vi",
-                         updated=entries[0][0].date if entries else updated, entries=fields,
-                         description="Các thay đổi về trạng thái, tiến độ và hạn của nhiệm vụ CNTT.")
+    entries = _feed_entries(items)
+    feed = _StreamedAtom(title=title, link=page_url, feed_url=feed_url, language="vi", description=ATOM_SUBTITLE,
+                         updated=entries[0][0].date if entries else updated,
+                         entries=lambda: _entry_fields(entries, site_url))
     out = io.BytesIO()  # the XML writer encodes as it goes: no whole text to copy and encode
     feed.write(out, "utf-8")
     return out.getvalue()
+
+
+def _feed_entries(items: list[TrackedItem]) -> list[tuple[HistoryEntry, TrackedItem]]:
+    """Every decision and update with its item, newest first (items by id on the same date)."""
+    by_item = [(entry, tracked) for tracked in sorted(items, key=lambda t: t.id) for entry in tracked.history]
+    return sorted(by_item, key=lambda pair: pair[0].date, reverse=True)  # stable: ids ascend
+
+
+def _entry_fields(entries: list[tuple[HistoryEntry, TrackedItem]], site_url: str) -> Iterator[dict[str, object]]:
+    """``Atom1Feed.add_item``'s arguments for each entry, in order."""
+    domain = site_domain(site_url)
+    for entry, tracked in entries:
+        yield {
+            "title": _entry_title(tracked, entry),
+            "link": f"{absolute(site_url, tracked.url)}#{entry.anchor}",
+            "description": _entry_text(tracked, entry),
+            "unique_id": f"tag:{domain},{entry.date.date().isoformat()}:{tracked.url}{entry.anchor}",
+            "pubdate": entry.date,
+            "updateddate": entry.date,
+            "categories": [tracked.owner, entry.status_label],
+        }

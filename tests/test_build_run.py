@@ -127,3 +127,24 @@ def test_many_parts_hashed_as_they_come_give_the_digest_of_them_all() -> None:
     parts = ["sitemap", b"https://hvdt.example", *(f"{n}/index.html" for n in range(1000)), "Đào tạo", 7]
     assert digest_each(iter(parts)) == digest(*parts) != digest_each(iter(parts[1:]))
     assert digest_each(()) == digest()
+
+
+def test_an_output_made_straight_into_its_file_is_kept_from_the_same_key(tmp_path: Path) -> None:
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    (output / "tracker").mkdir(parents=True)
+    kept = output / "tracker" / "action-items.atom"
+    kept.write_bytes(b"old")
+    stat = kept.stat()
+    ledger = OutputLedger(output, staging, "build-key",
+                          previous={"tracker/action-items.atom": Entry(digest("build-key", "k1"), stat.st_size,
+                                                                       stat.st_mtime_ns)})
+    run, written = BuildRun(ledger), []
+    run.declare(Recipe("action_tracker", ("tracker/",), lambda _run: None))
+    with run.making("action_tracker"):
+        assert not run.output_to("tracker/action-items.atom", written.append, key="k1")
+        assert written == [] and "tracker/action-items.atom" in ledger.kept
+        assert run.output_to("tracker/action-items.atom", lambda file: file.write("Đào tạo".encode()), key="k2")
+        with pytest.raises(UndeclaredOutput):
+            run.output_to("feeds/all.atom", written.append, key="k2")
+    assert (staging / "tracker" / "action-items.atom").read_text(encoding="utf-8") == "Đào tạo"
+    assert ledger.written["tracker/action-items.atom"] == digest("build-key", "k2")

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import io
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 from feedgenerator import Atom1Feed
@@ -168,13 +168,19 @@ def to_atom(items: list[TrackedItem], title: str, page_url: str, feed_url: str,
             site_url: str = "", *, updated: dt.datetime) -> bytes:
     """An Atom feed with one entry per decision or update, newest first (``updated``: its
     date when there is none)."""
+    out = io.BytesIO()
+    write_atom(out, items, title, page_url, feed_url, site_url, updated=updated)
+    return out.getvalue()
+
+
+def write_atom(file: BinaryIO, items: list[TrackedItem], title: str, page_url: str, feed_url: str,
+               site_url: str = "", *, updated: dt.datetime) -> None:
+    """:func:`to_atom` into ``file``, encoded as the XML writer goes."""
     entries = _feed_entries(items)
     feed = _StreamedAtom(title=title, link=page_url, feed_url=feed_url, language="vi", description=ATOM_SUBTITLE,
                          updated=entries[0][0].date if entries else updated,
                          entries=lambda: _entry_fields(entries, site_url))
-    out = io.BytesIO()  # the XML writer encodes as it goes: no whole text to copy and encode
-    feed.write(out, "utf-8")
-    return out.getvalue()
+    feed.write(file, "utf-8")
 
 
 def _feed_entries(items: list[TrackedItem]) -> list[tuple[HistoryEntry, TrackedItem]]:

@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from ..parsing import may_fork
 from . import forked
@@ -242,12 +243,24 @@ class BuildRun:
         if key is None:
             data = render()
             key = digest(data)
+
+        def write(file: BinaryIO) -> None:
+            made = render() if data is None else data
+            file.write(made if isinstance(made, bytes) else made.encode("utf-8"))
+
+        return self.output_to(relpath, write, key)
+
+    def output_to(self, relpath: str, write: Callable[[BinaryIO], None], key: str) -> bool:
+        """Like :meth:`output`, for an output made straight into its file (``write(file)``,
+        binary), so a large one is never held whole (the tracker's Atom feed: 26 MB at
+        20 000 articles)."""
+        relpath = self.owned(relpath)
         if self.ledger.fresh(relpath, key):
             return False
-        data = render() if data is None else data
         target = self.ledger.staging / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        with target.open("wb") as file:
+            write(file)
         self.ledger.wrote(relpath, key)
         return True
 

@@ -510,7 +510,7 @@ def to_json(items: Iterable[TrackedItem], generated: dt.datetime, site_url: str 
     """``action-items.json`` in UTF-8: ``{"version": 1, "generated": …, "items": […]}``, the
     bytes ``json.dumps(…, ensure_ascii=False, indent=2)`` of the whole would give. Each
     item's record is made and encoded in turn: all of them at once, with the encoder's
-    pieces, held ≈ 70 MiB at 20 000 articles (tracemalloc)."""
+    pieces, held 11.0 MiB at 5 000 articles, against 4.7 (tracemalloc)."""
     head = json.dumps({"version": JSON_VERSION, "generated": generated.isoformat(timespec="seconds"),
                        "items": []}, ensure_ascii=False, indent=2)
     before, after = head.rsplit("[]", 1)  # around the empty list of items

@@ -141,8 +141,8 @@ def _entry_text(tracked: TrackedItem, entry: HistoryEntry) -> str:
 
 class _StreamedAtom(Atom1Feed):
     """An Atom feed whose entries are made one at a time as they are written (``entries``
-    gives each one's ``add_item`` arguments, newest first): at 20 000 articles holding all of
-    them, ≈ 28 000, took ≈ 100 MiB (tracemalloc). ``updated`` is the newest entry's date,
+    gives each one's ``add_item`` arguments, newest first): holding all of them took 19.1 MiB
+    at 5 000 articles, against 7.5 (tracemalloc). ``updated`` is the newest entry's date,
     or when there is none the date given (not the time of writing: two builds of the same
     content write the same feed)."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from action_tracker.exports import ATOM_SUBTITLE, _components, _entry_fields, _feed_entries, to_atom, to_ics
+from action_tracker.exports import ATOM_SUBTITLE, _components, _entry_fields, _feed_entries, to_ics, write_atom
 from bs4 import BeautifulSoup
 from feedgenerator import Atom1Feed
 from tracker_story import FORMULA_TITLE, PUBLIC_IDS, TODAY, add_story
@@ -120,8 +120,10 @@ def test_atom_is_what_feedgenerator_writes_with_every_entry_added_at_once(site: 
     rules, _ = site_rules(load_settings(site.root / "pelicanconf.py"))
     items = track(read_content(rules)[0])
     page, feed_url = "https://hocvien.example.vn/tracker/", "https://hocvien.example.vn/tracker/action-items.atom"
-    made = to_atom(items, "Theo dõi nhiệm vụ CNTT", page, feed_url, "https://hocvien.example.vn",
-                   updated=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    written = io.BytesIO()
+    write_atom(written, items, "Theo dõi nhiệm vụ CNTT", page, feed_url, "https://hocvien.example.vn",
+               updated=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    made = written.getvalue()
     whole = Atom1Feed(title="Theo dõi nhiệm vụ CNTT", link=page, feed_url=feed_url, language="vi",
                       description=ATOM_SUBTITLE)
     for fields in _entry_fields(_feed_entries(items), "https://hocvien.example.vn"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
@@ -164,18 +163,10 @@ class _StreamedAtom(Atom1Feed):
             handler.endElement("entry")
 
 
-def to_atom(items: list[TrackedItem], title: str, page_url: str, feed_url: str,
-            site_url: str = "", *, updated: dt.datetime) -> bytes:
-    """An Atom feed with one entry per decision or update, newest first (``updated``: its
-    date when there is none)."""
-    out = io.BytesIO()
-    write_atom(out, items, title, page_url, feed_url, site_url, updated=updated)
-    return out.getvalue()
-
-
 def write_atom(file: BinaryIO, items: list[TrackedItem], title: str, page_url: str, feed_url: str,
                site_url: str = "", *, updated: dt.datetime) -> None:
-    """:func:`to_atom` into ``file``, encoded as the XML writer goes."""
+    """An Atom feed with one entry per decision or update, newest first (``updated``: its
+    date when there is none), into ``file``, encoded as the XML writer goes."""
     entries = _feed_entries(items)
     feed = _StreamedAtom(title=title, link=page_url, feed_url=feed_url, language="vi", description=ATOM_SUBTITLE,
                          updated=entries[0][0].date if entries else updated,

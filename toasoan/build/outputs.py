@@ -122,7 +122,7 @@ class OutputLedger:
 
     def fresh(self, relpath: str, key: str) -> bool:
         """True (and the file is kept) when the last build wrote ``relpath`` from ``key``."""
-        relpath = _norm(relpath)
+        relpath = output_name(relpath)
         entry = self.previous.get(relpath)
         if entry is None or entry.key != self._key(key) or not self._intact(relpath, entry):
             return False
@@ -152,7 +152,7 @@ class OutputLedger:
 
     def part(self, relpaths: Iterable[str]) -> LedgerPart:
         """What this ledger learned of ``relpaths``: a helper's share, sent to the first process."""
-        paths = [_norm(p) for p in relpaths]
+        paths = [output_name(p) for p in relpaths]
         return LedgerPart({p: self.written[p] for p in paths if p in self.written},
                           {p: self.reads[p] for p in paths if p in self.reads},
                           tuple(p for p in paths if p in self.kept))
@@ -160,7 +160,7 @@ class OutputLedger:
     def part_under(self, owns: Iterable[str]) -> LedgerPart:
         """What this ledger learned of ``owns`` (files, and folders ending in ``/``: a
         plugin's outputs made in a forked process), sent to the first process."""
-        prefixes = tuple(_norm(path).rstrip("/") + "/" for path in owns)
+        prefixes = tuple(output_name(path).rstrip("/") + "/" for path in owns)
 
         def under(table: dict) -> dict:
             return {path: value for path, value in table.items() if f"{path}/".startswith(prefixes)}
@@ -176,12 +176,12 @@ class OutputLedger:
 
     def reads_of(self, relpath: str) -> Reads | None:
         """The names the last build's page at ``relpath`` read (None: unknown)."""
-        entry = self.previous.get(_norm(relpath))
+        entry = self.previous.get(output_name(relpath))
         return None if entry is None else entry.reads
 
     def wrote(self, relpath: str, key: str | None, reads: Reads | None = None) -> None:
         """Record that ``relpath`` was written into staging from ``key``, its page reading ``reads``."""
-        relpath = _norm(relpath)
+        relpath = output_name(relpath)
         self.written[relpath] = None if key is None else self._key(key)
         if reads is None:
             self.reads.pop(relpath, None)
@@ -190,7 +190,7 @@ class OutputLedger:
 
     def fresh_tree(self, reldir: str, key: str) -> bool:
         """Like :meth:`fresh` for every file the last build wrote under ``reldir``."""
-        reldir = _norm(reldir).rstrip("/")
+        reldir = output_name(reldir).rstrip("/")
         if self.previous_trees.get(reldir) != self._key(key):
             return False
         files = self._previous_in(reldir)
@@ -215,7 +215,7 @@ class OutputLedger:
     def wrote_tree(self, reldir: str, key: str, unchanged: Iterable[str] = ()) -> None:
         """Record that ``reldir`` was written from ``key``: every file now under
         ``staging/reldir``, and the files of the last build there that were ``unchanged``."""
-        reldir = _norm(reldir).rstrip("/")
+        reldir = output_name(reldir).rstrip("/")
         self.trees[reldir] = self._key(key)
         for relpath in unchanged:
             self.kept[relpath] = self.previous[relpath]
@@ -247,7 +247,7 @@ class Patch(OutputLedger):
     def wrote_tree(self, reldir: str, key: str, unchanged: Iterable[str] = ()) -> None:
         """A folder written again replaces the old one as a whole: its old files go, but
         for those ``unchanged``."""
-        prefix = _norm(reldir).rstrip("/") + "/"
+        prefix = output_name(reldir).rstrip("/") + "/"
         for relpath in [p for p in self.kept if p.startswith(prefix)]:
             del self.kept[relpath]
         super().wrote_tree(reldir, key, unchanged)
@@ -259,8 +259,8 @@ def _folders(relpath: str) -> set[str]:
     return {"/".join(parts[:n]) for n in range(1, len(parts) + 1)}
 
 
-def _norm(relpath: str | os.PathLike) -> str:
-    """``relpath`` as the ledger has it: as ``Path(relpath).as_posix()`` without a leading
+def output_name(relpath: str | os.PathLike) -> str:
+    """``relpath`` as the ledger and the run name an output: as ``Path(relpath).as_posix()`` without a leading
     ``/`` — made from its string, since ``Path`` interns every part of every path it parses
     (≈ 2 MiB over a build's pages at 5 000 articles, kept to the end)."""
     text = str(relpath).replace(os.sep, "/")

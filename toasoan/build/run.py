@@ -59,7 +59,7 @@ from typing import BinaryIO
 from ..parsing import may_fork
 from . import forked
 from .memory import release_free_memory
-from .outputs import FullBuild, LedgerPart, OutputLedger, digest
+from .outputs import FullBuild, LedgerPart, OutputLedger, digest, output_name
 
 SETTING = "BUILD_RUN"
 
@@ -223,7 +223,7 @@ class BuildRun:
 
     def owned(self, relpath: str) -> str:
         """``relpath`` as the recipe being made writes it; UndeclaredOutput unless it owns it."""
-        recipe, relpath = self._making, Path(relpath).as_posix().lstrip("/")
+        recipe, relpath = self._making, output_name(relpath)
         if recipe is None:
             owners = [r.plugin for r in self.recipes.values() if r.covers(relpath)]
             raise UndeclaredOutput(f"{relpath}: ghi ngoài công thức của plugin nào "

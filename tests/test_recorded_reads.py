@@ -24,7 +24,7 @@ from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 
 from sitekit import Project
-from toasoan.build.fingerprint import Fingerprinter, unseen_field
+from toasoan.build.fingerprint import Fingerprinter, Sources, field_on, unseen_field
 from toasoan.build.outputs import OutputLedger
 from toasoan.build.plan import BuildPlan, Manifest, build_site, load_settings, run_pelican
 from toasoan.build.reads import RecordingContext, given, install, recording
@@ -131,6 +131,25 @@ def test_fields_beyond_a_card_are_recorded_on_what_the_page_does_not_own() -> No
         env.get_template("t.html").render(own=own, listed=[article_named("khac")])
     assert found == {"own", "listed", ".tracked_items", ".words"}
 
+
+
+def test_a_field_read_on_an_article_of_the_run_names_its_source() -> None:
+    """A field beyond a card read on an article the run made (:class:`Sources`) is recorded
+    with its source, through a template or handed to Python code; on an object alike that
+    the run did not make, on every card the page shows."""
+    sources, listed, alike = Sources(), article_named("khac"), article_named("khac")
+    sources.note(listed)
+    env = Environment(loader=DictLoader({"t.html": "{{ listed[0].words }}{{ listed[1].reading_time }}"
+                                                   "{{ listed[0]|words }}{{ listed[0].title }}"}))
+    install(env, partial(unseen_field, sources=sources))
+    env.filters["words"] = words
+    with recording() as found:
+        env.get_template("t.html").render(listed=[listed, alike])
+    source = listed.relative_source_path
+    assert source and sources.get(source) is listed
+    assert found == {"listed", f".words@{source}", ".reading_time", f".*@{source}"}
+    assert [field_on(name) for name in sorted(found) if name.startswith(".")] == [
+        (".*", source), (".reading_time", None), (".words", source)]
 
 
 def words(article: Article) -> int:
@@ -245,18 +264,35 @@ def assert_a_preview_runs_pelican_for_a_body_edit(project: Project, editor: Edit
     assert_same_as_clean(project, step)
 
 
-def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom: Project) -> None:
+def read_on(ledger: OutputLedger, *fields: str) -> dict[str, set[str]]:
+    """Each page that read one of ``fields`` on articles it does not own → their sources."""
+    found: dict[str, set[str]] = {}
+    for path, reads in ledger.reads.items():
+        sources = {source for field, source in map(field_on, reads) if field in fields}
+        assert None not in sources, (path, "a field read on every article, not on the one it was read on")
+        if sources:
+            found[path] = sources
+    return found
+
+
+def showing(pages: dict[str, set[str]], edited: Path) -> set[str]:
+    """The pages of :func:`read_on` that read a field on the article of ``edited``."""
+    return {path for path, sources in pages.items() if any(edited.as_posix().endswith(s) for s in sources)}
+
+
+def test_a_listing_that_shows_bodies_renders_again_the_pages_showing_the_edited_one(newsroom: Project) -> None:
     """A listing shows each article by its card; a theme whose listings also show what is
     beyond the card (here the body: by its content model, and by a method of the article) has
-    those fields recorded as read, so a body edit renders those listings again (those that
-    read every article, as the list of all articles, for any article's body), and of the
-    article pages only the edited one. A preview patches no body edit into its run then (a
-    patch renders only the edited article's own pages). (Not ``article.content``: with relative URLs Pelican makes
-    it for the page rendered last, whichever that is.)"""
+    those fields recorded as read on each article they show, so a body edit renders again
+    the listing pages that show the edited article — not the other pages of those listings —
+    and of the article pages only the edited one. A preview patches no body edit into its
+    run then (a patch renders only the edited article's own pages). (Not
+    ``article.content``: with relative URLs Pelican makes it for the page rendered last,
+    whichever that is.)"""
     show_in_listings(newsroom, "<!-- {{ article.content_file.body|length }} "
                                "{{ article.get_content('')|length }} ký tự -->")
     first = counted_build(newsroom)
-    listings = {path for path, reads in first.reads.items() if {".content_file.body", ".get_content"} <= set(reads)}
+    listings = read_on(first, ".content_file.body", ".get_content")
     assert "index.html" in listings
     assert not any(name.startswith(".") for page in article_pages(first) for name in first.reads[page]), \
         "an article page's own body is not a field beyond a card"
@@ -269,27 +305,59 @@ def test_a_listing_that_shows_bodies_renders_again_when_a_body_changes(newsroom:
     counted_build(newsroom)
     editor.apply("body_again")
     again = counted_build(newsroom)
-    assert set(again.written) & listings and len(article_pages(again)) == 1, "the listings, and the article's page"
+    shown_there = showing(listings, editor.edited)
+    assert shown_there and len(shown_there) < len(listings)
+    assert set(again.written) & set(listings) == shown_there, "the listing pages that show the edited body"
+    assert len(article_pages(again)) == 1, "and the article's own page"
     assert_same_as_clean(newsroom, "a body shown in listings, keyed")
+
+
+def test_a_field_read_on_one_article_of_a_listing_counts_on_that_one_alone(newsroom: Project) -> None:
+    """The home page shows its lead story's body (the first article of its first page): an
+    edit to that body renders the home page again, an edit to another article's body keeps
+    it. A preview patches the other article's body edit into its run, not the lead's."""
+    show_in_listings(newsroom, "{% if lead %}<!-- {{ article.get_content('')|length }} ký tự -->{% endif %}")
+    first = counted_build(newsroom)
+    leads = read_on(first, ".get_content")
+    assert set(leads) == {"index.html"} and len(leads["index.html"]) == 1, leads
+    editor = Editor(newsroom, 4)
+    files = editor.articles() + editor.meetings()
+    lead = next(path for path in files if showing(leads, path))
+    others = [path for path in files if path != lead]
+    for edited, home_again in ((others[0], False), (lead, True), (others[-1], False)):
+        editor.edited = edited
+        editor.apply("body_again")
+        again = counted_build(newsroom)
+        assert ("index.html" in again.written) is home_again, edited
+        assert len(article_pages(again)) == 1, edited
+        assert_same_as_clean(newsroom, f"the body of {edited.name}")
+    preview = session_for(newsroom)
+    preview.build()
+    for edited, patched in ((others[1], True), (lead, False)):
+        editor.edited = edited
+        editor.apply("body_again")
+        assert bool(preview.build().patched) is patched, edited
+        assert_same_as_clean(newsroom, f"the body of {edited.name}, in a preview")
 
 
 def test_a_filter_that_reads_listed_bodies_renders_its_listings_again_when_a_body_changes(newsroom: Project) -> None:
     """A filter of the site's settings handed each listed article reads its body, unseen by
-    the templates: ``".*"`` is recorded on those listings, so a body edit renders them
-    again and the output stays that of a clean build — in a build and in a preview."""
+    the templates: ``".*"`` is recorded on each article handed to it, so a body edit renders
+    again the listing pages that show that article, and the output stays that of a clean
+    build — in a build and in a preview."""
     settings = newsroom.root / "pelicanconf.py"
     settings.write_text(settings.read_text(encoding="utf-8") + (
         "\n\ndef body_words(article):\n    return len(article._content.split())\n\n\n"
         "JINJA_FILTERS = {**JINJA_FILTERS, 'body_words': body_words}\n"), encoding="utf-8")
     show_in_listings(newsroom, "<!-- {{ article|body_words }} từ -->")
     first = counted_build(newsroom)
-    listings = {path for path, reads in first.reads.items() if ".*" in reads}
+    listings = read_on(first, ".*")
     assert "index.html" in listings
-    assert not any(".*" in first.reads[page] for page in article_pages(first))
+    assert not set(article_pages(first)) & set(listings)
     editor = Editor(newsroom, 4)
     editor.apply("body")
     again = counted_build(newsroom)
-    assert set(again.written) & listings
+    assert set(again.written) & set(listings) == showing(listings, editor.edited) != set()
     assert_same_as_clean(newsroom, "a body a filter reads in listings")
     assert_a_preview_runs_pelican_for_a_body_edit(newsroom, editor, "a body a filter reads in listings, in a preview")
 

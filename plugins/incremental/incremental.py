@@ -20,7 +20,12 @@ def get_writer(pelican) -> type | None:
 def record_reads(generator) -> None:
     """Every environment the writer renders with is a generator's, made just before this."""
     if plugin_enabled(generator.settings, PLUGIN_NAME) and hasattr(generator, "env"):
-        IncrementalWriter.prepare(generator.env)
+        IncrementalWriter.prepare(generator.env, generator.settings)
+
+
+def note_content(content) -> None:
+    """Each article and page the run makes: a field a page reads on one counts on it alone."""
+    IncrementalWriter.note(content)
 
 
 def hand_over(generators: list) -> None:
@@ -36,5 +41,6 @@ def gather(pelican) -> None:
 def register() -> None:
     signals.get_writer.connect(get_writer)
     signals.generator_init.connect(record_reads)
+    signals.content_object_init.connect(note_content)
     signals.all_generators_finalized.connect(hand_over)
     signals.finalized.connect(gather)

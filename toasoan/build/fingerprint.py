@@ -10,10 +10,11 @@ the build key) and of the fingerprints of the values of the names its last rende
 * any other article or page, wherever it appears (lists, categories, neighbours): its
   *card* — what a listing shows (title, URL, dates, category, tags, authors, summary,
   image, kind, status), not its body — and the fields beyond the card that the page's
-  templates read on such an article (:func:`unseen_field`, recorded by :mod:`.reads`: a
-  listing showing ``a.content`` has the bodies in its key); a method of the article read
-  that way (``a.get_content``), or the article handed to Python code (a filter, a global:
-  ``".*"``), counts as everything about it (what its page fingerprint adds to the card);
+  templates read on that article (:func:`unseen_field`, recorded by :mod:`.reads` with the
+  article's source: a home page showing its lead story's ``a.content`` has that body in its
+  key, :meth:`Fingerprinter.field`); a method of the article read that way
+  (``a.get_content``), or the article handed to Python code (a filter, a global: ``".*"``),
+  counts as everything about it (what its page fingerprint adds to the card);
 * lists, dicts, dataclasses and other objects: their parts, each object once per build;
 * functions by their code's name (the code is in the build key) and what they are bound
   to: ``functools.partial`` arguments, a method's object, a closure's variables, defaults;
@@ -60,18 +61,37 @@ Card = tuple[tuple[str, ...], frozenset[str]]  # the fields a card shows, those 
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
 
 
-def unseen_field(kind: type) -> Callable[[str], str | None] | None:
+def unseen_field(kind: type, sources: Sources | None = None) -> Callable[[object, str], str | None] | None:
     """For a kind of value, what reading one of its fields adds to a page's key beyond the
     value's fingerprint, as :mod:`.reads` records it: ``"." + field`` for a field an article's
     or page's card leaves out, ``".content_file." + field`` for what a card leaves out of its
     content model (the body); None for a kind whose fingerprint covers every field. Asked
     for :data:`~.reads.ANY_FIELD` (Python code was handed the value), ``".*"`` and
-    ``".content_file.*"``: everything."""
+    ``".content_file.*"``: everything. On a value ``sources`` knows, the name ends in
+    :data:`ON` and its source: the field counts on that article alone (:func:`field_on`)."""
     if issubclass(kind, Content) and not issubclass(kind, Static):
-        return lambda field: None if field in CARD_FIELDS else "." + field
+        return lambda value, field: None if field in CARD_FIELDS else _on(sources, value, "." + field)
     if issubclass(kind, ContentFile):
-        return lambda field: ".content_file." + field if field in _CARD_SKIPS or field == ANY_FIELD else None
+        return lambda value, field: (_on(sources, value, ".content_file." + field)
+                                     if field in _CARD_SKIPS or field == ANY_FIELD else None)
     return None
+
+
+ON = "@"  # in a field's name, before the source of the article it was read on
+
+
+def _on(sources: Sources | None, value: object, name: str) -> str:
+    """``name``, read on ``value``: on that article or page alone when ``sources`` knows it,
+    else on every one the page shows a card of."""
+    source = None if sources is None or ON in name else sources.source(value)
+    return name if source is None else f"{name}{ON}{source}"
+
+
+def field_on(name: str) -> tuple[str, str | None]:
+    """A field's name as :func:`unseen_field` records it → the field, and the source of the
+    article or page it was read on (None: read on every one the page shows a card of)."""
+    field, _, source = name.partition(ON)
+    return field, source or None
 
 
 def is_field(name: str) -> bool:
@@ -82,9 +102,12 @@ def is_field(name: str) -> bool:
 
 def card_fields(reads: Iterable[str]) -> Card:
     """The fields of a card for a page that read ``reads`` (:func:`unseen_field`'s names
-    among them), and the fields its content model leaves out."""
+    among them, but those read on one article: :func:`field_on`), and the fields its
+    content model leaves out."""
     fields, skips = list(CARD_FIELDS), set(_CARD_SKIPS)
     for name in reads:
+        if ON in name:
+            continue
         if name.startswith(".content_file."):
             field = name.removeprefix(".content_file.")
             skips.difference_update(_CARD_SKIPS if field == ANY_FIELD else (field,))
@@ -93,6 +116,43 @@ def card_fields(reads: Iterable[str]) -> Card:
             if name[1:] == ANY_FIELD:
                 skips.clear()
     return tuple(fields), frozenset(skips)
+
+
+class Sources:
+    """The articles and pages of one Pelican run by their source (the file they were read
+    from: what names an article from one build to the next), so that a field a page read
+    on one of them counts on that one alone (:func:`unseen_field`)."""
+
+    def __init__(self) -> None:
+        self._contents: dict[str, Content] = {}
+
+    def note(self, content: Content) -> None:
+        """The run made ``content`` (``content_object_init``); the last made for a source counts."""
+        source = None if isinstance(content, Static) else source_of(content)
+        if source is not None:
+            self._contents[source] = content
+
+    def source(self, value: object) -> str | None:
+        """The source of ``value`` — an article or page, or its content model — when it is
+        the one the run made for that source; None for anything else."""
+        if isinstance(value, ContentFile):
+            content = self._contents.get(value.source)
+            return value.source if getattr(content, "content_file", None) is value else None
+        source = source_of(value)
+        return source if source is not None and self._contents.get(source) is value else None
+
+    def get(self, source: str) -> Content | None:
+        """The article or page the run made for ``source``, if any."""
+        return self._contents.get(source)
+
+
+def source_of(content: object) -> str | None:
+    """What names an article or page from build to build: its content model's source, or
+    the path Pelican read it from."""
+    model = getattr(content, "content_file", None)
+    if isinstance(model, ContentFile):
+        return model.source
+    return getattr(content, "relative_source_path", None)
 
 
 class Unfingerprintable(Exception):
@@ -177,6 +237,18 @@ class Fingerprinter:
             else:
                 values.append(self.of(value))
         return _join(type(content).__name__, values)
+
+    def field(self, content: Content, name: str) -> str:
+        """What reading a field on ``content`` adds to its card: ``name`` as
+        :func:`unseen_field` records it, without its source (:func:`field_on`). What it
+        refers to (a neighbour, a related article) counts by its card."""
+        if name.startswith(".content_file."):
+            field, model = name.removeprefix(".content_file."), getattr(content, "content_file", None)
+            return self._model(model, frozenset()) if field == ANY_FIELD else self.of(getattr(model, field, None))
+        value = getattr(content, name[1:], None)
+        if name[1:] == ANY_FIELD or callable(value):  # Python code (a filter, a method) may read anything of it
+            return self._beyond_card(content)
+        return self.of(value)
 
     # ---------------------------------------------------------------- values
     def of(self, value: object) -> str:

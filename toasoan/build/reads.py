@@ -16,7 +16,8 @@ filters and globals take no context.
 Fields are recorded too, where a value's fingerprint would not cover them: :func:`install`
 takes ``unseen(kind)``, which for a type of value gives the function naming what reading a
 field of such a value adds to its fingerprint (``".tracked_items"`` on an article a listing
-shows by its card; :mod:`.fingerprint`), or None when it adds nothing, whatever the field.
+shows by its card, with the article's source: :mod:`.fingerprint`), or None when it adds
+nothing, whatever the field.
 Templates read attributes and items through the environment's ``getattr`` and ``getitem``
 (``a.b``, ``a["b"]``, and filters given ``attribute=``): both record such a field, unless
 the value is one of the page's own (``recording(own=...)``), which is fingerprinted in
@@ -65,7 +66,7 @@ class Recording(set):
 
 
 _RECORDING: ContextVar[Recording | None] = ContextVar("toasoan_reads", default=None)
-Unseen = Callable[[type], "Callable[[str], str | None] | None"]  # see install()
+Unseen = Callable[[type], "Callable[[object, str], str | None] | None"]  # see install()
 ANY_FIELD = "*"  # the field asked of unseen(kind) for a value handed to Python code: any of them
 # Handed values with nothing to look into: most of what a template hands a filter or global.
 _PLAIN = frozenset((str, Markup, int, float, bool, type(None), dt.date, dt.datetime))
@@ -170,9 +171,9 @@ class FieldRecorder:
 
     def __init__(self, unseen: Unseen) -> None:
         self._unseen = unseen
-        self._name_of: dict[type, Callable[[str], str | None] | None] = {}  # unseen(kind), asked once per kind
+        self._name_of: dict[type, Callable[[object, str], str | None] | None] = {}  # unseen(kind), asked once per kind
 
-    def name_of(self, kind: type) -> Callable[[str], str | None] | None:
+    def name_of(self, kind: type) -> Callable[[object, str], str | None] | None:
         if kind not in self._name_of:
             self._name_of[kind] = self._unseen(kind)
         return self._name_of[kind]
@@ -186,7 +187,7 @@ class FieldRecorder:
             name_of = known[kind] if kind in known else self.name_of(kind)  # every template read: kept short
             if name_of is not None and isinstance(field, str):
                 reads = _RECORDING.get()
-                if reads is not None and id(value) not in reads.own and (name := name_of(field)) is not None:
+                if reads is not None and id(value) not in reads.own and (name := name_of(value, field)) is not None:
                     reads.add(name)
             return get(value, field)
 
@@ -208,7 +209,7 @@ class FieldRecorder:
             seen.add(id(value))
             name_of = self.name_of(type(value))
             if name_of is not None:
-                if id(value) not in reads.own and (name := name_of(ANY_FIELD)) is not None:
+                if id(value) not in reads.own and (name := name_of(value, ANY_FIELD)) is not None:
                     reads.add(name)
             elif isinstance(value, dict):
                 pending.extend(value.values())

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from pelican import Pelican
 
-from .fingerprint import is_field
+from .fingerprint import field_on, is_field, source_of
 from .generators import body_of, generator_contents
 from .outputs import FullBuild, Patch
 from .plan import BuildInputs, BuildPlan, BuildResult, PreviousBuild, run_pelican
@@ -169,8 +169,6 @@ class BuildSession:
         last = self._last
         if plan.previous is None or plan.previous.run != last.id:
             return []  # someone else built into this output since
-        if _read_beyond_cards(plan.previous):
-            return []
         changed = _changed_in(last, plan)
         if not changed or None in changed.values():
             return []
@@ -180,6 +178,8 @@ class BuildSession:
             if not _only_body_differs(kept, read):
                 return []
             edits.append(_Edit(kept, read))
+        if _read_beyond_cards(plan.previous, [edit.kept for edit in edits]):
+            return []
         return edits
 
     def _patch(self, edits: list[_Edit], build: BuildRun) -> None:
@@ -194,12 +194,14 @@ class BuildSession:
 
 
 # ---------------------------------------------------------------------- Pelican content objects
-def _read_beyond_cards(previous: PreviousBuild) -> bool:
-    """Whether a page of the last build read fields of articles or pages it does not own
-    beyond their cards (a listing showing their bodies: toasoan.build.fingerprint.unseen_field).
-    A patch renders again only the pages that own the edited bodies, so such a site gets a
-    Pelican run, whose keys see those fields."""
-    return any(is_field(name) for reads in previous.reads for name in reads)
+def _read_beyond_cards(previous: PreviousBuild, edited: list) -> bool:
+    """Whether a page of the last build read fields of the ``edited`` articles or pages
+    beyond their cards, not owning them (a listing showing their bodies:
+    toasoan.build.fingerprint.unseen_field), or such fields of articles it does not name.
+    A patch renders again only the pages that own the edited bodies, so such an edit gets
+    a Pelican run, whose keys see those fields."""
+    sources = {None, *map(source_of, edited)}
+    return any(is_field(name) and field_on(name)[1] in sources for reads in previous.reads for name in reads)
 
 
 def _changed_in(run: _Run, plan: BuildPlan) -> dict[str, tuple[object, object] | None] | None:

@@ -7,7 +7,8 @@ names its last render read. The *key* of a page is its template's name and the
 fingerprints (:mod:`.fingerprint`) of the current values of those names:
 
 - the page's own content (``article``, ``page``) in full, any other content by its card
-  and the fields beyond it the page read (recorded as ``".field"`` names);
+  and the fields beyond it the page read (recorded as ``".field"`` names; one read on a
+  given article, ``".field@source"``, counts with that article's card alone);
 - a setting is left out: settings are in the build key, as are the templates' sources;
 - a Jinja global by a strict fingerprint (``article_json_ld`` is bound to the units roster);
   the environment's filters and tests likewise, all of them in every key; a name read but
@@ -42,7 +43,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from . import outputs, share
-from .fingerprint import Fingerprinter, Unfingerprintable, card_fields, is_field, unseen_field
+from .fingerprint import Fingerprinter, Sources, Unfingerprintable, card_fields, field_on, is_field, unseen_field
 from .memory import release_page_garbage
 from .outputs import Reads
 from .reads import given, install, recording, records
@@ -52,6 +53,7 @@ from .run import SETTING, run_of
 OWN_CONTENT = ("article", "page")
 # Names the writer sets for each page (with relative URLs, SITEURL too).
 PAGE_NAMES = frozenset(("output_file", "localsiteurl", "SITEURL"))
+SOURCES = "sources"  # the run's Sources, in its scratch
 TRIM_EVERY = 500  # pages rendered between two release_page_garbage() calls
 
 logger = logging.getLogger(__name__)
@@ -74,11 +76,14 @@ class IncrementalWriter(Writer):
     def __init__(self, output_path, settings=None) -> None:
         super().__init__(output_path, settings=settings)
         self.ledger = run_of(self.settings).ledger
+        self._sources = sources_of(self.settings)  # the run's articles and pages, by source
         self._fingerprints: dict[tuple, Fingerprinter] = {}  # by the card it makes (card_fields())
         # (context, environment, names read, names given for the page) → the context and
         # environment (kept alive: their ids stay unique), the key of what the page shares
-        # with others, and the names read it does not share
-        self._shared: dict[tuple[int, int, Reads, tuple[str, ...]], tuple[dict, object, str, list[str]]] = {}
+        # with others, the names read it does not share, and the fields it read on one
+        # article or page each (the name, the field, the source)
+        self._shared: dict[tuple[int, int, Reads, tuple[str, ...]],
+                           tuple[dict, object, str, list[str], list[tuple[str, str, str]]]] = {}
         # id of a Jinja environment → it, the fingerprint of each of its globals, and of all its filters and tests
         self._environments: dict[int, tuple[object, dict[str, str], str]] = {}
         self._reads: dict[Reads, Reads] = {}  # each set of names read, once
@@ -99,10 +104,16 @@ class IncrementalWriter(Writer):
         share.hand_over(generators)
 
     @staticmethod
-    def prepare(environment) -> None:
+    def prepare(environment, settings: dict) -> None:
         """Make the templates of ``environment`` record what a page reads (a generator's, as
-        it starts: before any template is compiled)."""
-        install(environment, unseen_field)
+        it starts: before any template is compiled); ``settings``: the run's."""
+        install(environment, partial(unseen_field, sources=sources_of(settings)))
+
+    @staticmethod
+    def note(content) -> None:
+        """``content_object_init``: the run made ``content`` (its pages' keys find it by source)."""
+        if content.settings.get(SETTING) is not None:
+            sources_of(content.settings).note(content)
 
     def _fingerprinter(self, context, reads: Reads = ()) -> Fingerprinter:
         """One for the whole build per card (the fields beyond it in ``reads``): generators
@@ -128,10 +139,20 @@ class IncrementalWriter(Writer):
             in_context = [name for name in names if name in context and name not in rest]
             elsewhere = (f"{name}={globals_.get(name, '-')}" for name in names
                          if name not in context and name not in rest)
+            on_one = [(name, *field_on(name)) for name in reads if is_field(name) and field_on(name)[1]]
             self._shared[shared_key] = (context, environment, outputs.digest(
-                tools, self._values(in_context, context, context, reads), *elsewhere), rest)
-        _, _, shared, rest = self._shared[shared_key]
-        return outputs.digest(template.name, shared, self._values(rest, localcontext, context, reads))
+                tools, self._values(in_context, context, context, reads), *elsewhere), rest, on_one)
+        _, _, shared, rest, on_one = self._shared[shared_key]
+        return outputs.digest(template.name, shared, self._values(rest, localcontext, context, reads),
+                              *self._read_on_one(on_one, context))
+
+    def _read_on_one(self, fields: list[tuple[str, str, str]], context: dict) -> Iterator[str]:
+        """Each field read on one article or page, as it is now (``-``: no article or page of
+        the run has that source any more); its card is in the key with the value it is in."""
+        fingerprints = self._fingerprinter(context)
+        for name, field, source in fields:
+            content = self._sources.get(source)
+            yield f"{name}={'-' if content is None else fingerprints.field(content, field)}"
 
     def _environment(self, environment, context: dict) -> tuple[dict[str, str], str]:
         """The strict fingerprint of each global of ``environment``, and one of all its filters
@@ -274,6 +295,7 @@ class IncrementalWriter(Writer):
         """Render again, into the ledger of the patch's run, every page and feed that shows one
         of ``contents`` in full: a resident preview gave them new bodies (toasoan.build.session)."""
         self.ledger = run_of(self.settings).ledger
+        self._sources = sources_of(self.settings)  # the run's articles and pages, by source
         self.share = None  # a patch renders its few pages here
         self._written_files.clear()
         self._overridden_files.clear()
@@ -284,6 +306,11 @@ class IncrementalWriter(Writer):
             again.update((self._shows or {}).get(content.source_path, {}))
         for write in again.values():
             write()
+
+
+def sources_of(settings: dict) -> Sources:
+    """The articles and pages of the run ``settings`` belong to, by source."""
+    return run_of(settings).scratch.setdefault(SOURCES, Sources())
 
 
 def _own_values(kwargs: dict) -> list[object]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import re
 import threading
 from functools import partial
 from pathlib import Path
 
-from editkit import Editor, add_documents, assert_same_as_clean, build, session_for
+from editkit import CONTENT_EDITS, Editor, add_documents, assert_same_as_clean, build, session_for
 from jinja2 import DictLoader, Environment, pass_context
 from pelican import Pelican
 from pelican.contents import Article
@@ -338,6 +339,35 @@ def test_a_field_read_on_one_article_of_a_listing_counts_on_that_one_alone(newsr
         editor.apply("body_again")
         assert bool(preview.build().patched) is patched, edited
         assert_same_as_clean(newsroom, f"the body of {edited.name}, in a preview")
+
+
+def test_content_edits_under_listings_that_show_one_body_each_match_a_clean_build(newsroom: Project) -> None:
+    """Fields read on one article of each listing page (the home page's lead story, the first
+    article of every other list) stay right through content edits that move articles
+    between lists, pages and leads: titles, dates, categories, tags, status, new, deleted and
+    renamed files, and bodies (the lead's among them)."""
+    show_in_listings(newsroom, "{% if lead %}<!-- {{ article.get_content('')|length }} ký tự -->{% endif %}")
+    listing = newsroom.root / "theme" / "templates" / "partials" / "article_list.html"
+    loop = "{{ list_item(article, siteurl, heading) }}"
+    listing.write_text(listing.read_text(encoding="utf-8").replace(
+        loop, loop + "{% if loop.first %}<!-- dòng {{ article.content_file.body_line }} -->{% endif %}", 1),
+        encoding="utf-8")
+    first = counted_build(newsroom)
+    leads = read_on(first, ".get_content", ".content_file.body_line")
+    assert "index.html" in leads and len(leads) > 3, leads
+    editor = Editor(newsroom, 7)
+    for name in random.Random(7).choices(CONTENT_EDITS, k=8):
+        step = editor.apply(name)
+        build(newsroom)
+        assert_same_as_clean(newsroom, step)
+    home = counted_build(newsroom).reads_of("index.html")
+    lead = next(path for path in editor.articles() + editor.meetings()
+                if showing({"index.html": {source for field, source in map(field_on, home) if field == ".get_content"}},
+                           path))
+    editor.edited = lead
+    editor.apply("body_again")
+    assert "index.html" in counted_build(newsroom).written
+    assert_same_as_clean(newsroom, "the lead's body")
 
 
 def test_a_filter_that_reads_listed_bodies_renders_its_listings_again_when_a_body_changes(newsroom: Project) -> None:

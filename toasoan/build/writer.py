@@ -139,12 +139,14 @@ class IncrementalWriter(Writer):
             in_context = [name for name in names if name in context and name not in rest]
             elsewhere = (f"{name}={globals_.get(name, '-')}" for name in names
                          if name not in context and name not in rest)
-            on_one = [(name, *field_on(name)) for name in reads if is_field(name) and field_on(name)[1]]
+            on_one = [(name, *split) for name in reads if is_field(name) and (split := field_on(name))[1]]
             self._shared[shared_key] = (context, environment, outputs.digest(
                 tools, self._values(in_context, context, context, reads), *elsewhere), rest, on_one)
         _, _, shared, rest, on_one = self._shared[shared_key]
-        return outputs.digest(template.name, shared, self._values(rest, localcontext, context, reads),
-                              *self._read_on_one(on_one, context))
+        values = self._values(rest, localcontext, context, reads)
+        if on_one:
+            return outputs.digest(template.name, shared, values, *self._read_on_one(on_one, context))
+        return outputs.digest(template.name, shared, values)
 
     def _read_on_one(self, fields: list[tuple[str, str, str]], context: dict) -> Iterator[str]:
         """Each field read on one article or page, as it is now (``-``: no article or page of

@@ -253,49 +253,53 @@ class Fingerprinter:
     # ---------------------------------------------------------------- values
     def of(self, value: object) -> str:
         """The fingerprint of any template value."""
-        if isinstance(value, str):  # the commonest, first (Markup included)
-            return ("m" if isinstance(value, Markup) else "s") + (value if len(value) < 64 else digest(value))
-        if value is None or isinstance(value, (bool, int, float)):
+        kind = _KIND_OF.get(type(value))
+        if kind is None:
+            kind = _KIND_OF.setdefault(type(value), _kind(type(value)))
+        if kind <= _MARKUP:  # the commonest, first
+            return ("m" if kind else "s") + (value if len(value) < 64 else digest(value))
+        if kind == _REPR:
             return repr(value)
-        if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        if kind == _TIME:
             return f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}"
-        if isinstance(value, enum.Enum):
-            return repr(value)
-        if isinstance(value, (type, types.ModuleType)):
+        if kind == _CODE:
             return _code_name(value)
         if id(value) in self._skip:
             return "settings-or-context"  # in the build key
-        if isinstance(value, Content) and not isinstance(value, Static):
+        if kind == _CONTENT:
             return self.page(value) if self.strict else self.card(value)  # a global is Python code
-        if isinstance(value, (PaginatedPage, Paginator)):  # made for one page: not kept for the next
+        if kind == _FRESH:  # made for one page: not kept for the next
             return self._compound(value)
-        if isinstance(value, _CONTAINERS) and len(value) < MEMO_FROM:  # cheap again; kept, it would outlive its page
+        if kind == _CONTAINER and len(value) < MEMO_FROM:  # cheap again; kept, it would outlive its page
             return self._guarded(value, "of", self._compound)
         return self._memo_of(value, "of", self._compound)
 
     def _compound(self, value: object) -> str:
-        if isinstance(value, FieldLines):  # by its text: as a mapping it would be parsed and kept
+        shape = _SHAPE_OF.get(type(value))
+        if shape is None:
+            shape = _SHAPE_OF.setdefault(type(value), _shape(type(value)))
+        if shape == _LINES:  # by its text: as a mapping it would be parsed and kept
             return _join("lines", [value.text()])
-        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial)):
+        if shape == _CALLABLE:
             return self._callable(value)
-        if isinstance(value, URLWrapper):
+        if shape == _URLWRAPPER:
             return _join("urlwrapper", [type(value).__name__, value.name, value.slug, value.url, value.save_as])
-        if isinstance(value, PaginatedPage):
+        if shape == _PAGINATED:
             paginator = value.paginator
             return _join("paginated", [str(value.number), str(paginator.num_pages), str(paginator.per_page),
                                        value.url, value.save_as, *map(self.of, value.object_list)])
-        if isinstance(value, Paginator):
+        if shape == _PAGINATOR:
             return _join("paginator", [str(value.num_pages), str(value.count), str(value.per_page)])
-        if isinstance(value, Static):
+        if shape == _STATIC:
             return _join("static", [value.url, value.save_as, value.source_path])
-        if isinstance(value, Mapping):
+        if shape == _MAPPING:
             items = sorted((self.of(k), self.of(v)) for k, v in value.items())
             return _join("dict", (f"{k}={v}" for k, v in items))
-        if isinstance(value, (list, tuple)):
+        if shape == _SEQUENCE:
             return _join(type(value).__name__, map(self.of, value))
-        if isinstance(value, (set, frozenset)):
+        if shape == _SET:
             return _join("set", sorted(map(self.of, value)))
-        if dataclasses.is_dataclass(value):
+        if shape == _DATACLASS:
             return self._shown(value)
         if hasattr(value, "__dict__"):
             return _join(type(value).__qualname__, (f"{k}={self.of(v)}" for k, v in sorted(vars(value).items())
@@ -363,6 +367,49 @@ class Fingerprinter:
             return compute(value)
         finally:
             self._busy.discard(key)
+
+
+# What Fingerprinter.of() does with a value, by its type: decided once per type, with the
+# checks in this order (isinstance of a value is issubclass of its type for these classes).
+_TEXT, _MARKUP, _REPR, _TIME, _CODE, _CONTENT, _FRESH, _CONTAINER, _OBJECT = range(9)
+_KIND_OF: dict[type, int] = {}
+
+
+def _kind(kind: type) -> int:
+    if issubclass(kind, str):
+        return _MARKUP if issubclass(kind, Markup) else _TEXT
+    if kind is type(None) or issubclass(kind, (bool, int, float)):
+        return _REPR
+    if issubclass(kind, (dt.datetime, dt.date, dt.time)):
+        return _TIME
+    if issubclass(kind, enum.Enum):
+        return _REPR
+    if issubclass(kind, (type, types.ModuleType)):
+        return _CODE
+    if issubclass(kind, Content) and not issubclass(kind, Static):
+        return _CONTENT
+    if issubclass(kind, (PaginatedPage, Paginator)):
+        return _FRESH
+    return _CONTAINER if issubclass(kind, _CONTAINERS) else _OBJECT
+
+
+# How Fingerprinter._compound() takes a value apart, by its type (likewise once per type);
+# _INSTANCE: by what the value itself has.
+_LINES, _CALLABLE, _URLWRAPPER, _PAGINATED, _PAGINATOR, _STATIC, _MAPPING, _SEQUENCE, _SET, _DATACLASS, \
+    _INSTANCE = range(11)
+_SHAPE_OF: dict[type, int] = {}
+
+
+def _shape(kind: type) -> int:
+    if issubclass(kind, FieldLines):
+        return _LINES
+    if issubclass(kind, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial)):
+        return _CALLABLE
+    for shape, base in ((_URLWRAPPER, URLWrapper), (_PAGINATED, PaginatedPage), (_PAGINATOR, Paginator),
+                        (_STATIC, Static), (_MAPPING, Mapping), (_SEQUENCE, (list, tuple)), (_SET, (set, frozenset))):
+        if issubclass(kind, base):
+            return shape
+    return _DATACLASS if dataclasses.is_dataclass(kind) else _INSTANCE
 
 
 def _digested(model: object) -> frozenset[str]:

@@ -78,6 +78,7 @@ class IncrementalWriter(Writer):
         self.ledger = run_of(self.settings).ledger
         self._sources = sources_of(self.settings)  # the run's articles and pages, by source
         self._fingerprints: dict[tuple, Fingerprinter] = {}  # by the card it makes (card_fields())
+        self._by_reads: dict[Reads, Fingerprinter] = {}  # the one for each set of names read
         # (context, environment, names read, names given for the page) → the context and
         # environment (kept alive: their ids stay unique), the key of what the page shares
         # with others, the names read it does not share, and the fields it read on one
@@ -118,10 +119,13 @@ class IncrementalWriter(Writer):
     def _fingerprinter(self, context, reads: Reads = ()) -> Fingerprinter:
         """One for the whole build per card (the fields beyond it in ``reads``): generators
         pass the shared context or copies of it."""
-        card = card_fields(reads)
-        if card not in self._fingerprints:
-            self._fingerprints[card] = Fingerprinter(context, self.settings, card=card)
-        return self._fingerprints[card]
+        found = self._by_reads.get(reads)
+        if found is None:
+            card = card_fields(reads)
+            if card not in self._fingerprints:
+                self._fingerprints[card] = Fingerprinter(context, self.settings, card=card)
+            found = self._by_reads[reads] = self._fingerprints[card]
+        return found
 
     def page_key(self, template, localcontext: dict, context: dict, own: tuple[str, ...], reads: Reads) -> str:
         """The key of a page whose render read ``reads`` (see module doc).

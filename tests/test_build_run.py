@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from toasoan.build.outputs import Entry, OutputLedger, digest, digest_each
 from toasoan.build.run import SETTING, BuildRun, Recipe, UndeclaredOutput, run_of
@@ -127,6 +128,14 @@ def test_many_parts_hashed_as_they_come_give_the_digest_of_them_all() -> None:
     parts = ["sitemap", b"https://hvdt.example", *(f"{n}/index.html" for n in range(1000)), "Đào tạo", 7]
     assert digest_each(iter(parts)) == digest(*parts) != digest_each(iter(parts[1:]))
     assert digest_each(()) == digest()
+
+
+def test_parts_all_text_joined_as_text_give_the_digest_of_them_one_by_one() -> None:
+    """Text (a page key's fingerprints) is joined before it is encoded: the same digest as
+    each part encoded and hashed in turn — Markup, a lone surrogate and no parts included."""
+    parts = ["trang", Markup("<b>Đào tạo</b>"), "\ud800", "", "s" + "x" * 100]
+    assert digest(*parts) == digest_each(iter(parts)) == digest(*parts[:-1], parts[-1].encode())
+    assert digest(*parts) != digest(*parts[1:])
 
 
 def test_an_output_made_straight_into_its_file_is_kept_from_the_same_key(tmp_path: Path) -> None:

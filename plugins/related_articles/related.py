@@ -7,7 +7,7 @@ article looks only at the ``window`` nearest ones on either side in each of its 
 so a build of *n* articles does O(n · (tags + 1) · window) work however popular a tag is.
 
 Score of a candidate: 2 per shared tag, 1 for the same category; ties go to the one
-closest in date, then the newer.
+closest in date, then the newer, then the first by source path (the same in every build).
 """
 
 from __future__ import annotations
@@ -46,36 +46,33 @@ def _key(article) -> tuple:
 
 
 def find_related(articles: Sequence, count: int = 3, window: int = 20) -> dict[int, list]:
-    """``id(article)`` → its related articles, best first."""
-    ordered = sorted(articles, key=_key)
-    tags = {id(a): _tags(a) for a in ordered}
-    category = {id(a): _category(a) for a in ordered}
-    stamp = {id(a): a.date.timestamp() for a in ordered}
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for article in ordered:  # in date order, so every group is sorted
-        names = [("tag", t) for t in tags[id(article)]]
-        if category[id(article)]:
-            names.append(("category", category[id(article)]))
-        for name in names:
-            groups[name].append(article)
-    keys = {name: [_key(a) for a in members] for name, members in groups.items()}
+    """``id(article)`` → its related articles, best first (an exact tie: the older, then the
+    first by source path, whatever order the tags come in)."""
+    ordered = sorted(articles, key=_key)  # an article is known by its place here from now on
+    tags = [frozenset(_tags(a)) for a in ordered]
+    category = [_category(a) for a in ordered]
+    stamp = [a.date.timestamp() for a in ordered]
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)  # in date order: sorted
+
+    def lists_of(at: int) -> list[tuple[str, str]]:
+        return [("tag", t) for t in tags[at]] + ([("category", category[at])] if category[at] else [])
+
+    for at in range(len(ordered)):
+        for name in lists_of(at):
+            groups[name].append(at)
     related: dict[int, list] = {}
-    for article in ordered:
-        own_tags, own_category, when = tags[id(article)], category[id(article)], stamp[id(article)]
-        names = [("tag", t) for t in own_tags] + ([("category", own_category)] if own_category else [])
-        candidates: dict[int, object] = {}
-        for name in names:
-            at = bisect.bisect_left(keys[name], _key(article))
-            for other in groups[name][max(0, at - window): at + window + 1]:
-                candidates[id(other)] = other
-        candidates.pop(id(article), None)
-
-        def rank(other, own_tags=own_tags, own_category=own_category, when=when) -> tuple:
-            key = id(other)
-            score = TAG_WEIGHT * len(own_tags & tags[key]) + CATEGORY_WEIGHT * (category[key] == own_category)
-            return (-score, abs(stamp[key] - when), -stamp[key])
-
-        related[id(article)] = heapq.nsmallest(count, candidates.values(), key=rank)
+    for at, article in enumerate(ordered):
+        own_tags, own_category, when = tags[at], category[at], stamp[at]
+        candidates: set[int] = set()
+        for name in lists_of(at):
+            members = groups[name]
+            here = bisect.bisect_left(members, at)
+            candidates.update(members[max(0, here - window): here + window + 1])
+        candidates.discard(at)
+        best = heapq.nsmallest(count, ((-(TAG_WEIGHT * len(own_tags & tags[other])
+                                          + CATEGORY_WEIGHT * (category[other] == own_category)),
+                                        abs(stamp[other] - when), -stamp[other], other) for other in candidates))
+        related[id(article)] = [ordered[rank[-1]] for rank in best]
     return related
 
 

@@ -51,3 +51,14 @@ def test_five_thousand_articles_in_one_popular_tag():
     related = find_related(articles, count=3, window=20)
     assert len(related) == 5000
     assert names(related[id(articles[2500])]) == [2502, 2498, 2504]  # same category, nearest
+
+
+def test_an_exact_tie_goes_to_the_first_by_source_path_whatever_order_the_tags_come_in():
+    """Same score, same date: the first by source path, in every build (an article's tags
+    are a set, whose order changes from one Python process to the next)."""
+    tags = tuple(f"chu-de-{n}" for n in range(8))
+    article = art(0, tags)
+    candidates = [SimpleNamespace(**{**vars(art(5, (tag,), "khac")), "source_path": f"{9 - n:05}.md", "name": 9 - n})
+                  for n, tag in enumerate(tags)]
+    related = find_related([article, *candidates], count=8)
+    assert names(related[id(article)]) == [2, 3, 4, 5, 6, 7, 8, 9]

@@ -18,10 +18,12 @@ import threading
 from functools import partial
 from pathlib import Path
 
+import pytest
 from editkit import CONTENT_EDITS, Editor, add_documents, assert_same_as_clean, build, session_for
 from jinja2 import DictLoader, Environment, pass_context
 from pelican import Pelican
 from pelican.contents import Article
+from pelican.paginator import Paginator
 from pelican.settings import DEFAULT_CONFIG
 
 from sitekit import Project
@@ -151,6 +153,25 @@ def test_a_field_read_on_an_article_of_the_run_names_its_source() -> None:
     assert found == {"listed", f".words@{source}", ".reading_time", f".*@{source}"}
     assert [field_on(name) for name in sorted(found) if name.startswith(".")] == [
         (".*", source), (".reading_time", None), (".words", source)]
+
+
+def test_a_listing_read_through_its_paginator_is_recorded_not_through_the_pages_given() -> None:
+    """The pages of a list the page was given count with their articles; the paginator only
+    by its counts, so reading its list, or a page of it made in the template, is recorded."""
+    articles = [article_named(f"tin-{n}") for n in range(5)]
+    paginator = Paginator("index.html", "", articles, DEFAULT_CONFIG, per_page=2)
+    own = paginator.page(2)
+    env = Environment(loader=DictLoader({
+        "given.html": "{{ page.object_list|length }}{{ page.number }}{{ paginator.num_pages }}"
+                      "{{ paginator.page(3).url }}{{ paginator.count }}",
+        "list.html": "{{ paginator.object_list|length }}",
+        "made.html": "{{ paginator.page(1).object_list[0].title }}"}))
+    install(env, unseen_field)
+    for name, expected in (("given.html", set()), ("list.html", {".paginator.object_list"}),
+                           ("made.html", {".paginator.object_list"})):
+        with recording([own]) as found:
+            env.get_template(name).render(page=own, paginator=paginator)
+        assert {read for read in found if read.startswith(".")} == expected, name
 
 
 def words(article: Article) -> int:
@@ -368,6 +389,31 @@ def test_content_edits_under_listings_that_show_one_body_each_match_a_clean_buil
     editor.apply("body_again")
     assert "index.html" in counted_build(newsroom).written
     assert_same_as_clean(newsroom, "the lead's body")
+
+
+@pytest.mark.parametrize("shown", ["articles_paginator.object_list[0].title",
+                                   "articles_paginator.page(1).object_list[0].title"])
+def test_a_listing_read_through_its_paginator_counts_by_its_whole_list(newsroom: Project, shown: str) -> None:
+    """Every page of a list shows the newest article's title, read through the paginator (its
+    whole list, or its first page made in the template): a paginator then counts by its whole
+    list, and a title edit of the newest article renders every page of the list again."""
+    part = newsroom.root / "theme" / "templates" / "partials" / "pagination.html"
+    part.write_text(part.read_text(encoding="utf-8").replace(
+        '<p class="page-count">', f'<p class="newest">{{{{ {shown} }}}}</p><p class="page-count">', 1),
+        encoding="utf-8")
+    first = counted_build(newsroom)
+    assert ".paginator.object_list" in first.reads["trang/3/index.html"]
+    editor = Editor(newsroom, 1)
+    newest = max(editor.articles() + editor.meetings(), key=front_matter_date)
+    editor.field(newest, "title", "Tin mới nhất, tiêu đề đã sửa")
+    again = counted_build(newsroom)
+    assert {"trang/3/index.html", "trang/4/index.html"} <= set(again.written)
+    assert_same_as_clean(newsroom, f"the newest title, read as {shown}")
+
+
+def front_matter_date(path: Path) -> str:
+    """The ``date:`` of a content file's front matter, as written (``YYYY-MM-DD HH:MM``)."""
+    return next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("date:"))
 
 
 def test_a_filter_that_reads_listed_bodies_renders_its_listings_again_when_a_body_changes(newsroom: Project) -> None:

@@ -57,7 +57,9 @@ CARD_FIELDS = ("title", "url", "save_as", "date", "modified", "category", "tags"
 _NOT_SHOWN = frozenset(("settings", "_context", "metadata", "_content", "_get_content", "_summary", "content_file"))
 # Fields of a content-model object a card leaves out: the body is only on its own page.
 _CARD_SKIPS = frozenset(BODY_FIELDS)
-Card = tuple[tuple[str, ...], frozenset[str]]  # the fields a card shows, those its content model leaves out
+# The fields a card shows, those its content model leaves out, and whether a listing's
+# paginator counts by its whole list (card_fields())
+Card = tuple[tuple[str, ...], frozenset[str], bool]
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
 
 
@@ -74,7 +76,15 @@ def unseen_field(kind: type, sources: Sources | None = None) -> Callable[[object
     if issubclass(kind, ContentFile):
         return lambda value, field: (_on(sources, value, ".content_file." + field)
                                      if field in _CARD_SKIPS or field == ANY_FIELD else None)
+    if issubclass(kind, (Paginator, PaginatedPage)):
+        return lambda value, field: LISTS + field if field in ("object_list", ANY_FIELD) else None
     return None
+
+
+# A listing's list read through its paginator (``articles_paginator.object_list``), or through a
+# page of it the page was not given (``articles_paginator.page(1).object_list``): a paginator
+# counts by its number of pages and items, and then by its whole list too.
+LISTS = ".paginator."
 
 
 ON = "@"  # in a field's name, before the source of the article it was read on
@@ -104,9 +114,12 @@ def card_fields(reads: Iterable[str]) -> Card:
     """The fields of a card for a page that read ``reads`` (:func:`unseen_field`'s names
     among them, but those read on one article: :func:`field_on`), and the fields its
     content model leaves out."""
-    fields, skips = list(CARD_FIELDS), set(_CARD_SKIPS)
+    fields, skips, whole_lists = list(CARD_FIELDS), set(_CARD_SKIPS), False
     for name in reads:
         if ON in name:
+            continue
+        if name.startswith(LISTS):
+            whole_lists = True
             continue
         if name.startswith(".content_file."):
             field = name.removeprefix(".content_file.")
@@ -115,7 +128,7 @@ def card_fields(reads: Iterable[str]) -> Card:
             fields.append(name[1:])
             if name[1:] == ANY_FIELD:
                 skips.clear()
-    return tuple(fields), frozenset(skips)
+    return tuple(fields), frozenset(skips), whole_lists
 
 
 class Sources:
@@ -176,10 +189,10 @@ class Fingerprinter:
     """Fingerprints for one build; each object is fingerprinted once (memoised by identity)."""
 
     def __init__(self, context: Mapping | None = None, settings: Mapping | None = None, *,
-                 strict: bool = False, card: Card = (CARD_FIELDS, _CARD_SKIPS)) -> None:
+                 strict: bool = False, card: Card = (CARD_FIELDS, _CARD_SKIPS, False)) -> None:
         self.context = context or {}
         self.strict = strict  # refuse what cannot be fingerprinted, instead of a random value
-        self._card_fields, self._card_skips = card  # what a card shows (card_fields())
+        self._card_fields, self._card_skips, self._whole_lists = card  # what a card shows (card_fields())
         self._settings = settings
         self._skip = {id(context), id(settings)}
         self._memo: defaultdict[str, dict[int, str]] = defaultdict(dict)  # kind → id of the object → fingerprint
@@ -289,7 +302,8 @@ class Fingerprinter:
             return _join("paginated", [str(value.number), str(paginator.num_pages), str(paginator.per_page),
                                        value.url, value.save_as, *map(self.of, value.object_list)])
         if shape == _PAGINATOR:
-            return _join("paginator", [str(value.num_pages), str(value.count), str(value.per_page)])
+            counts = [str(value.num_pages), str(value.count), str(value.per_page)]
+            return _join("paginator", [*counts, self.of(value.object_list)] if self._whole_lists else counts)
         if shape == _STATIC:
             return _join("static", [value.url, value.save_as, value.source_path])
         if shape == _MAPPING:

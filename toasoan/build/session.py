@@ -34,7 +34,7 @@ from pathlib import Path
 
 from pelican import Pelican
 
-from .fingerprint import field_on, is_field, source_of
+from .fingerprint import LISTS, field_on, is_field, source_of
 from .generators import body_of, generator_contents
 from .outputs import FullBuild, Patch
 from .plan import BuildInputs, BuildPlan, BuildResult, PreviousBuild, run_pelican
@@ -199,9 +199,11 @@ def _read_beyond_cards(previous: PreviousBuild, edited: list) -> bool:
     beyond their cards, not owning them (a listing showing their bodies:
     toasoan.build.fingerprint.unseen_field), or such fields of articles it does not name.
     A patch renders again only the pages that own the edited bodies, so such an edit gets
-    a Pelican run, whose keys see those fields."""
+    a Pelican run, whose keys see those fields. (A listing's whole list read through its
+    paginator counts by the cards in it, which a patched body leaves as they were.)"""
     sources = {None, *map(source_of, edited)}
-    return any(is_field(name) and field_on(name)[1] in sources for reads in previous.reads for name in reads)
+    return any(is_field(name) and not name.startswith(LISTS) and field_on(name)[1] in sources
+               for reads in previous.reads for name in reads)
 
 
 def _changed_in(run: _Run, plan: BuildPlan) -> dict[str, tuple[object, object] | None] | None:

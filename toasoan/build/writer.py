@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from pelican import signals
+from pelican.paginator import Page as PaginatedPage
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
@@ -320,9 +321,11 @@ def sources_of(settings: dict) -> Sources:
 
 
 def _own_values(kwargs: dict) -> list[object]:
-    """The page's own article or page and its content model: fingerprinted in full."""
+    """The page's own article or page and its content model, and the pages of a listing it
+    was given (this one and its neighbours): fingerprinted in full."""
     own = [kwargs[name] for name in OWN_CONTENT if name in kwargs]
-    return own + [model for content in own if (model := getattr(content, "content_file", None)) is not None]
+    return (own + [model for content in own if (model := getattr(content, "content_file", None)) is not None]
+            + [value for value in kwargs.values() if isinstance(value, PaginatedPage)])
 
 
 def _local_context(context: dict, name: str, kwargs: dict, relative_urls: bool) -> dict:

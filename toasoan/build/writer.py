@@ -302,7 +302,6 @@ class IncrementalWriter(Writer):
         """Render again, into the ledger of the patch's run, every page and feed that shows one
         of ``contents`` in full: a resident preview gave them new bodies (toasoan.build.session)."""
         self.ledger = run_of(self.settings).ledger
-        self._sources = sources_of(self.settings)  # the run's articles and pages, by source
         self.share = None  # a patch renders its few pages here
         self._written_files.clear()
         self._overridden_files.clear()

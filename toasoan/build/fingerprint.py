@@ -63,6 +63,15 @@ Card = tuple[tuple[str, ...], frozenset[str], bool]
 _LINK = re.compile(r"""\{(filename|static|attach)\}([^"'\s>#?]+)""")
 
 
+# A listing's list read through its paginator (``articles_paginator.object_list``), or through a
+# page of it the page was not given (``articles_paginator.page(1).object_list``): a paginator
+# counts by its number of pages and items, and then by its whole list too.
+LISTS = ".paginator."
+
+
+ON = "@"  # in a field's name, before the source of the article it was read on
+
+
 def unseen_field(kind: type, sources: Sources | None = None) -> Callable[[object, str], str | None] | None:
     """For a kind of value, what reading one of its fields adds to a page's key beyond the
     value's fingerprint, as :mod:`.reads` records it: ``"." + field`` for a field an article's
@@ -70,7 +79,8 @@ def unseen_field(kind: type, sources: Sources | None = None) -> Callable[[object
     content model (the body); None for a kind whose fingerprint covers every field. Asked
     for :data:`~.reads.ANY_FIELD` (Python code was handed the value), ``".*"`` and
     ``".content_file.*"``: everything. On a value ``sources`` knows, the name ends in
-    :data:`ON` and its source: the field counts on that article alone (:func:`field_on`)."""
+    :data:`ON` and its source: the field counts on that article alone (:func:`field_on`). A
+    paginator's list, or that of a page of it the page was not given: :data:`LISTS`."""
     if issubclass(kind, Content) and not issubclass(kind, Static):
         return lambda value, field: None if field in CARD_FIELDS else _on(sources, value, "." + field)
     if issubclass(kind, ContentFile):
@@ -79,15 +89,6 @@ def unseen_field(kind: type, sources: Sources | None = None) -> Callable[[object
     if issubclass(kind, (Paginator, PaginatedPage)):
         return lambda value, field: LISTS + field if field in ("object_list", ANY_FIELD) else None
     return None
-
-
-# A listing's list read through its paginator (``articles_paginator.object_list``), or through a
-# page of it the page was not given (``articles_paginator.page(1).object_list``): a paginator
-# counts by its number of pages and items, and then by its whole list too.
-LISTS = ".paginator."
-
-
-ON = "@"  # in a field's name, before the source of the article it was read on
 
 
 def _on(sources: Sources | None, value: object, name: str) -> str:

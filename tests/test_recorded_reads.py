@@ -362,6 +362,25 @@ def test_a_field_read_on_one_article_of_a_listing_counts_on_that_one_alone(newsr
         assert_same_as_clean(newsroom, f"the body of {edited.name}, in a preview")
 
 
+def test_a_page_patched_in_a_preview_is_keyed_as_a_build_keys_it(newsroom: Project) -> None:
+    """A preview patches a body edit into its run; the page it writes again is keyed as a
+    build in a new process keys it, so the next build, after an edit to another article,
+    keeps that page."""
+    counted_build(newsroom)
+    editor = Editor(newsroom, 2)
+    preview = session_for(newsroom)
+    preview.build()
+    editor.apply("body")
+    patched = editor.edited
+    assert preview.build().patched
+    editor.edited = next(path for path in editor.articles() if path != patched)
+    editor.apply("body_again")
+    again = counted_build(newsroom)
+    assert [page for page in article_pages(again) if patched.stem in page] == []
+    assert len(article_pages(again)) == 1, "the other article's page"
+    assert_same_as_clean(newsroom, "a build after a patch")
+
+
 def test_content_edits_under_listings_that_show_one_body_each_match_a_clean_build(newsroom: Project) -> None:
     """Fields read on one article of each listing page (the home page's lead story, the first
     article of every other list) stay right through content edits that move articles

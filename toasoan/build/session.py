@@ -275,9 +275,16 @@ def _links(content) -> set[str]:
 
 
 def _replace_body(kept, read) -> None:
-    """Give ``kept`` the body (and content model) of ``read``; forget what Pelican memoised."""
+    """Give ``kept`` the body and content model of ``read`` — and its attributes that were
+    values of the old model, those of the new one (equal: only the body differs), as a build
+    reading the file now would (page keys leave an article's own model values to the model's
+    digest) —; forget what Pelican memoised."""
+    old, new = kept.content_file, read.content_file
     kept._content = read._content
-    kept.content_file = kept.metadata["content_file"] = read.content_file
+    for name, value in list(vars(kept).items()):
+        if getattr(old, name, None) is value is not None:
+            setattr(kept, name, getattr(new, name))
+    kept.content_file = kept.metadata["content_file"] = new
     _forget_memoised(kept)
 
 

@@ -248,13 +248,17 @@ class BuildRun:
             made = render() if data is None else data
             file.write(made if isinstance(made, bytes) else made.encode("utf-8"))
 
-        return self.output_to(relpath, write, key)
+        return self._write(relpath, write, key)
 
     def output_to(self, relpath: str, write: Callable[[BinaryIO], None], key: str) -> bool:
         """Like :meth:`output`, for an output made straight into its file (``write(file)``,
         binary), so a large one is never held whole (the tracker's Atom feed: 26 MB at
         20 000 articles)."""
-        relpath = self.owned(relpath)
+        return self._write(self.owned(relpath), write, key)
+
+    def _write(self, relpath: str, write: Callable[[BinaryIO], None], key: str) -> bool:
+        """``write`` an output the recipe owns (``relpath``: :meth:`owned`'s) into the staging
+        folder, unless the last build wrote it from ``key``."""
         if self.ledger.fresh(relpath, key):
             return False
         target = self.ledger.staging / relpath

@@ -241,16 +241,16 @@ class Fingerprinter:
         return self._memo_of(content, "card", self._card)
 
     def _card(self, content: Content) -> str:
-        values = []
-        for name in self._card_fields:
-            value = getattr(content, name, None)
-            if name == "content_file":
-                values.append(self._model(value, self._card_skips))
-            elif name == ANY_FIELD or callable(value):  # Python code (a filter, a method) may read anything of it
-                values.append(self._beyond_card(content))
-            else:
-                values.append(self.of(value))
-        return _join(type(content).__name__, values)
+        return _join(type(content).__name__, [self._field(content, name) for name in self._card_fields])
+
+    def _field(self, content: Content, name: str) -> str:
+        """One field of ``content`` as a card shows it."""
+        value = getattr(content, name, None)
+        if name == "content_file":
+            return self._model(value, self._card_skips)
+        if name == ANY_FIELD or callable(value):  # Python code (a filter, a method) may read anything of it
+            return self._beyond_card(content)
+        return self.of(value)
 
     def field(self, content: Content, name: str) -> str:
         """What reading a field on ``content`` adds to its card: ``name`` as
@@ -259,10 +259,7 @@ class Fingerprinter:
         if name.startswith(".content_file."):
             field, model = name.removeprefix(".content_file."), getattr(content, "content_file", None)
             return self._model(model, frozenset()) if field == ANY_FIELD else self.of(getattr(model, field, None))
-        value = getattr(content, name[1:], None)
-        if name[1:] == ANY_FIELD or callable(value):  # Python code (a filter, a method) may read anything of it
-            return self._beyond_card(content)
-        return self.of(value)
+        return self._field(content, name[1:])
 
     # ---------------------------------------------------------------- values
     def of(self, value: object) -> str:

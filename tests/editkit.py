@@ -110,6 +110,13 @@ def assert_same_files(folder: Path, expected: Path, step: str) -> None:
     assert not differing, (step, differing[:10])
 
 
+def front_matter_value(path: Path, name: str, default: str | None = None) -> str | None:
+    """A top-level front-matter field of ``path`` as written (``default`` when absent)."""
+    head = path.read_text(encoding="utf-8").partition("\n---\n")[0]
+    found = re.search(rf"^{name}: (.*)$", head, re.M)
+    return found.group(1).strip() if found else default
+
+
 class Editor:
     """Edits a corpus the way people do, picking files with a seeded random generator."""
 
@@ -142,9 +149,7 @@ class Editor:
     def other_value(self, path: Path, name: str, values: list[str], default: str | None = None) -> str:
         """One of ``values`` that ``path`` does not have now for the field ``name`` (``default``
         when the field is absent): the edit changes what the file says, not only its bytes."""
-        head = path.read_text(encoding="utf-8").partition("\n---\n")[0]
-        found = re.search(rf"^{name}: (.*)$", head, re.M)
-        current = found.group(1).strip() if found else default
+        current = front_matter_value(path, name, default)
         return self.random.choice([value for value in values if value != current])
 
     def field(self, path: Path, name: str, value: str) -> None:

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from editkit import CONTENT_EDITS, Editor, add_documents, assert_same_as_clean, build, session_for
+from editkit import CONTENT_EDITS, Editor, add_documents, assert_same_as_clean, build, front_matter_value, session_for
 from jinja2 import DictLoader, Environment, pass_context
 from pelican import Pelican
 from pelican.contents import Article
@@ -423,16 +423,11 @@ def test_a_listing_read_through_its_paginator_counts_by_its_whole_list(newsroom:
     first = counted_build(newsroom)
     assert ".paginator.object_list" in first.reads["trang/3/index.html"]
     editor = Editor(newsroom, 1)
-    newest = max(editor.articles() + editor.meetings(), key=front_matter_date)
+    newest = max(editor.articles() + editor.meetings(), key=lambda path: front_matter_value(path, "date"))
     editor.field(newest, "title", "Tin mới nhất, tiêu đề đã sửa")
     again = counted_build(newsroom)
     assert {"trang/3/index.html", "trang/4/index.html"} <= set(again.written)
     assert_same_as_clean(newsroom, f"the newest title, read as {shown}")
-
-
-def front_matter_date(path: Path) -> str:
-    """The ``date:`` of a content file's front matter, as written (``YYYY-MM-DD HH:MM``)."""
-    return next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("date:"))
 
 
 def test_a_filter_that_reads_listed_bodies_renders_its_listings_again_when_a_body_changes(newsroom: Project) -> None:

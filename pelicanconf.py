@@ -4,6 +4,7 @@ from pathlib import Path
 
 from toasoan.build.template_cache import TemplateCache
 from toasoan.model import ACTION_ITEM_STATUSES, PRIORITIES
+from toasoan.publication import newest_first
 from toasoan.text import short_date, vi_date
 
 AUTHOR = "Ban biên tập"
@@ -108,6 +109,10 @@ ARCHIVES_URL = "luu-tru/"
 ARCHIVES_SAVE_AS = "luu-tru/index.html"
 SEARCH_URL = "tim-kiem/"  # search page (plugins/search_index, Pagefind)
 SEARCH_SAVE_AS = "tim-kiem/index.html"
+# One language: no translations (Pelican groups them by slug, scanning every article for
+# each: quadratic). Newest first, the same time by slug (toasoan.publication.newest_first).
+ARTICLE_TRANSLATION_ID = None
+ARTICLE_ORDER_BY = newest_first
 YEAR_ARCHIVE_URL = "{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
 MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from pelican.utils import order_content, process_translations
 from PIL import Image
 
 from sitekit import MEETING, Project, make_project
 from toasoan.build.plan import build_site, load_settings
+from toasoan.publication import newest_first
 
 SITE = "http://localhost:8000"  # SITEURL of pelicanconf.py
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -352,3 +356,20 @@ def test_theme_builds_without_month_archives(tmp_path: Path):
     assert not (project.output / "2019/03").exists()
     assert html(project, "2019").find("nav", class_="months") is None
     assert html(project, "luu-tru").find(class_="months") is None
+
+
+def test_articles_are_listed_as_pelican_lists_them_with_translations_by_slug() -> None:
+    """The site leaves Pelican's translations out (ARTICLE_TRANSLATION_ID = None: quadratic);
+    its order, newest first and the same time by slug, is the one Pelican gives when it
+    groups them by slug, whatever order the files were read in."""
+    zone = dt.timezone(dt.timedelta(hours=7))
+    rng = random.Random(3)
+    articles = [SimpleNamespace(slug=f"tin-{n:03d}", lang="vi", in_default_lang=True, metadata={},
+                                date=dt.datetime(2021, 5, rng.randint(1, 4), rng.choice((8, 14)), tzinfo=zone))
+                for n in range(60)]
+    read = rng.sample(articles, len(articles))
+    by_pelican = order_content(process_translations(list(read), translation_id="slug")[0], "reversed-date")
+    assert sorted(read, key=newest_first) == by_pelican
+    assert order_content(list(read), newest_first) == by_pelican
+    site = load_settings(Path(__file__).resolve().parent.parent / "publishconf.py")
+    assert site["ARTICLE_TRANSLATION_ID"] is None and site["ARTICLE_ORDER_BY"] is newest_first

@@ -114,3 +114,13 @@ def publication(settings: dict) -> Publication:
     if not isinstance(found, Publication):
         found = settings["PUBLICATION"] = Publication.of(settings)
     return found
+
+
+def newest_first(article: object) -> tuple[float, str]:
+    """Sort key of the site's article lists (``ARTICLE_ORDER_BY``): newest first, articles of
+    the same time by slug. It is the order Pelican gives when it groups translations by slug
+    (sorted by slug, then by date): the site has no translations (one language, unique slugs:
+    E109), and Pelican's grouping of them is quadratic (2.3 s at 20 000 articles), so
+    ``ARTICLE_TRANSLATION_ID`` is None and this key keeps the order from depending on the
+    order files were read in."""
+    return -article.date.timestamp(), article.slug

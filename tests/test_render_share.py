@@ -256,14 +256,34 @@ def test_one_process_renders_everything_where_it_cannot_fork(monkeypatch: pytest
     assert share.processes({share.SETTING: 4}) == 1
 
 
-def test_every_page_falls_to_one_process_and_the_first_renders_the_fewest():
-    paths = [f"{year}/bai-{n}/index.html" for year in range(2000, 2020) for n in range(500)]
-    assert {share.owner(path, 1) for path in paths} == {0}
-    for count in (2, 3, 4):
-        owners = [share.owner(path, count) for path in paths]
-        assert owners == [share.owner(path, count) for path in paths]  # the same path, the same process
-        counts = [owners.count(index) for index in range(count)]
-        assert sum(counts) == len(paths) and min(counts[1:]) > 0
-        expected = share.FIRST_WEIGHT / (share.FIRST_WEIGHT + count - 1)
-        assert abs(counts[0] / len(paths) - expected) < 0.02, (count, counts)
-        assert counts[0] < min(counts[1:])
+def _claim_all(claims: share.Claims, paths: list[str], index: int, connection) -> None:
+    connection.send([claims.claim(path, index, 2) for path in paths])
+
+
+def test_every_output_falls_to_the_first_process_that_claims_it():
+    """Claims are shared across the fork: two processes claiming the same paths at once agree
+    on every path's process, each path has one, and asking again gives the same answer."""
+    paths = [f"{year}/bai-{n}/index.html" for year in range(2000, 2010) for n in range(500)]
+    claims = share.Claims(len(paths))
+    fork = multiprocessing.get_context("fork")
+    receiving, sending = fork.Pipe(duplex=False)
+    helper = fork.Process(target=_claim_all, args=(claims, paths, 1, sending))
+    helper.start()
+    mine = [claims.claim(path, 0, 2) for path in paths]
+    theirs = receiving.recv()
+    helper.join()
+    assert helper.exitcode == 0
+    assert mine == theirs and set(mine) <= {0, 1}
+    assert [claims.claim(path, 1, 2) for path in paths] == mine
+    later = share.Claims(len(paths))
+    assert [later.claim(path, 1, 2) for path in paths] == [1] * len(paths)  # nobody asked before
+
+
+def test_claims_past_the_tables_size_are_split_by_hash():
+    claims = share.Claims(10)
+    paths = [f"the/the-{n}/index.html" for n in range(claims.slots)]
+    owners = [claims.claim(path, n % 2, 2) for n, path in enumerate(paths)]
+    kept = int(share.FULLEST * claims.slots)
+    assert owners[:kept] == [n % 2 for n in range(kept)]
+    assert [claims.claim(path, 0, 2) for path in paths] == owners  # the same answer again
+    assert {claims.claim(path, 0, 3) for path in paths[kept:]} == {0, 1, 2}

@@ -11,7 +11,8 @@ first and merges the others (theme/static/js/search.js).
 
 In an incremental build (:mod:`toasoan.build.outputs`) a shard whose records did not change is
 kept from the last build; only the changed shards are indexed again. Indexing runs in
-background threads, two Pagefind services side by side (:data:`SERVICES`), from
+background threads, two Pagefind services side by side (:data:`SERVICES`, each taking the largest
+shard left), from
 ``all_generators_finalized`` (records are final then: the tracker has tracked its items)
 while Pelican writes the pages — in a forked process of its own where the run forks
 (:meth:`toasoan.build.run.BuildRun.beside_process`: its records, payloads and Pagefind's
@@ -235,7 +236,7 @@ def index_bundle(service: PagefindService, payloads: list[dict]) -> dict[str, by
     return bundle_files(answer.get("files") or [])
 
 
-def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = None,
+def write_shards(output: Path, shards: Iterable[Shard], store: RecordStore | None = None,
                  ledger: OutputLedger | None = None, ahead: Ahead | None = None) -> None:
     """Index each shard with one Pagefind service into ``output/pagefind/<shard>/``; a shard
     indexed ahead of a patch (:func:`index_early`) is taken as it was indexed then. The
@@ -247,8 +248,6 @@ def write_shards(output: Path, shards: list[Shard], store: RecordStore | None = 
     ``Shard.unchanged``: Pagefind names fragments by their content, so an edited page
     changes a handful of a shard's ≈ 300 files.
     """
-    if not shards:
-        return
     try:
         with contextlib.ExitStack() as stack:
             service = None
@@ -293,6 +292,21 @@ def manifest_text(shards: list[Shard]) -> str:
     return json.dumps({"shards": [s.name for s in shards]}, ensure_ascii=False) + "\n"
 
 
+class Taking:
+    """Shards several threads index, each taking the next one left when it is done with one."""
+
+    def __init__(self, shards: Iterable[Shard]) -> None:
+        self._left = iter(shards)
+        self._lock = threading.Lock()
+
+    def __iter__(self) -> Taking:
+        return self
+
+    def __next__(self) -> Shard:
+        with self._lock:
+            return next(self._left)
+
+
 @dataclass
 class IndexJob:
     """Indexing of one build: planned at once, run in a thread, finished with :meth:`finish`."""
@@ -330,7 +344,7 @@ class IndexJob:
                 job.stale.append(shard)
         return job
 
-    def run(self, shards: list[Shard] | None = None) -> None:
+    def run(self, shards: Iterable[Shard] | None = None) -> None:
         """Index ``shards`` (all the stale ones when not given) with one Pagefind service."""
         started = time.perf_counter()
         try:
@@ -341,9 +355,11 @@ class IndexJob:
         self.seconds = max(self.seconds, time.perf_counter() - started)
 
     def start(self) -> None:
-        """Index in :data:`SERVICES` threads, each with its own service and every n-th shard."""
+        """Index in :data:`SERVICES` threads, each with its own service, taking the largest
+        shard left as it is done with one (:class:`Taking`): they end together."""
         count = max(1, min(SERVICES, len(self.stale)))
-        self.threads = [threading.Thread(target=self.run, args=(self.stale[n::count],), daemon=True,
+        left = Taking(sorted(self.stale, key=lambda shard: -shard.size))
+        self.threads = [threading.Thread(target=self.run, args=(left,), daemon=True,
                                          name="search-index" + (f"-{n + 1}" if n else "")) for n in range(count)]
         for thread in self.threads:
             self.build.ledger.follow(thread)  # a build failing meanwhile waits before removing staging

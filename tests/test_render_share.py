@@ -287,3 +287,19 @@ def test_claims_past_the_tables_size_are_split_by_hash():
     assert owners[:kept] == [n % 2 for n in range(kept)]
     assert [claims.claim(path, 0, 2) for path in paths] == owners  # the same answer again
     assert {claims.claim(path, 0, 3) for path in paths[kept:]} == {0, 1, 2}
+
+
+def _die_holding(claims: share.Claims) -> None:
+    claims._lock.acquire()
+    os._exit(9)
+
+
+def test_a_claim_held_by_a_process_that_died_fails_instead_of_waiting_for_ever(monkeypatch: pytest.MonkeyPatch):
+    claims = share.Claims(10)
+    helper = multiprocessing.get_context("fork").Process(target=_die_holding, args=(claims,))
+    helper.start()
+    helper.join()
+    assert helper.exitcode == 9
+    monkeypatch.setattr(share, "CLAIM_WAIT", 0.2)
+    with pytest.raises(share.ClaimsStuck, match=r"khóa bị giữ quá 0\.2 giây"):
+        claims.claim("index.html", 0, 2)

@@ -57,12 +57,19 @@ OUTPUTS_PER_CONTENT, OUTPUTS_BESIDE = 3, 1024
 # A slot of the claims table: a path's hash (0: empty) and the index of the process rendering it.
 SLOT = struct.Struct("<QB")
 FULLEST = 0.75  # the part of the table claims may fill; past it, new paths are split by hash
+CLAIM_WAIT = 120  # seconds; a claim holds the lock for microseconds: longer, its holder died
+
+
+class ClaimsStuck(RuntimeError):
+    """The claims' lock stayed held: a process died holding it. The build fails, not hangs."""
 
 
 class Claims:
     """Which process renders each output, settled as the processes reach them: a table of
     path hashes in memory shared across the fork, under a lock. Made before the helpers
-    are forked; ``expected``: about how many outputs the build writes (it sizes the table)."""
+    are forked; ``expected``: about how many outputs the build writes (it sizes the table).
+    A claim waits for the lock at most :data:`CLAIM_WAIT`: a process that died holding it
+    fails the build (:class:`ClaimsStuck`) instead of hanging it."""
 
     def __init__(self, expected: int) -> None:
         self.slots = 1 << max(12, (2 * expected - 1).bit_length())  # at most about half full
@@ -75,7 +82,10 @@ class Claims:
         its parent's seed, so every process finds a path in the same slot."""
         key = hash(relpath) & 0xFFFF_FFFF_FFFF_FFFF or 1
         mask, slot = self.slots - 1, key & (self.slots - 1)
-        with self._lock:
+        if not self._lock.acquire(timeout=CLAIM_WAIT):  # held by a process that died holding it
+            raise ClaimsStuck(f"Không chia được trang {relpath} giữa các tiến trình dựng: khóa bị giữ quá "
+                              f"{CLAIM_WAIT} giây (một tiến trình dựng có thể đã dừng bất thường). Dựng lại.")
+        try:
             while True:
                 found, owner = SLOT.unpack_from(self._table, slot * SLOT.size)
                 if found == key:
@@ -89,6 +99,8 @@ class Claims:
             SLOT.pack_into(self._table, slot * SLOT.size, key, index)
             self._table[-8:] = (used + 1).to_bytes(8, "little")
             return index
+        finally:
+            self._lock.release()
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Tag, category and author lists that answer ``in`` at once (Pelican's pages ask it N² times)."""
+"""Tag, category and author lists that answer ``in`` at once, period archives grouped in one
+pass (Pelican scans a list for every article: N²)."""
 
 from .taxonomy_lists import ArticleList, register
 

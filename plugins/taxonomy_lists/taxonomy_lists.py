@@ -1,4 +1,5 @@
-"""Tag, category and author lists of articles that answer ``in`` without a scan.
+"""Tag, category and author lists of articles that answer ``in`` without a scan, and period
+archives grouped in one pass.
 
 To write a tag, category or author page, Pelican keeps the site's articles that are in the
 taxonomy's list: ``[a for a in self.dates if a in articles]``. With a plain list that

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import pickletools
+from pathlib import Path
 
 import pytest
 
 from sitekit import ARTICLE, MEETING, Project
+from toasoan import model
 from toasoan.checks import check_site
 from toasoan.content import read_content
 from toasoan.findings import CODES
 from toasoan.frontmatter import FieldLines
-from toasoan.model import INCOMPLETE, Document, MeetingReport, parse_content_file
+from toasoan.model import INCOMPLETE, Document, MeetingReport, SiteRules, parse_content_file
 
 HEAD = "title: Tin\ndate: 2019-01-02\nauthor: A\ncategory: Thông báo\n"
 DOCUMENT_HEAD = (
@@ -253,3 +255,12 @@ def test_document_model(project: Project):
     assert (document.number, document.issued, document.issuer, document.doc_type, document.file) == (
         "47/QĐ-HVDT", dt.date(2019, 3, 1), "Học viện Dân tộc", "Quyết định", "files/qd.pdf")
     assert document.slug == "quyet-dinh-ban-hanh-quy-che"
+
+
+@pytest.mark.parametrize(("source", "kind"), [
+    ("articles/2019/x.md", model.ARTICLE), ("meetings/2019/x.md", model.MEETING_REPORT),
+    ("pages/lien-he.md", model.PAGE), ("documents/qd-1.md", model.DOCUMENT), ("./articles/x.md", model.ARTICLE),
+    ("articles//x.md", model.ARTICLE),
+    ("/articles/x.md", None), ("x.md", None), ("images/a.jpg", None), ("", None)])
+def test_the_kind_of_a_file_is_read_off_its_top_folder(source: str, kind: str | None):
+    assert SiteRules(content_root=Path("/nonexistent"), units=()).kind_of(source) == kind

@@ -253,7 +253,9 @@ class SiteRules:
 
     def kind_of(self, source: str) -> str | None:
         """The content kind of a path relative to the content root, or None."""
-        top = PurePosixPath(source).parts[0] if source else ""
+        top = source.split("/", 1)[0]  # asked for every file of a tree: no path object
+        if top in ("", "."):  # "./x.md", "/x.md": as a path would read it
+            top = PurePosixPath(source).parts[0] if source else ""
         if top in self.meeting_dirs:
             return MEETING_REPORT
         if top in self.article_dirs:

@@ -148,10 +148,8 @@ class IncrementalWriter(Writer):
             self._shared[shared_key] = (context, environment, outputs.digest(
                 tools, self._values(in_context, context, context, reads), *elsewhere), rest, on_one)
         _, _, shared, rest, on_one = self._shared[shared_key]
-        values = self._values(rest, localcontext, context, reads)
-        if on_one:
-            return outputs.digest(template.name, shared, values, *self._read_on_one(on_one, context))
-        return outputs.digest(template.name, shared, values)
+        return outputs.digest(template.name, shared, self._values(rest, localcontext, context, reads),
+                              *self._read_on_one(on_one, context))
 
     def _read_on_one(self, fields: list[tuple[str, str, str]], context: dict) -> Iterator[str]:
         """Each field read on one article or page, as it is now (``-``: no article or page of

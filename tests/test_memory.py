@@ -1,13 +1,19 @@
-"""A build hands the memory it freed back to the system (toasoan.build.memory)."""
+"""A build hands the memory it freed back to the system (toasoan.build.memory); builds,
+checks and reviews load the site with the cyclic collector paused (toasoan.collector)."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
 
 import jinja2
 import pytest
+
+from toasoan import commands
+from toasoan.collector import collector_off
+from toasoan.content import read_content
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -166,3 +172,32 @@ def test_a_page_goes_to_its_file_as_its_template_makes_it(sample_project, monkey
     large = {page: (written, whole[page]) for page, written in in_file.items() if whole[page] > 32_768}
     assert "tracker/index.html" in large, sorted(in_file)
     assert all(written >= whole - 16_384 for written, whole in large.values()), large
+
+
+def test_the_collector_is_paused_and_left_as_it_was() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_off():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()  # on again, even when the block failed
+    gc.disable()
+    try:
+        with collector_off():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+
+
+def test_check_reads_the_content_with_the_collector_off(sample_project, monkeypatch) -> None:
+    seen = []
+
+    def reading(rules):
+        seen.append(gc.isenabled())
+        return read_content(rules)
+
+    monkeypatch.setattr(commands, "read_content", reading)
+    monkeypatch.chdir(sample_project.root)
+    assert commands.check() == 0
+    assert seen == [False]
+    assert gc.isenabled()

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import gc
 import logging
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar, TextIO
 
 from . import findings as f
 from .build.plan import BuildResult, Manifest, build_site, load_settings
+from .collector import collector_off, without_collector
 from .content import read_content
 from .fixes import FileFix, fix_content
 from .git import Git, GitError
@@ -55,6 +54,7 @@ class VietnameseLog(logging.Formatter):
         return f"{self.LEVELS.get(record.levelname, record.levelname)} ({record.name}): {text}"
 
 
+@without_collector
 def check(settings_file: str = DEV_SETTINGS, fmt: str = "text", fix: bool = False) -> int:
     """Check every content file (after repairing what :mod:`toasoan.fixes` can, with ``fix``);
     0 when there is no error, 1 otherwise. Both reports also list the articles scheduled for
@@ -107,18 +107,6 @@ def build(settings_file: str = DEV_SETTINGS, full: bool = False, **overrides: ob
         except ClockError as error:  # PUBLICATION_NOW or TOASOAN_NOW is not a time
             print(error, file=sys.stderr)
             return 1
-
-
-@contextlib.contextmanager
-def collector_off() -> Iterator[None]:
-    """Python's cyclic garbage collector off while the block runs, then as it was."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def report_build(result: BuildResult) -> int:

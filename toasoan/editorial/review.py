@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..collector import without_collector
 from ..findings import Finding, has_errors
 from ..git import EMPTY_TREE, FileChange, Git
 from ..model import ARTICLE, MEETING_REPORT, PAGE, ContentFile, MeetingReport
@@ -249,6 +250,7 @@ def _authors(git: Git, board: EditorialBoard, merge_base: str, head: str,
     return authorship
 
 
+@without_collector
 def load_submission(git: Git, branch: str | Branch, base: str | Branch = "main", full: bool = True,
                     ledger: str | None = None) -> Submission:
     """Everything the review needs about ``branch``; ``full`` runs the site-wide checks.

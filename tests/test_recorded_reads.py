@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from editkit import CONTENT_EDITS, Editor, add_documents, assert_same_as_clean, build, front_matter_value, session_for
 from jinja2 import DictLoader, Environment, pass_context
+from markupsafe import Markup, escape
 from pelican import Pelican
 from pelican.contents import Article
 from pelican.paginator import Paginator
@@ -30,7 +31,7 @@ from sitekit import Project
 from toasoan.build.fingerprint import Fingerprinter, Sources, field_on, unseen_field
 from toasoan.build.outputs import OutputLedger
 from toasoan.build.plan import BuildPlan, Manifest, build_site, load_settings, run_pelican
-from toasoan.build.reads import RecordingContext, given, install, recording
+from toasoan.build.reads import RecordingContext, escape_output, given, install, recording
 from toasoan.build.run import BuildRun
 from toasoan.build.template_cache import TemplateCache
 
@@ -94,6 +95,27 @@ def test_the_compiled_code_records_each_use_not_each_resolution() -> None:
     assert re.search(r"record_read\('NOT_IN_BRANCH', ", code)  # … recorded only where used
     assert "resolve = getattr(context, 'resolve_quietly', resolve)" in code
     assert not re.search(r"resolve_or_missing\('", code)
+
+
+def test_what_a_template_outputs_is_escaped_as_markupsafe_escapes_it() -> None:
+    """The generator escapes output with escape_output (faster for text and markup) where
+    autoescape is on, and leaves output without autoescape alone."""
+    source = "{{ text }}{{ markup }}{{ number }}{{ none }}{{ html }}{{ text|e }}"
+    escaping = environment(autoescape=True)
+    code = escaping.compile(source, raw=True)
+    assert code.count("escape_output(") == 5 and "yield escape(" not in code
+    assert "escape_output(" not in environment().compile(source, raw=True)
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>an object's own</b>"
+
+    values = {"text": '<script>"x" & \'y\'</script> Học viện', "markup": Markup("<em>đã an toàn</em>"),
+              "number": 5, "none": None, "html": Html()}
+    for value in values.values():
+        assert escape_output(value) == escape(value) and type(escape_output(value)) is Markup
+    jinjas_own = Environment(autoescape=True).from_string(source)
+    assert escaping.from_string(source).render(values) == jinjas_own.render(values)
 
 
 def test_recording_stays_sound_with_only_the_context_class() -> None:

@@ -46,13 +46,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
+import markupsafe
 from jinja2 import Environment
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE, DEFAULT_TESTS
 from jinja2.idtracking import VAR_LOAD_ALIAS, VAR_LOAD_RESOLVE
-from jinja2.nodes import Name, Template
+from jinja2.nodes import Expr, Name, Template
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 class Recording(set):
@@ -107,14 +108,40 @@ class RecordingContext(Context):
         return super().__contains__(name)
 
 
-class RecordingCodeGenerator(CodeGenerator):
-    """Jinja's code generator, recording each use of a name resolved from the context."""
+def escape_output(value: Any) -> Markup:
+    """``markupsafe.escape(value)``, made faster for what a template outputs most: text, and
+    markup (returned as it is: a Markup's ``__html__`` is itself). A page outputs ≈ 270
+    values; markupsafe's ``escape`` is Python code making each Markup through its
+    ``__new__``, ≈ 0.35 µs more a value than this."""
+    kind = type(value)
+    if kind is str and _escape_text is not None:
+        return _as_markup(Markup, _escape_text(value))  # escaped already: Markup's own checks skipped
+    if kind is Markup:
+        return value
+    return escape(value)
 
-    cache_tag = "reads-1"  # compiled code differs: kept apart in the template cache
+
+_escape_text = getattr(markupsafe, "_escape_inner", None)  # markupsafe's escaping of text (C)
+_as_markup = str.__new__
+
+
+class RecordingCodeGenerator(CodeGenerator):
+    """Jinja's code generator, recording each use of a name resolved from the context, and
+    escaping what a template outputs with :func:`escape_output`."""
+
+    cache_tag = "reads-2"  # compiled code differs: kept apart in the template cache
 
     def visit_Template(self, node: Template, frame: Frame | None = None) -> None:  # noqa: N802 (Jinja's)
-        self.writeline(f"from {__name__} import record_read")
+        self.writeline(f"from {__name__} import escape_output, record_read")
         super().visit_Template(node, frame)
+
+    def _output_child_pre(self, node: Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+            return
+        super()._output_child_pre(node, frame, finalize)
 
     def write_commons(self) -> None:
         super().write_commons()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 
-from sitekit import ARTICLE, Project
+from sitekit import ARTICLE, Project, make_project
+from toasoan.build.plan import load_settings
 
 
 def git(project: Project, *args: str) -> str:
@@ -111,3 +113,18 @@ def test_scheduled_publish_adds_the_article_at_its_time_and_no_empty_commit_mean
     assert git(repo, "rev-parse", "gh-pages^") == tip and ref(repo, "origin/gh-pages") == ref(repo, "gh-pages")
     published = git(repo, "ls-tree", "-r", "--name-only", "gh-pages").split()
     assert "2026/hoc-vien-nghi-tet-lop-boi-duong/index.html" in published
+
+
+def test_public_settings_are_this_checkouts_though_another_pelicanconf_was_loaded_first(tmp_path, monkeypatch):
+    """A process that builds more than one checkout (the desk, the test suite) had
+    ``from pelicanconf import *`` in publishconf.py take the pelicanconf it imported first."""
+    monkeypatch.delitem(sys.modules, "pelicanconf", raising=False)  # put back as it was after the test
+    other, this = (make_project(tmp_path / name, sample_content=False) for name in ("khac", "nay"))
+    settings = other.root / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + '\nSITENAME = "Trang của bản sao khác"\n',
+                        encoding="utf-8")
+    assert load_settings(settings)["SITENAME"] == "Trang của bản sao khác"
+    assert load_settings(other.root / "publishconf.py")["SITENAME"] == "Trang của bản sao khác"
+    public = load_settings(this.root / "publishconf.py")
+    assert public["SITENAME"] != "Trang của bản sao khác" and public["SHOW_DRAFTS"] is False
+    assert public["PATH"] == str(this.content)

@@ -7,8 +7,8 @@ from pathlib import Path
 # pelicanconf.py beside this file, read afresh: ``from pelicanconf import *`` takes the
 # pelicanconf module a process imported first, which in a process that builds more than one
 # checkout (the desk, the test suite) may be another checkout's.
-globals().update({name: value for name, value in runpy.run_path(str(Path(__file__).with_name("pelicanconf.py"))).items()
-                  if not name.startswith("_")})
+_base = runpy.run_path(str(Path(__file__).with_name("pelicanconf.py")))
+globals().update({name: value for name, value in _base.items() if not name.startswith("_")})
 
 SITEURL = os.environ.get("SITEURL", "https://hvdt.example.vn")
 RELATIVE_URLS = False

@@ -20,8 +20,7 @@ R = TypeVar("R")
 
 @contextlib.contextmanager
 def collector_off() -> Iterator[None]:
-    """The collector off while the block runs, then as it was (on, when another thread
-    turned it off meanwhile and back on: never left off)."""
+    """The collector off while the block runs, then on again if it was on before."""
     collecting = gc.isenabled()
     gc.disable()
     try:

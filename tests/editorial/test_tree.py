@@ -12,6 +12,7 @@ from newsroom import REPO, Newsroom, article
 from toasoan import parsing
 from toasoan.build.plan import load_settings
 from toasoan.content import read_content, shared_cache
+from toasoan.editorial import review as reviewing
 from toasoan.editorial.tree import literal_settings, read_tree
 from toasoan.findings import Finding
 from toasoan.settings import site_rules
@@ -109,8 +110,6 @@ def test_a_review_after_a_check_parses_only_what_the_branch_changed(
 def test_a_review_reads_the_site_with_the_collector_off_and_turns_it_on_again(room: Newsroom, monkeypatch) -> None:
     """Loading thousands of parsed files with Python's cyclic collector on had it scan all
     of them again and again (a quarter of the review's load at 20 000 articles)."""
-    from toasoan.editorial import review as reviewing
-
     seen = []
 
     def reading(*args, **kwargs):

@@ -28,6 +28,7 @@ from toasoan.editorial.board import (
 )
 from toasoan.editorial.ledger import LOCAL_LEDGER
 from toasoan.editorial.refs import BranchError, resolve_branch
+from toasoan.editorial.report import verdict
 from toasoan.editorial.review import APPROVED, CHANGES_REQUESTED, ReviewError, review
 from toasoan.git import EMPTY_TREE, Git
 from toasoan.text import fold
@@ -525,3 +526,10 @@ def test_a_merge_makes_its_author_an_author_only_for_what_it_changes_itself(room
     assert len(room.git.text("log", "-1", "--format=%P", branch).split()) == 2
     room.approve(branch, "editor")
     assert problems(room, branch) == {f"approve:{room.people['editor'].email}": a.SELF if evil else None}
+
+
+def test_a_branch_without_changes_is_refused_in_one_plain_sentence(room: Newsroom) -> None:
+    room.branch("gui-duyet/rong")
+    room.switch("main")
+    said = verdict(review(room.git, "gui-duyet/rong", "main"))
+    assert said == "CHƯA ĐƯỢC HỢP NHẤT: nhánh không có thay đổi nào so với nhánh gốc."

@@ -340,7 +340,7 @@ def evaluate(submission: Submission) -> Review:
     blocking = [r for r in submission.records if isinstance(r, ChangeRequest) and r.counts]
     problems = [submission.ledger_problem] if submission.ledger_problem else []
     if not submission.changes:
-        problems.append("Nhánh không có thay đổi nào so với nhánh gốc.")
+        problems.append("nhánh không có thay đổi nào so với nhánh gốc")
     problems += list(submission.refused.values())
     if submission.conflicts:
         problems.append(f"nhánh xung đột với {submission.base} ở {', '.join(submission.conflicts)}: người gửi "
